@@ -1,0 +1,201 @@
+/**
+ * Exhaustive breadth-first search. Level by level, so the first violation of
+ * each invariant is reached by a shortest path; visited states are kept as
+ * 64-bit fingerprints with a parent link and an action index, and the trace is
+ * rebuilt by replay.
+ *
+ * Counts: `distinctStates` includes the initial states; `transitions` counts
+ * every successor generated, duplicates included (the "edges" of
+ * shared/bench/BENCH_MODEL.md section 7).
+ */
+import { Checker, type Finding, type ViolationKind, type WitnessResult } from './checker.js';
+import { collisionProbability, Encoder } from './fingerprint.js';
+import type { Invariant } from './invariant.js';
+import type { Model } from './model.js';
+import { replayIndices, type TraceStep } from './trace.js';
+import { VisitedSet } from './visited.js';
+
+export type { TraceStep } from './trace.js';
+export type { WitnessResult } from './checker.js';
+
+export interface ExploreOptions {
+  /** Do not expand states at this depth (the initial states are depth 0). */
+  maxDepth?: number;
+  /** Stop (result "incomplete") once more distinct states than this are found. */
+  maxStates?: number;
+  /** Stop (result "incomplete") after this many milliseconds. */
+  timeLimitMs?: number;
+  /** Keep exploring after a violation; report the shortest trace of each violated invariant. */
+  continueAfterViolation?: boolean;
+  /** Called about once a second with the running figures. */
+  onProgress?: (p: Progress) => void;
+  /** Polled with the figures; returning a reason stops the run as "incomplete" (memory cap, SIGINT). */
+  shouldStop?: (p: Progress) => string | undefined;
+}
+
+export interface Progress {
+  distinctStates: number;
+  transitions: number;
+  depth: number;
+  frontier: number;
+  seconds: number;
+  visitedBytes: number;
+}
+
+export interface Violation<S, A> {
+  invariant: string;
+  kind: ViolationKind;
+  message: string;
+  trace: TraceStep<S, A>[];
+}
+
+export interface ExploreResult<S, A> {
+  result: 'ok' | 'violation' | 'incomplete';
+  distinctStates: number;
+  transitions: number;
+  /** Depth of the deepest state reached. */
+  depth: number;
+  seconds: number;
+  statesPerSecond: number;
+  /** Probability that a fingerprint collision hid a state. */
+  collisionProbability: number;
+  violations: Violation<S, A>[];
+  witnesses: WitnessResult[];
+  /** Why the search stopped early ("max-states", "time-limit", ...), or "depth" if the depth bound cut it. */
+  stoppedBy?: string;
+  /** Deepest level whose successors were all explored, and states left unexpanded, when stopped early. */
+  completeDepth?: number;
+  frontier?: number;
+}
+
+export function explore<S, A>(
+  model: Model<S, A>,
+  invariants: readonly Invariant<S, A>[],
+  opts: ExploreOptions = {},
+): ExploreResult<S, A> {
+  const start = performance.now();
+  const checker = new Checker(model, invariants);
+  const visited = new VisitedSet();
+  const enc = new Encoder();
+  const violations: Violation<S, A>[] = [];
+  const maxStates = opts.maxStates ?? Infinity;
+  const maxDepth = opts.maxDepth ?? Infinity;
+  const deadline = opts.timeLimitMs === undefined ? Infinity : start + opts.timeLimitMs;
+  let transitions = 0;
+  let depth = 0;
+  let stoppedBy: string | undefined;
+  let nextPoll = 4096;
+  let lastProgress = start;
+
+  const record = (f: Finding, path: number[], tail?: { action: A; state: S }): boolean => {
+    const trace = replayIndices(model, path);
+    if (tail) trace.push(tail);
+    violations.push({ ...f, trace });
+    checker.violated.add(f.invariant);
+    return !opts.continueAfterViolation;
+  };
+
+  let frontier: S[] = [];
+  let levelStart = 0;
+  const inits = model.initStates();
+  for (let k = 0; k < inits.length; k++) {
+    const s = inits[k]!;
+    enc.reset();
+    model.encode(s, enc);
+    enc.hash();
+    if (visited.insert(enc.hi, enc.lo, -1, k) < 0) continue;
+    frontier.push(s);
+    checker.observe(undefined, undefined, s);
+    const f = checker.checkState(s);
+    if (f && record(f, [k])) return finish();
+  }
+
+  const progress = (): Progress => ({
+    distinctStates: visited.size,
+    transitions,
+    depth,
+    frontier: frontier.length,
+    seconds: (performance.now() - start) / 1000,
+    visitedBytes: visited.bytes,
+  });
+
+  search: while (frontier.length > 0) {
+    if (depth >= maxDepth) {
+      stoppedBy = 'depth';
+      break;
+    }
+    const next: S[] = [];
+    for (let i = 0; i < frontier.length; i++) {
+      const s = frontier[i]!;
+      const id = levelStart + i;
+      const acts = model.actions(s);
+      const end = checker.checkEnd(s, acts.length);
+      if (end && record(end, visited.pathTo(id))) break search;
+      for (let k = 0; k < acts.length; k++) {
+        const a = acts[k]!;
+        const n = model.nextState(s, a);
+        transitions++;
+        checker.observe(s, a, n);
+        if (checker.stepInvs.length > 0) {
+          const f = checker.checkStep(s, a, n);
+          if (f && record(f, visited.pathTo(id), { action: a, state: n })) break search;
+        }
+        enc.reset();
+        model.encode(n, enc);
+        enc.hash();
+        const nid = visited.insert(enc.hi, enc.lo, id, k);
+        if (nid < 0) continue;
+        next.push(n);
+        const f = checker.checkState(n);
+        if (f && record(f, visited.pathTo(nid))) break search;
+        if (visited.size > maxStates) {
+          stoppedBy = 'max-states';
+          break search;
+        }
+      }
+      if (--nextPoll <= 0) {
+        nextPoll = 4096;
+        const now = performance.now();
+        if (now > deadline) {
+          stoppedBy = 'time-limit';
+          break search;
+        }
+        const reason = opts.shouldStop?.(progress());
+        if (reason !== undefined) {
+          stoppedBy = reason;
+          break search;
+        }
+        if (opts.onProgress && now - lastProgress >= 1000) {
+          lastProgress = now;
+          opts.onProgress(progress());
+        }
+      }
+    }
+    levelStart += frontier.length;
+    frontier = next;
+    if (frontier.length > 0) depth++;
+  }
+  return finish();
+
+  function finish(): ExploreResult<S, A> {
+    const seconds = (performance.now() - start) / 1000;
+    const incomplete = stoppedBy !== undefined && stoppedBy !== 'depth';
+    const result: ExploreResult<S, A> = {
+      result: violations.length > 0 ? 'violation' : incomplete ? 'incomplete' : 'ok',
+      distinctStates: visited.size,
+      transitions,
+      depth,
+      seconds,
+      statesPerSecond: seconds > 0 ? Math.round(visited.size / seconds) : 0,
+      collisionProbability: collisionProbability(visited.size),
+      violations,
+      witnesses: checker.witnesses(),
+    };
+    if (stoppedBy !== undefined) {
+      result.stoppedBy = stoppedBy;
+      result.completeDepth = Math.max(0, depth - 1);
+      result.frontier = frontier.length;
+    }
+    return result;
+  }
+}

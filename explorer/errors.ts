@@ -1,0 +1,17 @@
+/**
+ * A user error: bad flag, scope, variant, invariant id or file. The CLI prints
+ * its message on one line and exits 2; it never shows a stack trace.
+ */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** "a, b or c" — for messages that list the accepted values. */
+export function oneOf(values: readonly string[]): string {
+  if (values.length === 0) return '(none)';
+  if (values.length === 1) return values[0]!;
+  return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}

@@ -1,0 +1,53 @@
+/**
+ * What a shipped model gives the command line: its scopes, its variant
+ * switches and presets, its invariants, and its known-bug cases. The engine
+ * itself only needs the `Model` that `build` returns.
+ */
+import type { Invariant } from './invariant.js';
+import type { Model } from './model.js';
+
+/** A variant: one value for every switch of the model. */
+export type Variant = Readonly<Record<string, string>>;
+
+export interface SwitchSpec {
+  readonly name: string;
+  readonly values: readonly string[];
+  /** One line: what the switch chooses, and which value is "as posted". */
+  readonly doc: string;
+}
+
+/**
+ * A known-bug case (DESIGN.md): a scope, the switches that differ from the
+ * fixed preset, and the invariant that must be violated there; with every
+ * switch fixed, the same scope must pass.
+ */
+export interface KnownCase {
+  readonly id: string;
+  readonly title: string;
+  readonly scope: string;
+  /** Switch overrides on top of the `fixed` preset ({} when no switch is buggy). */
+  readonly set: Variant;
+  /** The invariant the case violates; undefined when the model shows it harmless. */
+  readonly invariant?: string;
+  readonly expect: 'violation' | 'ok';
+}
+
+export interface ModelSpec<Scope, S, A> {
+  readonly name: string;
+  readonly description: string;
+  readonly scopes: Readonly<Record<string, Scope>>;
+  /** One line per named scope, for `luocheck list`. */
+  readonly scopeDocs?: Readonly<Record<string, string>>;
+  readonly defaultScope: string;
+  /** Validates a scope file's JSON; throws UsageError naming the bad field. */
+  parseScope(json: unknown): Scope;
+  readonly switches: readonly SwitchSpec[];
+  readonly presets: Readonly<Record<string, Variant>>;
+  readonly defaultPreset: string;
+  invariants(scope: Scope, variant: Variant): readonly Invariant<S, A>[];
+  build(scope: Scope, variant: Variant): Model<S, A>;
+  readonly cases?: readonly KnownCase[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModelSpec = ModelSpec<any, any, any>;

@@ -1,0 +1,113 @@
+/**
+ * The visited set: an open-addressing hash table of 64-bit fingerprints in
+ * typed arrays. States get dense ids in insertion (breadth-first) order; beside
+ * the table, per state id, the parent id
+ * and the index of the action that led there, so a counterexample is rebuilt
+ * by replaying action indices from the initial state.
+ */
+
+const EMPTY = 0;
+
+export class VisitedSet {
+  private hi: Uint32Array;
+  private lo: Uint32Array;
+  private mask: number;
+  /** parent[id] = id of the state it was first reached from; -1 for an initial state. */
+  parent: Int32Array;
+  /** via[id] = index of the action in actions(parent) (or of the initial state). */
+  via: Uint16Array;
+  size = 0;
+
+  constructor(initialCapacity = 1 << 16) {
+    let cap = 16;
+    while (cap < initialCapacity) cap <<= 1;
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.mask = cap - 1;
+    this.parent = new Int32Array(cap >> 1);
+    this.via = new Uint16Array(cap >> 1);
+  }
+
+  /** Bytes held by the table and the per-state arrays. */
+  get bytes(): number {
+    return this.hi.byteLength + this.lo.byteLength + this.parent.byteLength + this.via.byteLength;
+  }
+
+  get capacity(): number {
+    return this.mask + 1;
+  }
+
+  /**
+   * Inserts the fingerprint (hi, lo). Returns the new state's id, or -1 if the
+   * fingerprint was already present.
+   */
+  insert(hi: number, lo: number, parent: number, via: number): number {
+    if (hi === EMPTY && lo === EMPTY) lo = 1;
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    const H = this.hi;
+    const L = this.lo;
+    for (;;) {
+      const h = H[i]!;
+      const l = L[i]!;
+      if (h === EMPTY && l === EMPTY) break;
+      if (h === hi && l === lo) return -1;
+      i = (i + 1) & this.mask;
+    }
+    const id = this.size++;
+    H[i] = hi;
+    L[i] = lo;
+    if (id >= this.parent.length) this.growLinks();
+    this.parent[id] = parent;
+    this.via[id] = via;
+    if (this.size * 4 > (this.mask + 1) * 3) this.rehash();
+    return id;
+  }
+
+  /** Whether the fingerprint (hi, lo) is present. */
+  has(hi: number, lo: number): boolean {
+    if (hi === EMPTY && lo === EMPTY) lo = 1;
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const h = this.hi[i]!;
+      const l = this.lo[i]!;
+      if (h === EMPTY && l === EMPTY) return false;
+      if (h === hi && l === lo) return true;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** The path of action indices from an initial state to `id` (first element: the initial state's index). */
+  pathTo(id: number): number[] {
+    const path: number[] = [];
+    for (let cur = id; cur >= 0; cur = this.parent[cur]!) path.push(this.via[cur]!);
+    return path.reverse();
+  }
+
+  private growLinks(): void {
+    const n = this.parent.length * 2;
+    const p = new Int32Array(n);
+    p.set(this.parent);
+    this.parent = p;
+    const v = new Uint16Array(n);
+    v.set(this.via);
+    this.via = v;
+  }
+
+  private rehash(): void {
+    const oldHi = this.hi;
+    const oldLo = this.lo;
+    const cap = (this.mask + 1) * 2;
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.mask = cap - 1;
+    for (let j = 0; j < oldHi.length; j++) {
+      const h = oldHi[j]!;
+      const l = oldLo[j]!;
+      if (h === EMPTY && l === EMPTY) continue;
+      let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
+      while (this.hi[i] !== EMPTY || this.lo[i] !== EMPTY) i = (i + 1) & this.mask;
+      this.hi[i] = h;
+      this.lo[i] = l;
+    }
+  }
+}
