@@ -17,6 +17,8 @@ export class VisitedSet {
   /** via[id] = index of the action in actions(parent) (or of the initial state). */
   via: Uint16Array;
   size = 0;
+  /** The all-zero fingerprint marks empty slots, so it is kept apart. */
+  private hasZero = false;
 
   constructor(initialCapacity = 1 << 16) {
     let cap = 16;
@@ -42,7 +44,11 @@ export class VisitedSet {
    * fingerprint was already present.
    */
   insert(hi: number, lo: number, parent: number, via: number): number {
-    if (hi === EMPTY && lo === EMPTY) lo = 1;
+    if (hi === EMPTY && lo === EMPTY) {
+      if (this.hasZero) return -1;
+      this.hasZero = true;
+      return this.link(parent, via);
+    }
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
     const H = this.hi;
     const L = this.lo;
@@ -53,19 +59,25 @@ export class VisitedSet {
       if (h === hi && l === lo) return -1;
       i = (i + 1) & this.mask;
     }
-    const id = this.size++;
     H[i] = hi;
     L[i] = lo;
+    const id = this.link(parent, via);
+    if (this.size * 4 > (this.mask + 1) * 3) this.rehash();
+    return id;
+  }
+
+  /** Hands out the next state id and records how it was reached. */
+  private link(parent: number, via: number): number {
+    const id = this.size++;
     if (id >= this.parent.length) this.growLinks();
     this.parent[id] = parent;
     this.via[id] = via;
-    if (this.size * 4 > (this.mask + 1) * 3) this.rehash();
     return id;
   }
 
   /** Whether the fingerprint (hi, lo) is present. */
   has(hi: number, lo: number): boolean {
-    if (hi === EMPTY && lo === EMPTY) lo = 1;
+    if (hi === EMPTY && lo === EMPTY) return this.hasZero;
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
     for (;;) {
       const h = this.hi[i]!;

@@ -1,0 +1,182 @@
+/**
+ * Command-line parsing (DESIGN.md, "Command line"). Every flag is checked
+ * here, before any exploration: a bad one is a UsageError naming the bad value
+ * and the accepted ones.
+ */
+import { UsageError, oneOf } from './errors.js';
+
+export const COMMANDS = ['list', 'check', 'replay', 'explain'] as const;
+export type Command = (typeof COMMANDS)[number];
+export const MODES = ['exhaustive', 'random', 'pbt'] as const;
+export type Mode = (typeof MODES)[number];
+export const FORMATS = ['text', 'json', 'junit'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface CheckArgs {
+  model?: string;
+  scope?: string;
+  variant?: string;
+  sets: [string, string][];
+  mode: Mode;
+  invariants?: string[];
+  depth?: number;
+  maxStates?: number;
+  timeLimit?: number;
+  continue: boolean;
+  seed: number;
+  runs?: number;
+  walkLength?: number;
+  path?: string;
+  swarm: boolean;
+  shard?: { index: number; count: number };
+  format: Format;
+  out?: string;
+}
+
+export interface ParsedArgs {
+  command: Command;
+  positional: string[];
+  check: CheckArgs;
+}
+
+type FlagKind = 'string' | 'int' | 'bool' | 'number';
+interface FlagSpec {
+  readonly kind: FlagKind;
+  readonly commands: readonly Command[];
+}
+
+const FLAGS: Readonly<Record<string, FlagSpec>> = {
+  '--model': { kind: 'string', commands: ['check'] },
+  '--scope': { kind: 'string', commands: ['check'] },
+  '--variant': { kind: 'string', commands: ['check'] },
+  '--set': { kind: 'string', commands: ['check'] },
+  '--mode': { kind: 'string', commands: ['check'] },
+  '--invariant': { kind: 'string', commands: ['check', 'replay'] },
+  '--depth': { kind: 'int', commands: ['check'] },
+  '--max-states': { kind: 'int', commands: ['check'] },
+  '--time-limit': { kind: 'number', commands: ['check'] },
+  '--continue': { kind: 'bool', commands: ['check'] },
+  '--seed': { kind: 'string', commands: ['check'] },
+  '--runs': { kind: 'int', commands: ['check'] },
+  '--walk-length': { kind: 'int', commands: ['check'] },
+  '--path': { kind: 'string', commands: ['check'] },
+  '--swarm': { kind: 'bool', commands: ['check'] },
+  '--shard': { kind: 'string', commands: ['check'] },
+  '--format': { kind: 'string', commands: ['check', 'list'] },
+  '--out': { kind: 'string', commands: ['check'] },
+};
+
+const USAGE = `usage: luocheck list|check|replay TRACE.json|explain INVARIANT-ID [flags]; see README.md`;
+
+function parseNonNegInt(flag: string, v: string): number {
+  if (!/^\d+$/.test(v)) throw new UsageError(`${flag} ${JSON.stringify(v)}: expected a non-negative integer`);
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} ${v}: too large`);
+  return n;
+}
+
+/** A seed: a decimal or 0x-hex integer from 0 to 2^32-1. */
+export function parseSeed(v: string): number {
+  const n = /^\d+$/.test(v) ? Number(v) : /^0x[0-9a-f]+$/i.test(v) ? parseInt(v, 16) : NaN;
+  if (!Number.isSafeInteger(n) || n > 0xffffffff) {
+    throw new UsageError(`--seed ${JSON.stringify(v)}: expected an integer from 0 to 4294967295 (decimal or 0x hex)`);
+  }
+  return n;
+}
+
+function parseShard(v: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count || count > 1_000_000) {
+    throw new UsageError(`--shard ${JSON.stringify(v)}: expected K/N with 1 <= K <= N, e.g. 2/4`);
+  }
+  return { index: index - 1, count };
+}
+
+function pick<T extends string>(flag: string, v: string, values: readonly T[]): T {
+  if (!(values as readonly string[]).includes(v)) throw new UsageError(`${flag} ${JSON.stringify(v)}: accepted: ${oneOf(values)}`);
+  return v as T;
+}
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined) throw new UsageError(`no command given; accepted: ${oneOf(COMMANDS)} (${USAGE})`);
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help') throw new UsageError(USAGE);
+  const command = pick('command', cmd, COMMANDS);
+  const check: CheckArgs = { sets: [], mode: 'exhaustive', continue: false, seed: 0, swarm: false, format: 'text' };
+  const positional: string[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const spec = FLAGS[flag];
+    const forCmd = Object.keys(FLAGS).filter((f) => FLAGS[f]!.commands.includes(command));
+    if (!spec || !spec.commands.includes(command)) {
+      throw new UsageError(`unknown flag ${JSON.stringify(flag)} for "${command}"; accepted: ${oneOf(forCmd)}`);
+    }
+    if (flag !== '--set' && seen.has(flag)) throw new UsageError(`${flag} given twice`);
+    seen.add(flag);
+    let value: string | undefined;
+    if (spec.kind === 'bool') {
+      if (eq > 0) throw new UsageError(`${flag} takes no value`);
+    } else if (eq > 0) {
+      value = arg.slice(eq + 1);
+    } else {
+      value = rest[++i];
+      if (value === undefined) throw new UsageError(`${flag} needs a value`);
+    }
+    applyFlag(check, flag, value);
+  }
+  const maxPositional = command === 'replay' || command === 'explain' ? 1 : 0;
+  if (positional.length > maxPositional) throw new UsageError(`unexpected argument ${JSON.stringify(positional[maxPositional])}`);
+  if (maxPositional === 1 && positional.length === 0) {
+    throw new UsageError(command === 'replay' ? 'replay needs a trace file: luocheck replay TRACE.json' : 'explain needs an invariant id: luocheck explain INVARIANT-ID');
+  }
+  if (check.path !== undefined && check.mode !== 'pbt') throw new UsageError('--path replays a fast-check failure and needs --mode pbt');
+  return { command, positional, check };
+}
+
+function applyFlag(c: CheckArgs, flag: string, v: string | undefined): void {
+  const val = v ?? '';
+  if (v !== undefined && v.length === 0) throw new UsageError(`${flag} needs a non-empty value`);
+  switch (flag) {
+    case '--model': c.model = val; break;
+    case '--scope': c.scope = val; break;
+    case '--variant': c.variant = val; break;
+    case '--set': {
+      const m = /^([A-Za-z][\w-]*)=(.+)$/.exec(val);
+      if (!m) throw new UsageError(`--set ${JSON.stringify(val)}: expected SWITCH=VALUE`);
+      c.sets.push([m[1]!, m[2]!]);
+      break;
+    }
+    case '--mode': c.mode = pick(flag, val, MODES); break;
+    case '--invariant': c.invariants = val.split(',').map((s) => s.trim()); break;
+    case '--depth': c.depth = parseNonNegInt(flag, val); break;
+    case '--max-states': c.maxStates = parseNonNegInt(flag, val); break;
+    case '--time-limit': {
+      const n = Number(val);
+      if (!/^\d+(\.\d+)?$/.test(val) || !(n > 0)) throw new UsageError(`--time-limit ${JSON.stringify(val)}: expected a positive number of seconds`);
+      c.timeLimit = n;
+      break;
+    }
+    case '--continue': c.continue = true; break;
+    case '--seed': c.seed = parseSeed(val); break;
+    case '--runs': c.runs = parseNonNegInt(flag, val); break;
+    case '--walk-length': c.walkLength = parseNonNegInt(flag, val); break;
+    case '--path': {
+      if (!/^\d+(:\d+)*$/.test(val)) throw new UsageError(`--path ${JSON.stringify(val)}: expected fast-check's path, e.g. 3:0:1`);
+      c.path = val;
+      break;
+    }
+    case '--swarm': c.swarm = true; break;
+    case '--shard': c.shard = parseShard(val); break;
+    case '--format': c.format = pick(flag, val, FORMATS); break;
+    case '--out': c.out = val; break;
+  }
+}

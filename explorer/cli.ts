@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+/**
+ * The luocheck command line (DESIGN.md): list, check, replay, explain.
+ * Exit codes: 0 ok, 1 violation, 2 bad input, 3 a bound stopped the run.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type CheckArgs } from './args.js';
+import { explore } from './bfs.js';
+import { UsageError } from './errors.js';
+import { randomWalks } from './random.js';
+import { pbtSearch } from './pbt.js';
+import { buildReport, exitCode, type Report } from './report.js';
+import { readJsonFile, resolve, findModel, resolveVariant, type Resolved } from './resolve.js';
+import { renderJson } from './render/json.js';
+import { renderJunit } from './render/junit.js';
+import { renderText } from './render/text.js';
+import { parseJsonReport, replayTrace } from './replay.js';
+import { writeAtomic } from './atomic-write.js';
+import { listText, listJson, explainText } from './list.js';
+import { MODELS, DEFAULT_MODEL } from '../model/registry.js';
+import type { AnyModelSpec } from './spec.js';
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  isTTY: boolean;
+}
+
+const defaultIo: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  isTTY: Boolean(process.stderr.isTTY),
+};
+
+/** The command that reproduces a run, for reports. */
+function commandLine(res: Resolved, a: CheckArgs): string {
+  const parts = ['luocheck check', `--model ${res.spec.name}`, `--scope ${res.scopeName}`, `--variant ${res.variantName}`];
+  const preset = res.spec.presets[res.variantName]!;
+  for (const [k, v] of Object.entries(res.variant)) if (preset[k] !== v) parts.push(`--set ${k}=${v}`);
+  if (a.mode !== 'exhaustive') parts.push(`--mode ${a.mode}`, `--seed ${a.seed}`);
+  if (a.runs !== undefined) parts.push(`--runs ${a.runs}`);
+  if (a.walkLength !== undefined) parts.push(`--walk-length ${a.walkLength}`);
+  if (a.swarm) parts.push('--swarm');
+  if (a.invariants) parts.push(`--invariant ${a.invariants.join(',')}`);
+  if (a.depth !== undefined) parts.push(`--depth ${a.depth}`);
+  return parts.join(' ');
+}
+
+export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] = MODELS): Report {
+  const res = resolve(models, DEFAULT_MODEL, a);
+  const timeLimitMs = a.timeLimit === undefined ? undefined : a.timeLimit * 1000;
+  let result;
+  if (a.mode === 'exhaustive') {
+    result = explore(res.model, res.invariants, {
+      ...(a.depth !== undefined ? { maxDepth: a.depth } : {}),
+      ...(a.maxStates !== undefined ? { maxStates: a.maxStates } : {}),
+      ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
+      continueAfterViolation: a.continue,
+      ...(io.isTTY
+        ? {
+            onProgress: (p) =>
+              io.err(`\r${p.distinctStates.toLocaleString('en-US')} states, depth ${p.depth}, ${Math.round(p.distinctStates / p.seconds).toLocaleString('en-US')} states/s, ${p.seconds.toFixed(0)} s  `),
+          }
+        : {}),
+    });
+    if (io.isTTY && result.seconds >= 1) io.err('\n');
+  } else if (a.mode === 'random') {
+    result = randomWalks(res.model, res.invariants, {
+      seed: a.seed,
+      runs: a.runs ?? 1000,
+      walkLength: a.walkLength ?? 100,
+      swarm: a.swarm,
+      continueAfterViolation: a.continue,
+      ...(a.shard ? { shardIndex: a.shard.index, shardCount: a.shard.count } : {}),
+      ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
+    });
+  } else {
+    result = pbtSearch(res.model, res.invariants, {
+      seed: a.seed,
+      runs: a.runs ?? 200,
+      walkLength: a.walkLength ?? 100,
+      ...(a.path !== undefined ? { path: a.path } : {}),
+      ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
+    });
+  }
+  const command = commandLine(res, a) + ('path' in result && result.path ? ` --path ${result.path}` : '');
+  return buildReport(
+    { model: res.spec.name, scope: res.scopeName, scopeBounds: res.scope, variant: res.variant, variantName: res.variantName, mode: a.mode, command },
+    res.model,
+    res.invariants,
+    result,
+  );
+}
+
+function render(r: Report, format: CheckArgs['format']): string {
+  switch (format) {
+    case 'json': return renderJson(r);
+    case 'junit': return renderJunit(r);
+    case 'text': return renderText(r);
+  }
+}
+
+function runReplay(file: string, invariant: string | undefined, io: Io, models: readonly AnyModelSpec[]): number {
+  const t = parseJsonReport(readJsonFile(file, 'trace file'), invariant);
+  const spec = findModel(models, t.model);
+  let scope: unknown;
+  if (Object.hasOwn(spec.scopes, t.scope)) scope = spec.scopes[t.scope];
+  else if (t.scopeBounds !== undefined) scope = spec.parseScope(t.scopeBounds);
+  else throw new UsageError(`trace: unknown scope ${JSON.stringify(t.scope)} and no "scopeBounds"`);
+  const base = spec.presets[spec.defaultPreset]!;
+  const { variant } = resolveVariant(spec, spec.defaultPreset, Object.entries({ ...base, ...t.variant }));
+  const model = spec.build(scope, variant);
+  const outcome = replayTrace(model, spec.invariants(scope, variant), { ...t });
+  io.out(`replay ${file}: ${t.model} ${t.scope}, invariant ${t.invariant}\n`);
+  io.out(outcome.lines.map((l) => `  ${l}`).join('\n') + '\n');
+  return outcome.ok ? 0 : 1;
+}
+
+export function main(argv: readonly string[], io: Io = defaultIo, models: readonly AnyModelSpec[] = MODELS): number {
+  try {
+    const { command, positional, check } = parseArgs(argv);
+    switch (command) {
+      case 'list':
+        io.out(check.format === 'json' ? listJson(models) : listText(models));
+        return 0;
+      case 'explain':
+        io.out(explainText(models, positional[0]!));
+        return 0;
+      case 'replay':
+        return runReplay(positional[0]!, check.invariants?.[0], io, models);
+      case 'check': {
+        const report = runCheck(check, io, models);
+        const text = render(report, check.format);
+        if (check.out !== undefined) {
+          writeAtomic(check.out, text);
+          io.out(check.format === 'text' ? text : renderText(report).split('\n')[0] + `\n  report written to ${check.out}\n`);
+        } else {
+          io.out(text);
+        }
+        return exitCode(report);
+      }
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`luocheck: ${e.message}\n`);
+      return 2;
+    }
+    const err = e as Error;
+    io.err(`luocheck: internal error: ${err?.message ?? String(e)}\n`);
+    if (process.env['LUOCHECK_DEBUG']) io.err(`${err?.stack}\n`);
+    return 4;
+  }
+}
+
+/** True when this file is the program being run (directly, or through npx's or npm's bin link). */
+function isEntryPoint(): boolean {
+  const argv1 = process.argv[1];
+  if (argv1 === undefined) return false;
+  try {
+    return realpathSync(argv1) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,123 @@
+/**
+ * Property-based search on fast-check. fast-check generates sequences of
+ * action choices; each choice picks, modulo the number of enabled actions, one
+ * action of the current state (so every choice is valid and removing a choice
+ * leaves a valid sequence). A failing sequence is shrunk by fast-check (fewer
+ * choices first, then smaller ones, i.e. earlier-listed actions), and the
+ * report carries fast-check's seed and path so the run can be replayed.
+ */
+import fc from 'fast-check';
+import { Checker, type Finding } from './checker.js';
+import type { Invariant } from './invariant.js';
+import type { Model } from './model.js';
+import type { TraceStep } from './trace.js';
+import type { ExploreResult, Violation } from './bfs.js';
+
+export interface PbtOptions {
+  seed: number;
+  runs: number;
+  walkLength: number;
+  /** fast-check's counterexample path, to replay a failure without searching. */
+  path?: string;
+  timeLimitMs?: number;
+}
+
+export interface PbtResult<S, A> extends ExploreResult<S, A> {
+  runs: number;
+  steps: number;
+  seed: number;
+  /** fast-check's replay path of the failure (with --seed and --path). */
+  path?: string;
+  /** How many times fast-check shrank the failing sequence. */
+  shrinks?: number;
+  /** Length of the first failing trace found, before shrinking. */
+  unshrunkLength?: number;
+}
+
+/** Runs `choices` through the model; stops at the first violation. */
+export function runChoices<S, A>(
+  model: Model<S, A>,
+  checker: Checker<S, A>,
+  choices: readonly number[],
+): { finding?: Finding; trace: TraceStep<S, A>[] } {
+  const inits = model.initStates();
+  let s: S = inits[0]!;
+  const trace: TraceStep<S, A>[] = [{ state: s }];
+  let f = checker.checkState(s);
+  if (f) return { finding: f, trace };
+  for (const c of choices) {
+    const acts = model.actions(s);
+    f = checker.checkEnd(s, acts.length);
+    if (f || acts.length === 0) return { finding: f, trace };
+    const a = acts[c % acts.length]!;
+    const n = model.nextState(s, a);
+    trace.push({ action: a, state: n });
+    checker.observe(s, a, n);
+    f = checker.checkStep(s, a, n) ?? checker.checkState(n);
+    if (f) return { finding: f, trace };
+    s = n;
+  }
+  const acts = model.actions(s);
+  return { finding: checker.checkEnd(s, acts.length), trace };
+}
+
+export function pbtSearch<S, A>(
+  model: Model<S, A>,
+  invariants: readonly Invariant<S, A>[],
+  opts: PbtOptions,
+): PbtResult<S, A> {
+  const start = performance.now();
+  const checker = new Checker(model, invariants);
+  let steps = 0;
+  let firstLength: number | undefined;
+  const choices = fc.array(fc.nat({ max: 0xffff }), { maxLength: opts.walkLength, size: 'max' });
+  const property = fc.property(choices, (cs) => {
+    const r = runChoices(model, checker, cs);
+    steps += r.trace.length - 1;
+    if (r.finding && firstLength === undefined) firstLength = r.trace.length - 1;
+    return r.finding === undefined;
+  });
+  const details = fc.check(property, {
+    seed: opts.seed,
+    numRuns: opts.runs,
+    ...(opts.path !== undefined ? { path: opts.path, endOnFailure: true } : {}),
+    ...(opts.timeLimitMs !== undefined ? { interruptAfterTimeLimit: opts.timeLimitMs } : {}),
+  });
+  const violations: Violation<S, A>[] = [];
+  const out: PbtResult<S, A> = {
+    result: 'ok',
+    distinctStates: 0,
+    transitions: steps,
+    depth: 0,
+    seconds: 0,
+    statesPerSecond: 0,
+    collisionProbability: 0,
+    violations,
+    witnesses: [],
+    runs: details.numRuns,
+    steps,
+    seed: opts.seed,
+  };
+  if (details.failed && details.counterexample !== null) {
+    const [cs] = details.counterexample;
+    const r = runChoices(model, checker, cs);
+    if (r.finding) violations.push({ ...r.finding, trace: r.trace });
+    out.result = 'violation';
+    out.path = details.counterexamplePath;
+    out.shrinks = details.numShrinks;
+    if (firstLength !== undefined) out.unshrunkLength = firstLength;
+    out.depth = r.trace.length - 1;
+  } else if (details.failed && details.interrupted) {
+    out.result = 'incomplete';
+    out.stoppedBy = 'time-limit';
+  } else if (details.interrupted) {
+    out.result = 'incomplete';
+    out.stoppedBy = 'time-limit';
+  }
+  out.seconds = (performance.now() - start) / 1000;
+  out.transitions = steps;
+  out.steps = steps;
+  out.statesPerSecond = out.seconds > 0 ? Math.round(steps / out.seconds) : 0;
+  out.witnesses = checker.witnesses();
+  return out;
+}

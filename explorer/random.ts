@@ -1,0 +1,154 @@
+/**
+ * Random walks (Quint's simulator loop): each run picks an initial state and
+ * then one enabled action after another, checking invariants at every step.
+ * Run i is driven by seedrandom seeded with "<seed>/<i>", so any run can be
+ * repeated from the seed alone, and shards split the runs without overlap.
+ *
+ * Swarm testing (Groce et al.): with `swarm`, each run draws its own weight per
+ * action kind, so different runs stress different mixes of operations.
+ */
+import seedrandom from 'seedrandom';
+import { Checker, type Finding } from './checker.js';
+import { Encoder } from './fingerprint.js';
+import type { Invariant } from './invariant.js';
+import type { Model } from './model.js';
+import type { TraceStep } from './trace.js';
+import type { ExploreResult, Violation } from './bfs.js';
+import { collisionProbability } from './fingerprint.js';
+import { VisitedSet } from './visited.js';
+
+export interface RandomOptions {
+  seed: number;
+  runs: number;
+  walkLength: number;
+  /** Per-run random weights per action kind. */
+  swarm?: boolean;
+  /** Only runs i with i % shardCount === shardIndex. */
+  shardIndex?: number;
+  shardCount?: number;
+  continueAfterViolation?: boolean;
+  timeLimitMs?: number;
+  shouldStop?: () => string | undefined;
+}
+
+export interface RandomResult<S, A> extends ExploreResult<S, A> {
+  runs: number;
+  steps: number;
+  /** For each violation, the run that found it (replay with --seed and this run). */
+  violatingRuns: number[];
+}
+
+/** Picks index j of `acts` with probability proportional to weight(kind(acts[j])). */
+function pickWeighted<A>(acts: readonly A[], rng: () => number, weight: (a: A) => number): number {
+  let total = 0;
+  for (const a of acts) total += weight(a);
+  let r = rng() * total;
+  for (let j = 0; j < acts.length; j++) {
+    r -= weight(acts[j]!);
+    if (r < 0) return j;
+  }
+  return acts.length - 1;
+}
+
+/** One walk; returns the violation it hit, if any, as a trace. */
+export function walk<S, A>(
+  model: Model<S, A>,
+  checker: Checker<S, A>,
+  rng: () => number,
+  walkLength: number,
+  weight: ((a: A) => number) | undefined,
+  onState?: (s: S) => void,
+): { finding?: Finding; trace: TraceStep<S, A>[]; steps: number } {
+  const inits = model.initStates();
+  let s: S = inits[Math.floor(rng() * inits.length)]!;
+  const trace: TraceStep<S, A>[] = [{ state: s }];
+  checker.observe(undefined, undefined, s);
+  onState?.(s);
+  let f = checker.checkState(s);
+  if (f) return { finding: f, trace, steps: 0 };
+  for (let step = 0; step < walkLength; step++) {
+    const acts = model.actions(s);
+    f = checker.checkEnd(s, acts.length);
+    if (f) return { finding: f, trace, steps: step };
+    if (acts.length === 0) return { trace, steps: step };
+    const j = weight ? pickWeighted(acts, rng, weight) : Math.floor(rng() * acts.length);
+    const a = acts[j]!;
+    const n = model.nextState(s, a);
+    trace.push({ action: a, state: n });
+    checker.observe(s, a, n);
+    onState?.(n);
+    f = checker.checkStep(s, a, n) ?? checker.checkState(n);
+    if (f) return { finding: f, trace, steps: step + 1 };
+    s = n;
+  }
+  return { trace, steps: walkLength };
+}
+
+export function randomWalks<S, A>(
+  model: Model<S, A>,
+  invariants: readonly Invariant<S, A>[],
+  opts: RandomOptions,
+): RandomResult<S, A> {
+  const start = performance.now();
+  const checker = new Checker(model, invariants);
+  const seen = new VisitedSet();
+  const enc = new Encoder();
+  const violations: Violation<S, A>[] = [];
+  const violatingRuns: number[] = [];
+  const shardCount = opts.shardCount ?? 1;
+  const shardIndex = opts.shardIndex ?? 0;
+  const deadline = opts.timeLimitMs === undefined ? Infinity : start + opts.timeLimitMs;
+  const kindOf = model.actionKind?.bind(model);
+  let runs = 0, steps = 0, transitions = 0, depth = 0;
+  let stoppedBy: string | undefined;
+  const onState = (s: S) => {
+    enc.reset();
+    model.encode(s, enc);
+    enc.hash();
+    seen.insert(enc.hi, enc.lo, -1, 0);
+  };
+  for (let i = shardIndex; i < opts.runs; i += shardCount) {
+    if (performance.now() > deadline) { stoppedBy = 'time-limit'; break; }
+    const reason = opts.shouldStop?.();
+    if (reason !== undefined) { stoppedBy = reason; break; }
+    const rng = seedrandom(`${opts.seed}/${i}`);
+    let weight: ((a: A) => number) | undefined;
+    if (opts.swarm && kindOf) {
+      const weights = new Map<string, number>();
+      weight = (a: A) => {
+        const k = kindOf(a);
+        let w = weights.get(k);
+        if (w === undefined) weights.set(k, (w = rng() < 0.2 ? 0.05 : rng()));
+        return w;
+      };
+    }
+    const w = walk(model, checker, rng, opts.walkLength, weight, onState);
+    runs++;
+    steps += w.steps;
+    transitions += w.steps;
+    depth = Math.max(depth, w.steps);
+    if (w.finding) {
+      violations.push({ ...w.finding, trace: w.trace });
+      violatingRuns.push(i);
+      checker.violated.add(w.finding.invariant);
+      if (!opts.continueAfterViolation) break;
+    }
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const result: RandomResult<S, A> = {
+    result: violations.length > 0 ? 'violation' : stoppedBy ? 'incomplete' : 'ok',
+    distinctStates: seen.size,
+    transitions,
+    depth,
+    seconds,
+    statesPerSecond: seconds > 0 ? Math.round(steps / seconds) : 0,
+    collisionProbability: collisionProbability(seen.size),
+    violations,
+    witnesses: checker.witnesses(),
+    runs,
+    steps,
+    violatingRuns,
+  };
+  if (stoppedBy) result.stoppedBy = stoppedBy;
+  return result;
+}

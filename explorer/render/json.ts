@@ -1,0 +1,6 @@
+/** The JSON report: DESIGN.md's contract, one object. */
+import type { Report } from '../report.js';
+
+export function renderJson(r: Report): string {
+  return JSON.stringify(r, null, 2) + '\n';
+}

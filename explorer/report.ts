@@ -1,0 +1,128 @@
+/**
+ * The report of one run, in the shape of DESIGN.md's JSON contract; every
+ * renderer (text, json, junit) reads this and nothing else.
+ */
+import type { ExploreResult } from './bfs.js';
+import type { WitnessResult } from './checker.js';
+import type { Invariant } from './invariant.js';
+import type { Model } from './model.js';
+import { contextSwitches } from './trace.js';
+import type { Variant } from './spec.js';
+
+export interface ReportStep {
+  step: number;
+  process: string;
+  action: string;
+  state: unknown;
+}
+
+export interface ReportViolation {
+  invariant: string;
+  title: string;
+  kind: 'state' | 'step' | 'progress' | 'deadlock';
+  message: string;
+  source: string;
+  /** Steps after the initial state, and process switches between them. */
+  length: number;
+  contextSwitches: number;
+  trace: ReportStep[];
+}
+
+export interface Report {
+  model: string;
+  scope: string;
+  /** The bounds of the scope, so a report (and its traces) replays without the scope file. */
+  scopeBounds: unknown;
+  variant: Variant;
+  variantName: string;
+  mode: 'exhaustive' | 'random' | 'pbt';
+  result: 'ok' | 'violation' | 'incomplete';
+  stats: {
+    distinctStates: number;
+    transitions: number;
+    depth: number;
+    seconds: number;
+    statesPerSecond: number;
+    collisionProbability: number;
+    runs?: number;
+    steps?: number;
+  };
+  violations: ReportViolation[];
+  witnesses: WitnessResult[];
+  /** The ids of the invariants checked. */
+  checked: string[];
+  seed?: number;
+  path?: string;
+  shrinks?: number;
+  unshrunkLength?: number;
+  stoppedBy?: string;
+  completeDepth?: number;
+  frontier?: number;
+  /** The command that reproduces this run. */
+  command: string;
+}
+
+export interface ReportContext {
+  model: string;
+  scope: string;
+  scopeBounds: unknown;
+  variant: Variant;
+  variantName: string;
+  mode: Report['mode'];
+  command: string;
+}
+
+type AnyResult = ExploreResult<unknown, unknown> & {
+  runs?: number; steps?: number; seed?: number; path?: string; shrinks?: number; unshrunkLength?: number;
+};
+
+export function buildReport(
+  ctx: ReportContext,
+  model: Model<unknown, unknown>,
+  invariants: readonly Invariant<unknown, unknown>[],
+  r: AnyResult,
+): Report {
+  const byId = new Map(invariants.map((i) => [i.id, i]));
+  const report: Report = {
+    ...ctx,
+    result: r.result,
+    stats: {
+      distinctStates: r.distinctStates,
+      transitions: r.transitions,
+      depth: r.depth,
+      seconds: Math.round(r.seconds * 1000) / 1000,
+      statesPerSecond: r.statesPerSecond,
+      collisionProbability: r.collisionProbability,
+    },
+    violations: r.violations.map((v) => {
+      const inv = byId.get(v.invariant);
+      return {
+        invariant: v.invariant,
+        title: inv?.title ?? 'no reachable state may be stuck',
+        kind: v.kind,
+        message: v.message,
+        source: inv?.source ?? 'the model (isValidEnd)',
+        length: v.trace.length - 1,
+        contextSwitches: contextSwitches(model, v.trace),
+        trace: v.trace.map((t, i) => ({
+          step: i,
+          process: t.action === undefined ? 'init' : model.process(t.action),
+          action: t.action === undefined ? 'init' : model.label(t.action),
+          state: model.toJson(t.state),
+        })),
+      };
+    }),
+    witnesses: r.witnesses,
+    checked: invariants.map((i) => i.id),
+  };
+  if (r.runs !== undefined) report.stats.runs = r.runs;
+  if (r.steps !== undefined) report.stats.steps = r.steps;
+  for (const k of ['seed', 'path', 'shrinks', 'unshrunkLength', 'stoppedBy', 'completeDepth', 'frontier'] as const) {
+    if (r[k] !== undefined) (report as unknown as Record<string, unknown>)[k] = r[k];
+  }
+  return report;
+}
+
+export function exitCode(r: Report): 0 | 1 | 3 {
+  return r.result === 'violation' ? 1 : r.result === 'incomplete' ? 3 : 0;
+}
