@@ -1,0 +1,95 @@
+/**
+ * `npm run bench`: measures luocheck on the benchmark model (and, when SPIN and
+ * gcc are installed, SPIN on the same sizes in the same run), each figure the
+ * median of several whole-process runs, and prints ratios. Timing lives here,
+ * never in tests.
+ *
+ *   npm run bench [-- --runs N] [-- --sizes small,medium,large]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : dflt;
+};
+const samples = Math.max(1, Number(opt('--runs', '3')));
+const sizes = opt('--sizes', 'small,medium,large').split(',');
+const shared = process.env['LUOCHECK_SHARED'] ?? resolve(root, '../shared');
+const spinScript = join(shared, 'bench/spin/run.sh');
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+interface Sample { seconds: number; distinctStates: number; transitions: number; maxRssBytes: number }
+
+function luocheck(checkArgs: string[]): Sample {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(here, 'measure.js'), 'check', ...checkArgs], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`luocheck ${checkArgs.join(' ')} failed: ${r.stderr}`);
+  const j = JSON.parse(r.stdout);
+  return { seconds: wall, distinctStates: j.distinctStates, transitions: j.transitions, maxRssBytes: j.maxRssBytes };
+}
+
+function hasSpin(): boolean {
+  try {
+    execFileSync('sh', ['-c', 'command -v spin && command -v gcc'], { stdio: 'ignore' });
+    return existsSync(spinScript);
+  } catch {
+    return false;
+  }
+}
+
+function spin(size: string): { seconds: number; states: number; memMb: number } {
+  const line = execFileSync('bash', [spinScript, size], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  const get = (k: string) => Number(new RegExp(`${k}=([\\d.]+)`).exec(line)?.[1]);
+  return { seconds: get('seconds'), states: get('states'), memMb: get('mem_mb') };
+}
+
+const rows: string[][] = [['model/scope', 'states', 'edges', 'seconds', 'states/s', 'bytes/state', 'SPIN s', 'SPIN bytes/state', 'luocheck/SPIN']];
+const withSpin = hasSpin();
+for (const size of sizes) {
+  const runs = Array.from({ length: samples }, () => luocheck(['--model', 'bench', '--scope', size]));
+  const secs = median(runs.map((r) => r.seconds));
+  const rss = median(runs.map((r) => r.maxRssBytes));
+  const { distinctStates, transitions } = runs[0]!;
+  const row = [`bench ${size}`, fmt(distinctStates), fmt(transitions), secs.toFixed(2), fmt(distinctStates / secs), fmt(rss / distinctStates)];
+  if (withSpin) {
+    const s = Array.from({ length: samples }, () => spin(size));
+    const ss = median(s.map((x) => x.seconds));
+    row.push(ss.toFixed(2), fmt((median(s.map((x) => x.memMb)) * 1048576) / s[0]!.states), (secs / ss).toFixed(2));
+  } else {
+    row.push('-', '-', '-');
+  }
+  rows.push(row);
+}
+
+const anchor = Array.from({ length: samples }, () =>
+  JSON.parse(execFileSync(process.execPath, [join(here, 'fastcheck-anchor.js'), '5', '2000'], { encoding: 'utf8' })) as { stepsPerSecond: number },
+);
+const walks = Array.from({ length: samples }, () => {
+  const t0 = performance.now();
+  const out = execFileSync(process.execPath, [join(here, 'measure.js'), 'check', '--model', 'bench', '--scope', 'small', '--mode', 'random', '--runs', '20000', '--walk-length', '100'], { encoding: 'utf8' });
+  const j = JSON.parse(out);
+  return j.steps / ((performance.now() - t0) / 1000);
+});
+
+const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+console.log(`luocheck bench: medians of ${samples} whole-process runs, Node ${process.version}`);
+for (const r of rows) console.log(r.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join('  '));
+if (!withSpin) {
+  console.log(`SPIN not run: install it with "apt-get update && apt-get install -y spin" (and gcc); it runs ${spinScript}`);
+}
+const fcRate = median(anchor.map((a) => a.stepsPerSecond));
+const rwRate = median(walks);
+console.log(`random mode on bench small: ${fmt(rwRate)} steps/s; fast-check fc.commands + fc.modelRun: ${fmt(fcRate)} steps/s; ratio ${(rwRate / fcRate).toFixed(1)}x`);
