@@ -121,6 +121,13 @@ export class ObjtableModel implements Model<ObjState, number> {
     }
   }
 
+  decode(words: Int32Array): ObjState {
+    const w = this.width;
+    const s = new Uint8Array(w);
+    for (let j = 0; j < w; j++) s[j] = (words[j >> 2]! >>> ((j & 3) << 3)) & 0xff;
+    return s;
+  }
+
   process(a: number): string {
     return `T${a >> 8}`;
   }

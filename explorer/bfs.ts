@@ -14,6 +14,7 @@ import type { Invariant } from './invariant.js';
 import type { Model } from './model.js';
 import { replayIndices, type TraceStep } from './trace.js';
 import { VisitedSet } from './visited.js';
+import { newFrontier, type Frontier } from './frontier.js';
 
 export type { TraceStep } from './trace.js';
 export type { WitnessResult } from './checker.js';
@@ -95,7 +96,10 @@ export function explore<S, A>(
     return !opts.continueAfterViolation;
   };
 
-  let frontier: S[] = [];
+  const decode = model.decode?.bind(model);
+  let frontier: Frontier<S> = newFrontier(decode);
+  // Two frontiers, swapped level by level, so their buffers are reused.
+  let spare: Frontier<S> = newFrontier(decode);
   let levelStart = 0;
   const inits = model.initStates();
   for (let k = 0; k < inits.length; k++) {
@@ -104,7 +108,7 @@ export function explore<S, A>(
     model.encode(s, enc);
     enc.hash();
     if (visited.insert(enc.hi, enc.lo, -1, k) < 0) continue;
-    frontier.push(s);
+    frontier.push(s, enc);
     checker.observe(undefined, undefined, s);
     const f = checker.checkState(s);
     if (f && record(f, [k])) return finish();
@@ -116,7 +120,7 @@ export function explore<S, A>(
     depth,
     frontier: frontier.length,
     seconds: (performance.now() - start) / 1000,
-    visitedBytes: visited.bytes,
+    visitedBytes: visited.bytes + frontier.bytes,
   });
 
   search: while (frontier.length > 0) {
@@ -124,9 +128,10 @@ export function explore<S, A>(
       stoppedBy = 'depth';
       break;
     }
-    const next: S[] = [];
+    const next = spare;
+    next.clear();
     for (let i = 0; i < frontier.length; i++) {
-      const s = frontier[i]!;
+      const s = frontier.get(i);
       const id = levelStart + i;
       const acts = model.actions(s);
       const end = checker.checkEnd(s, acts.length);
@@ -145,7 +150,7 @@ export function explore<S, A>(
         enc.hash();
         const nid = visited.insert(enc.hi, enc.lo, id, k);
         if (nid < 0) continue;
-        next.push(n);
+        next.push(n, enc);
         const f = checker.checkState(n);
         if (f && record(f, visited.pathTo(nid))) break search;
         if (visited.size > maxStates) {
@@ -172,6 +177,7 @@ export function explore<S, A>(
       }
     }
     levelStart += frontier.length;
+    spare = frontier;
     frontier = next;
     if (frontier.length > 0) depth++;
   }

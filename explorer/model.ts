@@ -24,6 +24,12 @@ export interface Model<S, A> {
    * has one). Equal states must write equal words; distinct states distinct words.
    */
   encode(s: S, out: Encoder): void;
+  /**
+   * Optional: rebuilds a state from the words `encode` wrote. When given, the
+   * explorer keeps its frontier as packed words instead of objects. With
+   * symmetry reduction the result may be any member of the state's class.
+   */
+  decode?(words: Int32Array): S;
   /** The process that takes `a` ("T1", "boot", ...). */
   process(a: A): string;
   /** One-line label of `a`, unique among the actions enabled in any one state. */

@@ -7,15 +7,21 @@
  */
 
 const EMPTY = 0;
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
 
 export class VisitedSet {
   private hi: Uint32Array;
   private lo: Uint32Array;
   private mask: number;
-  /** parent[id] = id of the state it was first reached from; -1 for an initial state. */
-  parent: Int32Array;
-  /** via[id] = index of the action in actions(parent) (or of the initial state). */
-  via: Uint16Array;
+  /**
+   * Per state id, in chunks of CHUNK ids (no copying as the set grows):
+   * parent = id of the state it was first reached from (-1 for an initial
+   * state); via = index of the action in actions(parent), or of the initial state.
+   */
+  private parents: Int32Array[] = [];
+  private vias: Uint16Array[] = [];
   size = 0;
   /** The all-zero fingerprint marks empty slots, so it is kept apart. */
   private hasZero = false;
@@ -26,13 +32,11 @@ export class VisitedSet {
     this.hi = new Uint32Array(cap);
     this.lo = new Uint32Array(cap);
     this.mask = cap - 1;
-    this.parent = new Int32Array(cap >> 1);
-    this.via = new Uint16Array(cap >> 1);
   }
 
   /** Bytes held by the table and the per-state arrays. */
   get bytes(): number {
-    return this.hi.byteLength + this.lo.byteLength + this.parent.byteLength + this.via.byteLength;
+    return this.hi.byteLength + this.lo.byteLength + this.parents.length * CHUNK * 6;
   }
 
   get capacity(): number {
@@ -69,10 +73,22 @@ export class VisitedSet {
   /** Hands out the next state id and records how it was reached. */
   private link(parent: number, via: number): number {
     const id = this.size++;
-    if (id >= this.parent.length) this.growLinks();
-    this.parent[id] = parent;
-    this.via[id] = via;
+    const c = id >>> CHUNK_BITS;
+    if (c === this.parents.length) {
+      this.parents.push(new Int32Array(CHUNK));
+      this.vias.push(new Uint16Array(CHUNK));
+    }
+    this.parents[c]![id & CHUNK_MASK] = parent;
+    this.vias[c]![id & CHUNK_MASK] = via;
     return id;
+  }
+
+  parentOf(id: number): number {
+    return this.parents[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;
+  }
+
+  viaOf(id: number): number {
+    return this.vias[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;
   }
 
   /** Whether the fingerprint (hi, lo) is present. */
@@ -91,18 +107,8 @@ export class VisitedSet {
   /** The path of action indices from an initial state to `id` (first element: the initial state's index). */
   pathTo(id: number): number[] {
     const path: number[] = [];
-    for (let cur = id; cur >= 0; cur = this.parent[cur]!) path.push(this.via[cur]!);
+    for (let cur = id; cur >= 0; cur = this.parentOf(cur)) path.push(this.viaOf(cur));
     return path.reverse();
-  }
-
-  private growLinks(): void {
-    const n = this.parent.length * 2;
-    const p = new Int32Array(n);
-    p.set(this.parent);
-    this.parent = p;
-    const v = new Uint16Array(n);
-    v.set(this.via);
-    this.via = v;
   }
 
   private rehash(): void {
