@@ -88,10 +88,10 @@ export function explore<S, A>(
   let nextPoll = 4096;
   let lastProgress = start;
 
-  const record = (f: Finding, path: number[], tail?: { action: A; state: S }): boolean => {
-    const trace = replayIndices(model, path);
-    if (tail) trace.push(tail);
-    violations.push({ ...f, trace });
+  /** Records a finding unless its invariant is already violated; true = stop the search. */
+  const record = (f: Finding, path: number[]): boolean => {
+    if (checker.violated.has(f.invariant)) return false;
+    violations.push({ ...f, trace: replayIndices(model, path) });
     checker.violated.add(f.invariant);
     return !opts.continueAfterViolation;
   };
@@ -110,8 +110,6 @@ export function explore<S, A>(
     if (visited.insert(enc.hi, enc.lo, -1, k) < 0) continue;
     frontier.push(s, enc);
     checker.observe(undefined, undefined, s);
-    const f = checker.checkState(s);
-    if (f && record(f, [k])) return finish();
   }
 
   const progress = (): Progress => ({
@@ -120,11 +118,16 @@ export function explore<S, A>(
     depth,
     frontier: frontier.length,
     seconds: (performance.now() - start) / 1000,
-    visitedBytes: visited.bytes + frontier.bytes,
+    visitedBytes: visited.bytes + frontier.bytes + spare.bytes,
   });
 
   search: while (frontier.length > 0) {
     if (depth >= maxDepth) {
+      // The last level is checked, not expanded.
+      for (let i = 0; i < frontier.length; i++) {
+        const s = frontier.get(i);
+        for (const f of checker.visit(s, model.actions(s).length)) if (record(f, visited.pathTo(levelStart + i))) break search;
+      }
       stoppedBy = 'depth';
       break;
     }
@@ -134,25 +137,21 @@ export function explore<S, A>(
       const s = frontier.get(i);
       const id = levelStart + i;
       const acts = model.actions(s);
-      const end = checker.checkEnd(s, acts.length);
-      if (end && record(end, visited.pathTo(id))) break search;
+      const found = checker.visit(s, acts.length);
+      for (let j = 0; j < found.length; j++) if (record(found[j]!, visited.pathTo(id))) break search;
       for (let k = 0; k < acts.length; k++) {
         const a = acts[k]!;
         const n = model.nextState(s, a);
         transitions++;
         checker.observe(s, a, n);
         if (checker.stepInvs.length > 0) {
-          const f = checker.checkStep(s, a, n);
-          if (f && record(f, visited.pathTo(id), { action: a, state: n })) break search;
+          for (const f of checker.checkStepAll(s, a, n)) if (record(f, [...visited.pathTo(id), k])) break search;
         }
         enc.reset();
         model.encode(n, enc);
         enc.hash();
-        const nid = visited.insert(enc.hi, enc.lo, id, k);
-        if (nid < 0) continue;
+        if (visited.insert(enc.hi, enc.lo, id, k) < 0) continue;
         next.push(n, enc);
-        const f = checker.checkState(n);
-        if (f && record(f, visited.pathTo(nid))) break search;
         if (visited.size > maxStates) {
           stoppedBy = 'max-states';
           break search;

@@ -22,6 +22,8 @@ export interface Finding {
   readonly message: string;
 }
 
+const NONE: readonly Finding[] = [];
+
 export class Checker<S, A> {
   readonly stateInvs: StateInvariant<S, A>[] = [];
   readonly stepInvs: StepInvariant<S, A>[] = [];
@@ -56,6 +58,65 @@ export class Checker<S, A> {
       if (msg !== null) return { invariant: inv.id, kind: 'state', message: msg };
     }
     return undefined;
+  }
+
+  /** Every state invariant that `s` violates, in order (for parallel workers). */
+  checkStateAll(s: S): readonly Finding[] {
+    let out: Finding[] | undefined;
+    const invs = this.stateInvs;
+    for (let i = 0; i < invs.length; i++) {
+      const inv = invs[i]!;
+      if (this.violated.size > 0 && this.violated.has(inv.id)) continue;
+      const msg = inv.check(s);
+      if (msg !== null) (out ??= []).push({ invariant: inv.id, kind: 'state', message: msg });
+    }
+    return out ?? NONE;
+  }
+
+  /** Every step invariant the transition violates, in order. */
+  checkStepAll(prev: S, a: A, next: S): readonly Finding[] {
+    let out: Finding[] | undefined;
+    for (const inv of this.stepInvs) {
+      if (this.violated.has(inv.id)) continue;
+      const msg = inv.check(prev, a, next);
+      if (msg !== null) (out ??= []).push({ invariant: inv.id, kind: 'step', message: msg });
+    }
+    return out ?? NONE;
+  }
+
+  /** Every end-state finding (deadlock, progress) of `s`, in order. */
+  checkEndAll(s: S, enabled: number): readonly Finding[] {
+    const f0 = this.checkEnd(s, enabled);
+    if (f0 === undefined) return NONE;
+    const out: Finding[] = [];
+    const saved = [...this.violated];
+    for (let f = this.checkEnd(s, enabled); f; f = this.checkEnd(s, enabled)) {
+      out.push(f);
+      this.violated.add(f.invariant);
+    }
+    this.violated.clear();
+    for (const id of saved) this.violated.add(id);
+    return out;
+  }
+
+  /**
+   * Everything checked on a state when the search takes it from the frontier:
+   * its state invariants, then deadlock and progress. Each reachable state is
+   * taken exactly once, so state invariants run once per distinct state, in
+   * breadth-first order, whatever the number of workers.
+   */
+  visit(s: S, enabled: number): readonly Finding[] {
+    const a = this.checkStateAll(s);
+    const b = this.checkEndAll(s, enabled);
+    return b.length === 0 ? a : a.length === 0 ? b : [...a, ...b];
+  }
+
+  /** Marks witness i reached (results merged from a worker). */
+  markReached(i: number): void {
+    if (!this.reached[i]) {
+      this.reached[i] = true;
+      this.pendingWitnesses--;
+    }
   }
 
   /** Step invariants on one transition (every edge, duplicates included). */

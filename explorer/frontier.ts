@@ -5,6 +5,7 @@
  * a JavaScript object); otherwise it keeps the state objects.
  */
 import type { Encoder } from './fingerprint.js';
+import { GrowableInt32 } from './growable.js';
 
 export interface Frontier<S> {
   readonly length: number;
@@ -38,12 +39,24 @@ export class ObjectFrontier<S> implements Frontier<S> {
 }
 
 export class PackedFrontier<S> implements Frontier<S> {
-  private words = new Int32Array(1 << 12);
-  private ends = new Int32Array(1 << 10);
+  private readonly words: GrowableInt32;
+  private readonly ends: GrowableInt32;
   private used = 0;
   private n = 0;
 
-  constructor(private readonly decode: (words: Int32Array) => S) {}
+  /** With `shared`, the words live in growable SharedArrayBuffers that workers read. */
+  constructor(
+    private readonly decode: (words: Int32Array) => S,
+    shared = false,
+  ) {
+    this.words = new GrowableInt32(1 << 12, shared);
+    this.ends = new GrowableInt32(1 << 10, shared);
+  }
+
+  /** Length-tracking views of the packed words and end offsets (for workers). */
+  view(): { words: Int32Array; ends: Int32Array } {
+    return { words: this.words.view, ends: this.ends.view };
+  }
 
   get length(): number {
     return this.n;
@@ -55,31 +68,27 @@ export class PackedFrontier<S> implements Frontier<S> {
   }
 
   get bytes(): number {
-    return this.words.byteLength + this.ends.byteLength;
+    return this.words.buffer.byteLength + this.ends.buffer.byteLength;
   }
 
   push(_s: S, enc: Encoder): void {
-    const len = enc.len;
-    if (this.used + len > this.words.length) {
-      let cap = this.words.length * 2;
-      while (cap < this.used + len) cap *= 2;
-      const w = new Int32Array(cap);
-      w.set(this.words.subarray(0, this.used));
-      this.words = w;
-    }
-    this.words.set(enc.buf.subarray(0, len), this.used);
+    this.pushWords(enc.buf.subarray(0, enc.len));
+  }
+
+  /** Appends a state by its encoded words. */
+  pushWords(src: Int32Array): void {
+    const len = src.length;
+    this.words.ensure(this.used + len);
+    this.words.view.set(src, this.used);
     this.used += len;
-    if (this.n === this.ends.length) {
-      const e = new Int32Array(this.ends.length * 2);
-      e.set(this.ends);
-      this.ends = e;
-    }
-    this.ends[this.n++] = this.used;
+    this.ends.ensure(this.n + 1);
+    this.ends.view[this.n++] = this.used;
   }
 
   get(i: number): S {
-    const start = i === 0 ? 0 : this.ends[i - 1]!;
-    return this.decode(this.words.subarray(start, this.ends[i]!));
+    const ends = this.ends.view;
+    const start = i === 0 ? 0 : ends[i - 1]!;
+    return this.decode(this.words.view.subarray(start, ends[i]!));
   }
 }
 

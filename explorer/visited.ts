@@ -6,12 +6,39 @@
  * by replaying action indices from the initial state.
  */
 
+import { GrowableUint32 } from './growable.js';
+
 const EMPTY = 0;
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
+/** A read-only snapshot of the table's arrays. */
+export interface TableView {
+  readonly hi: Uint32Array;
+  readonly lo: Uint32Array;
+  readonly mask: number;
+  readonly hasZero: boolean;
+}
+
+/** Whether fingerprint (hi, lo) is in the table `t` (same probe sequence as insert). */
+export function probe(t: TableView, hi: number, lo: number): boolean {
+  if (hi === EMPTY && lo === EMPTY) return t.hasZero;
+  const H = t.hi;
+  const L = t.lo;
+  let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & t.mask;
+  for (;;) {
+    const h = H[i]!;
+    const l = L[i]!;
+    if (h === EMPTY && l === EMPTY) return false;
+    if (h === hi && l === lo) return true;
+    i = (i + 1) & t.mask;
+  }
+}
+
 export class VisitedSet {
+  private readonly hiBuf: GrowableUint32;
+  private readonly loBuf: GrowableUint32;
   private hi: Uint32Array;
   private lo: Uint32Array;
   private mask: number;
@@ -26,12 +53,20 @@ export class VisitedSet {
   /** The all-zero fingerprint marks empty slots, so it is kept apart. */
   private hasZero = false;
 
-  constructor(initialCapacity = 1 << 16) {
+  /** With `shared`, the table lives in SharedArrayBuffers that workers can probe. */
+  constructor(initialCapacity = 1 << 16, shared = false) {
     let cap = 16;
     while (cap < initialCapacity) cap <<= 1;
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
+    this.hiBuf = new GrowableUint32(cap, shared);
+    this.loBuf = new GrowableUint32(cap, shared);
+    this.hi = this.hiBuf.view;
+    this.lo = this.loBuf.view;
     this.mask = cap - 1;
+  }
+
+  /** The table as it is now, for read-only probes from workers (between inserts). */
+  view(): TableView {
+    return { hi: this.hi, lo: this.lo, mask: this.mask, hasZero: this.hasZero };
   }
 
   /** Bytes held by the table and the per-state arrays. */
@@ -93,15 +128,7 @@ export class VisitedSet {
 
   /** Whether the fingerprint (hi, lo) is present. */
   has(hi: number, lo: number): boolean {
-    if (hi === EMPTY && lo === EMPTY) return this.hasZero;
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
-    for (;;) {
-      const h = this.hi[i]!;
-      const l = this.lo[i]!;
-      if (h === EMPTY && l === EMPTY) return false;
-      if (h === hi && l === lo) return true;
-      i = (i + 1) & this.mask;
-    }
+    return probe(this.view(), hi, lo);
   }
 
   /** The path of action indices from an initial state to `id` (first element: the initial state's index). */
@@ -111,21 +138,36 @@ export class VisitedSet {
     return path.reverse();
   }
 
+  /**
+   * Doubles the table in place: the old slots are copied aside, the buffers
+   * grow, and every fingerprint is inserted again. Workers probing meanwhile
+   * can only miss a fingerprint (and send a duplicate the main thread drops),
+   * never find one that was not inserted.
+   */
   private rehash(): void {
-    const oldHi = this.hi;
-    const oldLo = this.lo;
+    // A shared buffer grows in place, so its slots are copied aside first;
+    // an unshared one moves to a new buffer and the old view stays intact.
+    const shared = this.hi.buffer instanceof SharedArrayBuffer;
+    const oldHi = shared ? this.hi.slice() : this.hi;
+    const oldLo = shared ? this.lo.slice() : this.lo;
     const cap = (this.mask + 1) * 2;
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
+    this.hiBuf.ensure(cap);
+    this.loBuf.ensure(cap);
+    this.hi = this.hiBuf.view;
+    this.lo = this.loBuf.view;
+    this.hi.fill(0);
+    this.lo.fill(0);
     this.mask = cap - 1;
+    const H = this.hi;
+    const L = this.lo;
     for (let j = 0; j < oldHi.length; j++) {
       const h = oldHi[j]!;
       const l = oldLo[j]!;
       if (h === EMPTY && l === EMPTY) continue;
       let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
-      while (this.hi[i] !== EMPTY || this.lo[i] !== EMPTY) i = (i + 1) & this.mask;
-      this.hi[i] = h;
-      this.lo[i] = l;
+      while (H[i] !== EMPTY || L[i] !== EMPTY) i = (i + 1) & this.mask;
+      H[i] = h;
+      L[i] = l;
     }
   }
 }

@@ -85,6 +85,17 @@ export class LostUpdateModel implements Model<LostUpdateState, LostUpdateAction>
     for (let t = 0; t < s.pc.length; t++) out.push(s.pc[t]! | (s.tmp[t]! << 2));
   }
 
+  decode(w: Int32Array): LostUpdateState {
+    const n = w.length - 3;
+    const pc: number[] = [];
+    const tmp: number[] = [];
+    for (let t = 0; t < n; t++) {
+      pc.push(w[3 + t]! & 3);
+      tmp.push(w[3 + t]! >> 2);
+    }
+    return { x: w[0]!, irqs: w[1]!, lock: w[2]!, pc, tmp };
+  }
+
   process(a: LostUpdateAction): string {
     return a.type === 'irq' ? 'IRQ' : `T${a.t + 1}`;
   }

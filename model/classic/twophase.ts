@@ -96,6 +96,13 @@ export class TwoPhaseModel implements Model<TwoPhaseState, TwoPhaseAction> {
     out.push((s.tmState === 'done' ? 1 : 0) | (s.tmPrepared << 1) | (s.msgs << 12));
   }
 
+  decode(w: Int32Array): TwoPhaseState {
+    const rmState: RmState[] = [];
+    for (let i = this.n - 1; i >= 0; i--) rmState.push(RM_STATES[(w[0]! >> (2 * i)) & 3]!);
+    const x = w[1]!;
+    return { rmState, tmState: x & 1 ? 'done' : 'init', tmPrepared: (x >> 1) & 0x7ff, msgs: x >> 12 };
+  }
+
   process(a: TwoPhaseAction): string {
     return 'rm' in a ? `RM${a.rm + 1}` : 'TM';
   }

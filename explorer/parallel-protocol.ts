@@ -1,0 +1,49 @@
+/**
+ * Messages between the parallel search (explorer/parallel.ts) and its workers
+ * (explorer/bfs-worker.ts).
+ *
+ * Result stream of one batch, per source state in order: the number m of its
+ * enabled actions, then per action k: 0 if the successor's fingerprint was
+ * already in the table at the start of the batch, or 1 followed by hi, lo,
+ * len and the len words of its canonical encoding.
+ */
+import type { Finding } from './checker.js';
+import type { Variant } from './spec.js';
+import type { TableView } from './visited.js';
+
+/** What a worker needs to build the same model and invariants as the main thread. */
+export interface ModelSource {
+  readonly modelName: string;
+  readonly scope: unknown;
+  readonly variant: Variant;
+  /** The ids of the invariants to check (undefined: all of the model's). */
+  readonly invariantIds?: readonly string[];
+}
+
+export interface BatchRequest {
+  readonly table: TableView;
+  readonly words: Int32Array;
+  readonly ends: Int32Array;
+  /** Source states [from, to) of the frontier. */
+  readonly from: number;
+  readonly to: number;
+  /** Invariants already violated (with --continue), not to be reported again. */
+  readonly violated: readonly string[];
+  /** A result buffer handed back for reuse (transferred), so buffers do not pile up between collections. */
+  readonly reuse?: ArrayBuffer;
+}
+
+/** A finding at source `src` (frontier index) and action `k` (-1: the source state itself). */
+export interface BatchFinding extends Finding {
+  readonly src: number;
+  readonly k: number;
+}
+
+export interface BatchResult {
+  readonly out?: Int32Array;
+  readonly length?: number;
+  readonly findings?: readonly BatchFinding[];
+  /** Indices of witnesses reached in this batch. */
+  readonly witnesses?: readonly number[];
+  readonly error?: string;
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { explore } from '../../explorer/bfs.js';
+import { exploreParallel } from '../../explorer/parallel.js';
+import { Encoder } from '../../explorer/fingerprint.js';
+import { ObjtableModel } from '../../bench/objtable.js';
+import { objtableInvariants } from '../../bench/objtable-invariants.js';
+import { LostUpdateModel, lostUpdateInvariants } from '../../model/classic/lost-update.js';
+import { TwoPhaseModel, twoPhaseInvariants } from '../../model/classic/twophase.js';
+import type { Model } from '../../explorer/model.js';
+
+/** decode(encode(s)) encodes to the same words, for every reachable state. */
+function roundTrips<S, A>(m: Model<S, A>): boolean {
+  const a = new Encoder();
+  const b = new Encoder();
+  const seen = new Set<string>();
+  const todo = [...m.initStates()];
+  while (todo.length) {
+    const s = todo.pop()!;
+    a.reset();
+    m.encode(s, a);
+    const key = a.words().join(',');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    b.reset();
+    m.encode(m.decode!(a.buf.subarray(0, a.len)), b);
+    if (b.words().join(',') !== key) return false;
+    for (const act of m.actions(s)) todo.push(m.nextState(s, act));
+  }
+  return true;
+}
+
+const strip = <T extends { seconds: number; statesPerSecond: number }>(r: T) => ({ ...r, seconds: 0, statesPerSecond: 0 });
+
+describe('packed encodings decode', () => {
+  it('objtable, twophase and lost-update round-trip', () => {
+    expect(roundTrips(new ObjtableModel({ P: 3, K: 3, M: 2 }))).toBe(true);
+    expect(roundTrips(new TwoPhaseModel({ rms: 3 }))).toBe(true);
+    expect(roundTrips(new LostUpdateModel({ threads: 3, irqs: 2 }, false))).toBe(true);
+  });
+});
+
+describe('parallel search', () => {
+  for (const [P, K, M] of [[3, 3, 2], [4, 3, 2], [4, 4, 4]] as const) {
+    it(`objtable ${P},${K},${M}: the sequential result with 1, 2 and 3 workers`, () => {
+      const scope = { P, K, M };
+      const seq = strip(explore(new ObjtableModel(scope), objtableInvariants(scope)));
+      for (const w of [1, 2, 3]) {
+        const par = strip(exploreParallel(new ObjtableModel(scope), objtableInvariants(scope), { modelName: 'bench', scope, variant: {} }, w));
+        expect(par).toEqual(seq);
+      }
+    });
+  }
+
+  it('finds the same shortest counterexample as the sequential search', () => {
+    for (const locked of [false, true]) {
+      const variant = { lock: locked ? 'on' : 'off' };
+      const scope = { threads: 3, irqs: 3 };
+      const seq = strip(explore(new LostUpdateModel(scope, locked), lostUpdateInvariants));
+      for (const w of [1, 2]) {
+        const par = strip(exploreParallel(new LostUpdateModel(scope, locked), lostUpdateInvariants, { modelName: 'lostupdate', scope, variant }, w));
+        expect(par).toEqual(seq);
+      }
+    }
+  });
+
+  it('with --continue, a depth bound and a state bound, as the sequential search', () => {
+    const scope = { rms: 3 };
+    const m = () => new TwoPhaseModel(scope);
+    const src = { modelName: 'twophase', scope, variant: {} };
+    for (const opts of [{ continueAfterViolation: true }, { maxDepth: 4 }, { maxStates: 100 }]) {
+      expect(strip(exploreParallel(m(), twoPhaseInvariants, src, 2, opts))).toEqual(strip(explore(m(), twoPhaseInvariants, opts)));
+    }
+  });
+
+  it('stops when asked, and reports a worker failure as an error', () => {
+    const scope = { P: 4, K: 3, M: 2 };
+    const r = exploreParallel(new ObjtableModel(scope), [], { modelName: 'bench', scope, variant: {} }, 2, { shouldStop: () => 'interrupt' });
+    expect(r.result).toBe('incomplete');
+    expect(r.stoppedBy).toBe('interrupt');
+    expect(() => exploreParallel(new ObjtableModel(scope), [], { modelName: 'nosuch', scope, variant: {} }, 1)).toThrow(/worker 0: no model "nosuch"/);
+  });
+});
