@@ -33,6 +33,6 @@ export const objtableSpec: ModelSpec<ObjtableScope, ObjState, number> = {
   presets: { fixed: {} },
   defaultPreset: 'fixed',
   invariants: (scope) => objtableInvariants(scope),
-  build: (scope) => new ObjtableModel(scope),
+  build: (scope, _variant, options) => new ObjtableModel(scope, options?.symmetry ?? false),
 };
 

@@ -41,7 +41,8 @@ export class ObjtableModel implements Model<ObjState, number> {
   private readonly obj0: number;
   private readonly width: number;
 
-  constructor(scope: ObjtableScope) {
+  /** With symmetry, threads are interchangeable: `encode` sorts them (not for the exact counts). */
+  constructor(scope: ObjtableScope, private readonly symmetry = false) {
     this.P = scope.P;
     this.K = scope.K;
     this.M = scope.M;
@@ -114,11 +115,32 @@ export class ObjtableModel implements Model<ObjState, number> {
   }
 
   encode(s: ObjState, out: Encoder): void {
+    if (this.symmetry) s = this.representative(s);
     // Four 8-bit variables per word.
     const w = this.width;
     for (let j = 0; j < w; j += 4) {
       out.push(s[j]! | ((s[j + 1] ?? 0) << 8) | ((s[j + 2] ?? 0) << 16) | ((s[j + 3] ?? 0) << 24));
     }
+  }
+
+  /**
+   * The member of s's symmetry class whose threads are sorted by (phase, slot);
+   * the lock follows its holder (to the first of equal threads).
+   */
+  representative(s: ObjState): ObjState {
+    const { P, ph0, obj0 } = this;
+    const key = (i: number) => s[ph0 + i]! * 16 + s[obj0 + i]!;
+    const order = [...Array(P).keys()].sort((a, b) => key(a) - key(b));
+    const n = s.slice();
+    for (let j = 0; j < P; j++) {
+      n[ph0 + j] = s[ph0 + order[j]!]!;
+      n[obj0 + j] = s[obj0 + order[j]!]!;
+    }
+    if (s[0]! > 0) {
+      const holderKey = key(s[0]! - 1);
+      n[0] = order.findIndex((i) => key(i) === holderKey) + 1;
+    }
+    return n;
   }
 
   decode(words: Int32Array): ObjState {

@@ -19,7 +19,7 @@ function setUp(): { model: Model<unknown, unknown>; checker: Checker<unknown, un
   try {
     const spec = MODELS.find((m) => m.name === source.modelName);
     if (!spec) return `no model ${JSON.stringify(source.modelName)}`;
-    const model = spec.build(source.scope, source.variant);
+    const model = spec.build(source.scope, source.variant, { symmetry: source.symmetry ?? false });
     if (!model.decode) return `model ${source.modelName} cannot decode its states`;
     const all = spec.invariants(source.scope, source.variant);
     const invariants = source.invariantIds ? all.filter((i) => source.invariantIds!.includes(i.id)) : all;

@@ -28,6 +28,8 @@ export interface ExploreOptions {
   timeLimitMs?: number;
   /** Keep exploring after a violation; report the shortest trace of each violated invariant. */
   continueAfterViolation?: boolean;
+  /** Partial-order reduction over the model's independent actions. */
+  por?: boolean;
   /** Called about once a second with the running figures. */
   onProgress?: (p: Progress) => void;
   /** Polled with the figures; returning a reason stops the run as "incomplete" (memory cap, SIGINT). */
@@ -41,6 +43,8 @@ export interface Progress {
   frontier: number;
   seconds: number;
   visitedBytes: number;
+  /** Bytes about to be allocated (the visited table doubling soon). */
+  upcomingBytes: number;
 }
 
 export interface Violation<S, A> {
@@ -119,7 +123,25 @@ export function explore<S, A>(
     frontier: frontier.length,
     seconds: (performance.now() - start) / 1000,
     visitedBytes: visited.bytes + frontier.bytes + spare.bytes,
+    upcomingBytes: visited.upcomingBytes(),
   });
+
+  const indep = opts.por && model.independent ? model.independent.bind(model) : undefined;
+  /**
+   * The ample set {a} of `s`: its first independent action, provided its
+   * successor is new (the proviso that keeps an action from being postponed
+   * around a cycle forever); -1 to expand `s` fully.
+   */
+  const ampleAction = (s: S, acts: readonly A[]): number => {
+    for (let k = 0; k < acts.length; k++) {
+      if (!indep!(acts[k]!)) continue;
+      enc.reset();
+      model.encode(model.nextState(s, acts[k]!), enc);
+      enc.hash();
+      return visited.has(enc.hi, enc.lo) ? -1 : k;
+    }
+    return -1;
+  };
 
   search: while (frontier.length > 0) {
     if (depth >= maxDepth) {
@@ -139,7 +161,8 @@ export function explore<S, A>(
       const acts = model.actions(s);
       const found = checker.visit(s, acts.length);
       for (let j = 0; j < found.length; j++) if (record(found[j]!, visited.pathTo(id))) break search;
-      for (let k = 0; k < acts.length; k++) {
+      const only = indep ? ampleAction(s, acts) : -1;
+      for (let k = only < 0 ? 0 : only; k < (only < 0 ? acts.length : only + 1); k++) {
         const a = acts[k]!;
         const n = model.nextState(s, a);
         transitions++;

@@ -46,6 +46,31 @@ export interface Model<S, A> {
    * which this returns true (e.g. every VMM thread idle).
    */
   isQuiescent?(s: S): boolean;
+  /**
+   * Partial-order reduction (opt-in, --por): true for an action that commutes
+   * with every other action, is never disabled by another, and changes nothing
+   * any invariant or witness reads (e.g. a process-local step). The explorer
+   * then expands such an action alone where that is sound.
+   */
+  independent?(a: A): boolean;
   /** A coarse kind for each action (e.g. its kernel entry point), used by swarm testing. */
   actionKind?(a: A): string;
+  /**
+   * Optional, for `--format kselftest`: how userspace performs `a` from the
+   * state `s` before it, as C for a kselftest_harness TEST_F body using
+   * `self->fd` (an open /dev/iommu). `code` runs the step (e.g. an ioctl and
+   * its ASSERT_EQ); `decls` are declarations hoisted to the top of the test
+   * (deduplicated); `includes` are extra headers (e.g. "<sys/mman.h>");
+   * `comment` says what the step does in kernel terms; `needs` names what
+   * straight-line code cannot do ("a kexec", "the device to issue DMA"),
+   * which turns the step into a marked comment. A step without `code` (an
+   * internal step of an ioctl in flight) is a comment.
+   */
+  kselftest?(a: A, s: S): {
+    code?: readonly string[];
+    decls?: readonly string[];
+    includes?: readonly string[];
+    comment?: string;
+    needs?: string;
+  };
 }

@@ -18,6 +18,7 @@ export interface ModelSource {
   readonly variant: Variant;
   /** The ids of the invariants to check (undefined: all of the model's). */
   readonly invariantIds?: readonly string[];
+  readonly symmetry?: boolean;
 }
 
 export interface BatchRequest {

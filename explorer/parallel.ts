@@ -147,6 +147,7 @@ export function exploreParallel<S, A>(
     frontier: frontier.length,
     seconds: (performance.now() - start) / 1000,
     visitedBytes: visited.bytes + frontier.bytes + spare.bytes,
+    upcomingBytes: visited.upcomingBytes(),
   });
 
   const pool = startPool(workers, source, workerUrl);

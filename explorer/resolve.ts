@@ -87,12 +87,12 @@ export function resolveInvariants(
 export function resolve(
   models: readonly AnyModelSpec[],
   defaultModel: string,
-  a: { model?: string; scope?: string; variant?: string; sets: readonly [string, string][]; invariants?: string[] },
+  a: { model?: string; scope?: string; variant?: string; sets: readonly [string, string][]; invariants?: string[]; symmetry?: boolean },
   extra: readonly Invariant<unknown, unknown>[] = [],
 ): Resolved {
   const spec = findModel(models, a.model ?? defaultModel);
   const { scopeName, scope } = resolveScope(spec, a.scope);
   const { variantName, variant } = resolveVariant(spec, a.variant, a.sets);
   const invariants = resolveInvariants([...spec.invariants(scope, variant), ...extra], a.invariants);
-  return { spec, scopeName, scope, variantName, variant, model: spec.build(scope, variant), invariants };
+  return { spec, scopeName, scope, variantName, variant, model: spec.build(scope, variant, { symmetry: a.symmetry ?? false }), invariants };
 }

@@ -9,6 +9,16 @@ import type { Model } from './model.js';
 /** A variant: one value for every switch of the model. */
 export type Variant = Readonly<Record<string, string>>;
 
+/** How to build a model beyond its scope and variant. */
+export interface BuildOptions {
+  /**
+   * Symmetry reduction: the model's `encode` maps interchangeable identities
+   * (threads doing the same job, singleton-group devices, free pages) to one
+   * canonical order. Off by default; verdicts must not change with it.
+   */
+  readonly symmetry?: boolean;
+}
+
 export interface SwitchSpec {
   readonly name: string;
   readonly values: readonly string[];
@@ -45,7 +55,7 @@ export interface ModelSpec<Scope, S, A> {
   readonly presets: Readonly<Record<string, Variant>>;
   readonly defaultPreset: string;
   invariants(scope: Scope, variant: Variant): readonly Invariant<S, A>[];
-  build(scope: Scope, variant: Variant): Model<S, A>;
+  build(scope: Scope, variant: Variant, options?: BuildOptions): Model<S, A>;
   readonly cases?: readonly KnownCase[];
 }
 

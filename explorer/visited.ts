@@ -74,6 +74,16 @@ export class VisitedSet {
     return this.hi.byteLength + this.lo.byteLength + this.parents.length * CHUNK * 6;
   }
 
+  /**
+   * Bytes the table will allocate soon: when fewer than `lookahead` inserts
+   * are left before it doubles, the size of the doubled arrays plus the copy
+   * of the old ones; otherwise 0.
+   */
+  upcomingBytes(lookahead = 1 << 16): number {
+    const cap = this.mask + 1;
+    return (this.size + lookahead) * 4 > cap * 3 ? cap * 16 : 0;
+  }
+
   get capacity(): number {
     return this.mask + 1;
   }
