@@ -4,12 +4,13 @@
  * and the accepted ones.
  */
 import { UsageError, oneOf } from './errors.js';
+import { parseSize } from './limits.js';
 
 export const COMMANDS = ['list', 'check', 'replay', 'explain'] as const;
 export type Command = (typeof COMMANDS)[number];
 export const MODES = ['exhaustive', 'random', 'pbt'] as const;
 export type Mode = (typeof MODES)[number];
-export const FORMATS = ['text', 'json', 'junit'] as const;
+export const FORMATS = ['text', 'json', 'itf', 'junit', 'email', 'kselftest', 'mermaid'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface CheckArgs {
@@ -29,8 +30,18 @@ export interface CheckArgs {
   path?: string;
   swarm: boolean;
   shard?: { index: number; count: number };
+  /** Symmetry reduction (BuildOptions.symmetry). */
+  symmetry?: boolean;
+  /** Partial-order reduction over independent actions (Model.independent). */
+  por?: boolean;
+  /** Memory cap in bytes (--max-memory); default: explorer/limits.ts defaultMaxMemory(). */
+  maxMemory?: number;
+  /** Worker threads of the exhaustive search (default: every core, when the model packs its states). */
+  workers?: number;
   format: Format;
   out?: string;
+  /** Modules of extra invariants (--load, repeatable; explorer/load.ts). */
+  loads?: string[];
 }
 
 export interface ParsedArgs {
@@ -54,7 +65,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   '--invariant': { kind: 'string', commands: ['check', 'replay'] },
   '--depth': { kind: 'int', commands: ['check'] },
   '--max-states': { kind: 'int', commands: ['check'] },
-  '--time-limit': { kind: 'number', commands: ['check'] },
+  '--time-limit': { kind: 'number', commands: ['check', 'explain'] },
   '--continue': { kind: 'bool', commands: ['check'] },
   '--seed': { kind: 'string', commands: ['check'] },
   '--runs': { kind: 'int', commands: ['check'] },
@@ -62,7 +73,12 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   '--path': { kind: 'string', commands: ['check'] },
   '--swarm': { kind: 'bool', commands: ['check'] },
   '--shard': { kind: 'string', commands: ['check'] },
+  '--workers': { kind: 'int', commands: ['check'] },
+  '--max-memory': { kind: 'string', commands: ['check'] },
+  '--symmetry': { kind: 'bool', commands: ['check'] },
+  '--por': { kind: 'bool', commands: ['check'] },
   '--format': { kind: 'string', commands: ['check', 'list'] },
+  '--load': { kind: 'string', commands: ['check', 'list', 'explain', 'replay'] },
   '--out': { kind: 'string', commands: ['check'] },
 };
 
@@ -120,7 +136,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (!spec || !spec.commands.includes(command)) {
       throw new UsageError(`unknown flag ${JSON.stringify(flag)} for "${command}"; accepted: ${oneOf(forCmd)}`);
     }
-    if (flag !== '--set' && seen.has(flag)) throw new UsageError(`${flag} given twice`);
+    if (flag !== '--set' && flag !== '--load' && seen.has(flag)) throw new UsageError(`${flag} given twice`);
     seen.add(flag);
     let value: string | undefined;
     if (spec.kind === 'bool') {
@@ -139,6 +155,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     throw new UsageError(command === 'replay' ? 'replay needs a trace file: luocheck replay TRACE.json' : 'explain needs an invariant id: luocheck explain INVARIANT-ID');
   }
   if (check.path !== undefined && check.mode !== 'pbt') throw new UsageError('--path replays a fast-check failure and needs --mode pbt');
+  if (command === 'list' && check.format !== 'text' && check.format !== 'json') throw new UsageError(`--format ${JSON.stringify(check.format)} for list: accepted: text or json`);
   return { command, positional, check };
 }
 
@@ -176,7 +193,16 @@ function applyFlag(c: CheckArgs, flag: string, v: string | undefined): void {
     }
     case '--swarm': c.swarm = true; break;
     case '--shard': c.shard = parseShard(val); break;
+    case '--workers': {
+      c.workers = parseNonNegInt(flag, val);
+      if (c.workers < 1 || c.workers > 64) throw new UsageError(`--workers ${val}: expected 1 to 64`);
+      break;
+    }
+    case '--max-memory': c.maxMemory = parseSize(flag, val); break;
+    case '--symmetry': c.symmetry = true; break;
+    case '--por': c.por = true; break;
     case '--format': c.format = pick(flag, val, FORMATS); break;
     case '--out': c.out = val; break;
+    case '--load': (c.loads ??= []).push(val); break;
   }
 }

@@ -4,10 +4,14 @@
  * Exit codes: 0 ok, 1 violation, 2 bad input, 3 a bound stopped the run.
  */
 import { realpathSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type CheckArgs } from './args.js';
-import { explore } from './bfs.js';
+import { explore, type ExploreOptions } from './bfs.js';
+import { defaultWorkers, exploreParallel } from './parallel.js';
 import { UsageError } from './errors.js';
+import { defaultMaxMemory, interrupted, memoryVerdict } from './limits.js';
+import { runInThread } from './cli-thread.js';
 import { randomWalks } from './random.js';
 import { pbtSearch } from './pbt.js';
 import { buildReport, exitCode, type Report } from './report.js';
@@ -15,7 +19,11 @@ import { readJsonFile, resolve, findModel, resolveVariant, type Resolved } from 
 import { renderJson } from './render/json.js';
 import { renderJunit } from './render/junit.js';
 import { renderText } from './render/text.js';
-import { parseJsonReport, replayTrace } from './replay.js';
+import { replayTrace } from './replay.js';
+import { parseTraceFile } from './itf-read.js';
+import { withLoaded } from './load.js';
+import { refine } from './refine.js';
+import { renderTraceFormat } from './render/formats.js';
 import { writeAtomic } from './atomic-write.js';
 import { listText, listJson, explainText } from './list.js';
 import { MODELS, DEFAULT_MODEL } from '../model/registry.js';
@@ -25,6 +33,8 @@ export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
   isTTY: boolean;
+  /** Set (non-zero) by a SIGINT in the main thread; the search stops with a partial report. */
+  interrupt?: Int32Array;
 }
 
 const defaultIo: Io = {
@@ -44,19 +54,32 @@ function commandLine(res: Resolved, a: CheckArgs): string {
   if (a.swarm) parts.push('--swarm');
   if (a.invariants) parts.push(`--invariant ${a.invariants.join(',')}`);
   if (a.depth !== undefined) parts.push(`--depth ${a.depth}`);
+  for (const f of a.loads ?? []) parts.push(`--load ${f}`);
   return parts.join(' ');
 }
 
 export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] = MODELS): Report {
   const res = resolve(models, DEFAULT_MODEL, a);
   const timeLimitMs = a.timeLimit === undefined ? undefined : a.timeLimit * 1000;
+  const cap = a.maxMemory ?? defaultMaxMemory();
+  const shouldStop = (p?: { upcomingBytes: number }) =>
+    interrupted(io.interrupt) ? 'interrupt' : memoryVerdict(cap, p?.upcomingBytes ?? 0);
   let result;
   if (a.mode === 'exhaustive') {
-    result = explore(res.model, res.invariants, {
+    // Invariants from --load exist only in this thread, and the POR proviso
+    // reads the visited set as it is at each step: both run on one thread.
+    const workers = a.loads?.length || a.por ? 1 : (a.workers ?? defaultWorkers());
+    const search = res.model.decode && workers > 1
+      ? (m: typeof res.model, invs: typeof res.invariants, o: ExploreOptions) =>
+          exploreParallel(m, invs, { modelName: res.spec.name, scope: res.scope, variant: res.variant, symmetry: a.symmetry ?? false, ...(a.invariants ? { invariantIds: a.invariants } : {}) }, workers, o)
+      : explore;
+    result = search(res.model, res.invariants, {
       ...(a.depth !== undefined ? { maxDepth: a.depth } : {}),
       ...(a.maxStates !== undefined ? { maxStates: a.maxStates } : {}),
       ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
       continueAfterViolation: a.continue,
+      por: a.por ?? false,
+      shouldStop,
       ...(io.isTTY
         ? {
             onProgress: (p) =>
@@ -73,6 +96,7 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
       swarm: a.swarm,
       continueAfterViolation: a.continue,
       ...(a.shard ? { shardIndex: a.shard.index, shardCount: a.shard.count } : {}),
+      shouldStop: () => shouldStop(),
       ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
     });
   } else {
@@ -85,24 +109,27 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
     });
   }
   const command = commandLine(res, a) + ('path' in result && result.path ? ` --path ${result.path}` : '');
-  return buildReport(
-    { model: res.spec.name, scope: res.scopeName, scopeBounds: res.scope, variant: res.variant, variantName: res.variantName, mode: a.mode, command },
+  const fixedVariant = res.spec.presets['fixed'];
+  const refined = refine(res.model, res.invariants, result);
+  return refined.annotate(buildReport(
+    { model: res.spec.name, scope: res.scopeName, scopeBounds: res.scope, variant: res.variant, variantName: res.variantName, ...(fixedVariant ? { fixedVariant } : {}), mode: a.mode, command },
     res.model,
     res.invariants,
-    result,
-  );
+    refined.result,
+  ));
 }
 
-function render(r: Report, format: CheckArgs['format']): string {
+function render(r: Report, format: CheckArgs['format'], models: readonly AnyModelSpec[]): string {
   switch (format) {
     case 'json': return renderJson(r);
     case 'junit': return renderJunit(r);
     case 'text': return renderText(r);
+    default: return renderTraceFormat(r, format, models);
   }
 }
 
 function runReplay(file: string, invariant: string | undefined, io: Io, models: readonly AnyModelSpec[]): number {
-  const t = parseJsonReport(readJsonFile(file, 'trace file'), invariant);
+  const t = parseTraceFile(readJsonFile(file, 'trace file'), invariant);
   const spec = findModel(models, t.model);
   let scope: unknown;
   if (Object.hasOwn(spec.scopes, t.scope)) scope = spec.scopes[t.scope];
@@ -120,18 +147,19 @@ function runReplay(file: string, invariant: string | undefined, io: Io, models: 
 export function main(argv: readonly string[], io: Io = defaultIo, models: readonly AnyModelSpec[] = MODELS): number {
   try {
     const { command, positional, check } = parseArgs(argv);
+    models = withLoaded(models, check.loads ?? []);
     switch (command) {
       case 'list':
         io.out(check.format === 'json' ? listJson(models) : listText(models));
         return 0;
       case 'explain':
-        io.out(explainText(models, positional[0]!));
+        io.out(explainText(models, positional[0]!, check.timeLimit));
         return 0;
       case 'replay':
         return runReplay(positional[0]!, check.invariants?.[0], io, models);
       case 'check': {
         const report = runCheck(check, io, models);
-        const text = render(report, check.format);
+        const text = render(report, check.format, models);
         if (check.out !== undefined) {
           writeAtomic(check.out, text);
           io.out(check.format === 'text' ? text : renderText(report).split('\n')[0] + `\n  report written to ${check.out}\n`);
@@ -156,7 +184,7 @@ export function main(argv: readonly string[], io: Io = defaultIo, models: readon
 /** True when this file is the program being run (directly, or through npx's or npm's bin link). */
 function isEntryPoint(): boolean {
   const argv1 = process.argv[1];
-  if (argv1 === undefined) return false;
+  if (argv1 === undefined || !isMainThread) return false;
   try {
     return realpathSync(argv1) === realpathSync(fileURLToPath(import.meta.url));
   } catch {
@@ -164,4 +192,4 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) process.exitCode = main(process.argv.slice(2));
+if (isEntryPoint()) runInThread(process.argv.slice(2), new URL('./cli-worker.js', import.meta.url));

@@ -5,6 +5,7 @@
 import { UsageError, oneOf } from './errors.js';
 import type { Invariant } from './invariant.js';
 import type { AnyModelSpec } from './spec.js';
+import { explainPreset, witnessScopes } from './witness-scopes.js';
 
 /** The invariants a model declares, read from its default scope and variant. */
 export function invariantsOf(spec: AnyModelSpec): readonly Invariant<unknown, unknown>[] {
@@ -59,14 +60,21 @@ export function listText(models: readonly AnyModelSpec[]): string {
   return out.join('\n');
 }
 
-export function explainText(models: readonly AnyModelSpec[], id: string): string {
+/** `timeLimit`: seconds per scope for the witness search (default 2). */
+export function explainText(models: readonly AnyModelSpec[], id: string, timeLimit = 2): string {
   for (const m of models) {
     const inv = invariantsOf(m).find((i) => i.id === id);
     if (!inv) continue;
     const out = [`${inv.id} (${inv.kind}, model ${m.name}): ${inv.title}`];
     if (inv.statement) out.push('', inv.statement);
     out.push('', `source: ${inv.source}`);
-    if (inv.witness) out.push(`witness (must be reachable): ${inv.witness.title}`);
+    if (inv.witness) {
+      out.push(`witness (must be reachable): ${inv.witness.title}`);
+      out.push(`  in the scopes of ${m.name}, variant ${explainPreset(m)}, exhaustive, ${timeLimit} s cap each:`);
+      for (const w of witnessScopes(m, id, timeLimit * 1000) ?? []) out.push(`    ${w.scope}: ${w.outcome}`);
+    } else {
+      out.push('witness: none declared, so a pass may mean the interesting states were never reached');
+    }
     const cases = (m.cases ?? []).filter((c) => c.invariant === id);
     if (cases.length) {
       out.push('violated in:');

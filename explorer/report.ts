@@ -6,6 +6,7 @@ import type { ExploreResult } from './bfs.js';
 import type { WitnessResult } from './checker.js';
 import type { Invariant } from './invariant.js';
 import type { Model } from './model.js';
+import type { Race } from './race.js';
 import { contextSwitches } from './trace.js';
 import type { Variant } from './spec.js';
 
@@ -25,6 +26,12 @@ export interface ReportViolation {
   /** Steps after the initial state, and process switches between them. */
   length: number;
   contextSwitches: number;
+  /** Length and context switches before shrinking (explorer/shrink.ts). */
+  unshrunk?: { length: number; contextSwitches: number };
+  /** False when a budget stopped the context-switch search before it proved the minimum. */
+  switchesMinimal?: boolean;
+  /** The two steps whose order decides the violation (explorer/race.ts). */
+  race?: Race;
   trace: ReportStep[];
 }
 
@@ -35,6 +42,8 @@ export interface Report {
   scopeBounds: unknown;
   variant: Variant;
   variantName: string;
+  /** The model's `fixed` preset, so renderers can name the switches that differ from it. */
+  fixedVariant?: Variant;
   mode: 'exhaustive' | 'random' | 'pbt';
   result: 'ok' | 'violation' | 'incomplete';
   stats: {
@@ -68,6 +77,7 @@ export interface ReportContext {
   scopeBounds: unknown;
   variant: Variant;
   variantName: string;
+  fixedVariant?: Variant;
   mode: Report['mode'];
   command: string;
 }

@@ -51,6 +51,10 @@ export function renderText(r: Report): string {
       out.push(`  source: ${v.source}`);
       out.push(`  ${where(r)}: ${v.length} steps, ${v.contextSwitches} process switches`);
       if (r.shrinks !== undefined) out.push(`  shrunk ${r.shrinks} times from ${r.unshrunkLength ?? '?'} steps; fast-check seed ${r.seed} path ${r.path}`);
+      if (v.unshrunk && (v.unshrunk.length !== v.length || v.unshrunk.contextSwitches !== v.contextSwitches)) {
+        out.push(`  re-executed down from ${v.unshrunk.length} steps, ${v.unshrunk.contextSwitches} process switches`);
+      }
+      if (v.race) out.push(`  race: steps ${v.race.first} and ${v.race.second}. ${v.race.why}`);
       out.push(...renderTrace(v));
       out.push('');
     }

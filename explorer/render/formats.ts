@@ -1,0 +1,42 @@
+/**
+ * The trace formats of `--format` beyond text, json and junit: email, itf,
+ * kselftest and mermaid. All read the Report; kselftest also rebuilds the
+ * model the report names (scope bounds and variant included) to ask its
+ * `kselftest` hook for each step's C.
+ */
+import { UsageError } from '../errors.js';
+import type { Model } from '../model.js';
+import type { Report } from '../report.js';
+import { findModel, resolveVariant } from '../resolve.js';
+import type { AnyModelSpec } from '../spec.js';
+import { renderEmail } from './email.js';
+import { renderItf } from './itf.js';
+import { kselftestSteps, renderKselftest } from './kselftest.js';
+import { renderMermaid } from './mermaid.js';
+
+export const TRACE_FORMATS = ['email', 'itf', 'kselftest', 'mermaid'] as const;
+export type TraceFormat = (typeof TRACE_FORMATS)[number];
+
+/** The model a report was produced on: its scope (by name, else by bounds) and its variant. */
+export function modelOfReport(models: readonly AnyModelSpec[], r: Pick<Report, 'model' | 'scope' | 'scopeBounds' | 'variant'>): Model<unknown, unknown> {
+  const spec = findModel(models, r.model);
+  let scope: unknown;
+  if (Object.hasOwn(spec.scopes, r.scope)) scope = spec.scopes[r.scope];
+  else if (r.scopeBounds !== undefined) scope = spec.parseScope(r.scopeBounds);
+  else throw new UsageError(`report: unknown scope ${JSON.stringify(r.scope)} and no "scopeBounds"`);
+  const base = spec.presets[spec.defaultPreset]!;
+  const { variant } = resolveVariant(spec, spec.defaultPreset, Object.entries({ ...base, ...r.variant }));
+  return spec.build(scope, variant);
+}
+
+export function renderTraceFormat(r: Report, format: TraceFormat, models: readonly AnyModelSpec[]): string {
+  switch (format) {
+    case 'email': return renderEmail(r);
+    case 'itf': return renderItf(r);
+    case 'mermaid': return renderMermaid(r);
+    case 'kselftest': {
+      const v = r.violations[0];
+      return renderKselftest(r, v ? kselftestSteps(modelOfReport(models, r), v) : []);
+    }
+  }
+}
