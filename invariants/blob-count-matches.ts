@@ -1,0 +1,38 @@
+/**
+ * blob-count-matches (DOMAIN.md 4.5): the published iommufd blob describes
+ * exactly the preserved HWPTs: nr_hwpts = |preserved| = |slots with
+ * domain_data|, and no write ever went past nr_hwpts.
+ *
+ * Refined: checked once the blob is published (the iommufd file is in the
+ * session and lu_mutex is free: after P4, and so at freeze), because inside
+ * the P3 loop the count of preserved HWPTs is legitimately still short of
+ * nr_hwpts. The overflow part is checked in every state.
+ */
+import type { InvariantFactory } from './types.js';
+import { SEED_003 } from './types.js';
+import { blobPublished, preserveInWindow } from '../model/iommufd/predicates.js';
+import { writtenSlots } from '../model/iommufd/kho.js';
+
+const make: InvariantFactory = () => ({
+  id: 'blob-count-matches',
+  title: 'The published iommufd blob counts exactly the preserved HWPTs',
+  kind: 'state',
+  source: SEED_003,
+  statement:
+    'Once PRESERVE_FD(iommufd) returned: nr_hwpts equals the number of liveupdate_preserved HWPTs and the ' +
+    'number of hwpt_array entries with domain_data set; no hwpt_array write is at an index >= nr_hwpts.',
+  check: (s) => {
+    if (s.blob.overflow) return 'preserve wrote hwpt_array past nr_hwpts';
+    if (!blobPublished(s)) return null;
+    const preserved = s.hwpts.filter((h) => h.alive && h.preserved).length;
+    const written = writtenSlots(s.blob);
+    if (s.blob.nr === preserved && written === preserved) return null;
+    return `the published blob has nr_hwpts = ${s.blob.nr} but ${preserved} HWPT(s) are preserved and ${written} entr(y/ies) have domain_data`;
+  },
+  witness: {
+    title: 'IOMMU_DESTROY of a marked HWPT ran while preserve was between P1 and P4',
+    reached: (prev, a) =>
+      prev !== undefined && a?.type === 'iommufd_destroy' && prev.hwpts[a.op.hwpt]!.marked && preserveInWindow(prev),
+  },
+});
+export default make;

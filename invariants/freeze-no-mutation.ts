@@ -1,0 +1,58 @@
+/**
+ * freeze-no-mutation (DOMAIN.md 4.18), the part that applies before kexec:
+ * once preserve has made an IOAS immutable, or while a HWPT on it is
+ * preserved, no step changes its mappings or the translations of its
+ * domains. ("After freeze no userspace step" belongs to the kexec phases.)
+ *
+ * Refined: a state predicate would need the mappings as they were at
+ * preserve time; as a step property it compares each transition instead.
+ * Only mappings count (areas whose pages are set, and domain leaves): with
+ * immutableCheck=fill-domains a MAP_FILE may still insert a NULL-pages
+ * area into an immutable IOAS at M2 and remove it on -EBUSY at M3, which
+ * a device never sees. "Immutable" covers the HWPT in flight too, whose
+ * pages are being checked against the very mappings a map could change.
+ */
+import type { InvariantFactory } from './types.js';
+import { ioasName, isPreserved, mappedAreas } from '../model/iommufd/predicates.js';
+import { isImmutable } from '../model/iommufd/io_pagetable.js';
+import type { Action, State } from '../model/iommufd/types.js';
+
+function frozen(s: State, ioas: number): boolean {
+  return isImmutable(s.ioas[ioas]!) || s.hwpts.some((h, i) => h.ioas === ioas && isPreserved(s, i));
+}
+
+function sameMappings(prev: State, next: State, ioas: number): boolean {
+  const key = (s: State) => JSON.stringify(mappedAreas(s.ioas[ioas]!).map((a) => [a.iova, a.memfd, a.page]));
+  if (key(prev) !== key(next)) return false;
+  return prev.hwpts.every((h, i) => {
+    const n = next.hwpts[i]!;
+    return !(h.alive && n.alive && h.ioas === ioas) || h.domain.leaves.every((pfn, j) => n.domain.leaves[j] === pfn);
+  });
+}
+
+function isMapOrUnmap(a: Action | undefined): a is Extract<Action, { type: 'iommufd_ioas_map_file' | 'iommufd_ioas_unmap' }> {
+  return a?.type === 'iommufd_ioas_map_file' || a?.type === 'iommufd_ioas_unmap';
+}
+
+const make: InvariantFactory = () => ({
+  id: 'freeze-no-mutation',
+  title: 'No map or unmap changes an IOAS that is immutable or has a preserved HWPT',
+  kind: 'step',
+  source: 'v2 13/16 commit text: "any map/unmap attempts will fail with -EBUSY" (shared/seeds/003_9b339ccb64119be1.txt); kernel/liveupdate/luo_file.c',
+  statement:
+    'For every IOAS that is immutable or has a preserved HWPT before a step, the step leaves its mapped areas ' +
+    'and the leaves of its HWPTs\' domains unchanged.',
+  check: (prev, _a, next) => {
+    for (let i = 0; i < prev.ioas.length; i++) {
+      if (frozen(prev, i) && !sameMappings(prev, next, i)) return `the mappings of ${ioasName(i)} changed while it is immutable or preserved`;
+    }
+    return null;
+  },
+  witness: {
+    title: 'a map or unmap on an immutable IOAS was refused with -EBUSY',
+    reached: (prev, a, next) =>
+      prev !== undefined && isMapOrUnmap(a) && isImmutable(prev.ioas[a.op.ioas]!) &&
+      next.threads[a.pid]!.op === -1 && sameMappings(prev, next, a.op.ioas),
+  },
+});
+export default make;

@@ -1,0 +1,40 @@
+/**
+ * seal-check-live (DOMAIN.md 4.6): when every area of the IOAS is backed by a
+ * memfd that is sealed SEAL|GROW|SHRINK *now* and is in the session, the
+ * page check does not fail.
+ *
+ * Refined: DOMAIN.md states it as a progress property ("preserve does not
+ * fail -EINVAL"). As a step property on check_iopt_pages_preserved it says
+ * the same thing at the moment the check decides, needs no record of past
+ * errors in the state, and the counterexample ends at the wrong rejection.
+ */
+import type { InvariantFactory } from './types.js';
+import { SEED_003 } from './types.js';
+import { ioasName, liveCheckPasses, mappedAreas } from '../model/iommufd/predicates.js';
+
+const make: InvariantFactory = () => ({
+  id: 'seal-check-live',
+  title: 'The preserve page check rejects only memfds that are not sealed or not preserved now',
+  kind: 'step',
+  source: SEED_003,
+  statement:
+    'If every mapped area of the IOAS is FILE-backed by a memfd whose current seals include SEAL, GROW and ' +
+    'SHRINK and that is in the session, check_iopt_pages_preserved passes.',
+  check: (prev, a, next) => {
+    if (a.type !== 'iommufd_liveupdate_preserve' || a.step !== 'P3c_check') return null;
+    if (next.threads[a.pid]!.pc !== 'P3c_err') return null;
+    const ioas = prev.hwpts[prev.threads[a.pid]!.cur]!.ioas;
+    if (!liveCheckPasses(prev, ioas)) return null;
+    return `check_iopt_pages_preserved rejected ${ioasName(ioas)} (-EINVAL) although every memfd behind it is sealed and in the session: it read seals cached at map time`;
+  },
+  witness: {
+    title: 'the page check passed on an area whose memfd was sealed after IOAS_MAP_FILE',
+    reached: (prev, a, next) => {
+      if (prev === undefined || a?.type !== 'iommufd_liveupdate_preserve' || a.step !== 'P3c_check') return false;
+      if (next.threads[a.pid]!.pc !== 'P3c_domain') return false;
+      const ioas = prev.hwpts[prev.threads[a.pid]!.cur]!.ioas;
+      return mappedAreas(prev.ioas[ioas]!).some((x) => x.seals !== prev.memfds[x.memfd]!.seals);
+    },
+  },
+});
+export default make;

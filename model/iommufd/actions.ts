@@ -1,0 +1,93 @@
+/**
+ * The enabled actions of a state (the guards of Next): for every VMM thread
+ * in order, the first step of every menu op it has not issued yet (when
+ * idle) or the next step of the op in progress; a step whose lock is held
+ * elsewhere is not enabled. An injected failure doubles a fallible step:
+ * success first, then failure. The order is fixed, as replay requires.
+ */
+import type { Ctx } from './ctx.js';
+import { lastFile, releaseEnabled } from './luo.js';
+import { destroyEnabled, markedCount, nextMarked } from './main.js';
+import { nextPreserved, p3aNext, waitsForDomainsRwsem } from './liveupdate.js';
+import { luMutexHeld, opOf, sessionBusy } from './process.js';
+import type { Action, Op, OpOf, PreserveStep, State, VmmThread } from './types.js';
+
+function firstStep(ctx: Ctx, s: State, pid: number, idx: number, op: Op): Action[] {
+  const b = { pid, idx };
+  switch (op.op) {
+    case 'map_file':
+      return [{ ...b, type: 'iommufd_ioas_map_file', op, step: 'M1' }];
+    case 'unmap':
+      return [{ ...b, type: 'iommufd_ioas_unmap', op }];
+    case 'destroy': {
+      const a: Action = { ...b, type: 'iommufd_destroy', op };
+      return destroyEnabled(ctx, s, a) ? [a] : [];
+    }
+    case 'attach':
+      return [{ ...b, type: 'iommufd_device_attach', op }];
+    case 'replace':
+      return [{ ...b, type: 'iommufd_device_replace', op }];
+    case 'detach':
+      return [{ ...b, type: 'iommufd_device_detach', op }];
+    case 'mark_preserve':
+      return luMutexHeld(s) ? [] : [{ ...b, type: 'iommufd_hwpt_liveupdate_mark_preserve', op }];
+    case 'add_seals':
+      return [{ ...b, type: 'memfd_add_seals', op }];
+    case 'preserve_fd':
+      return sessionBusy(s) ? [] : preserveFdFirst(s, pid, idx, op);
+    case 'close_session':
+      return sessionBusy(s) || !releaseEnabled(s) ? [] : [{ ...b, type: 'luo_session_release', op, file: lastFile(s) }];
+  }
+}
+
+function preserveFdFirst(s: State, pid: number, idx: number, op: OpOf<'preserve_fd'>): Action[] {
+  const b = { pid, idx, op };
+  if (op.file.kind === 'memfd') return [{ ...b, type: 'memfd_luo_preserve' }];
+  if (op.file.kind === 'cdev') return [{ ...b, type: 'iommu_preserve_device' }];
+  return luMutexHeld(s) ? [] : [{ ...b, type: 'iommufd_liveupdate_preserve', step: 'P0', fail: false, hwpt: -1 }];
+}
+
+/** Whether the fallible call of this preserve step may fail in this scope. */
+function mayFail(ctx: Ctx, s: State, t: VmmThread, step: PreserveStep): boolean {
+  const f = ctx.scope.failures;
+  const twoPass = ctx.sw.hwptCount === 'two-pass';
+  if (step === 'P1') return f.lockObj && !twoPass && markedCount(s) > 0;
+  if (step === 'P2') return f.khoAlloc;
+  if (step === 'P3a') return f.lockObj && twoPass && nextMarked(s, t.cur) >= 0;
+  if (step === 'P3c_domain') return f.domainPreserve;
+  return false;
+}
+
+function continueStep(ctx: Ctx, s: State, pid: number, t: VmmThread, op: Op): Action[] {
+  const b = { pid, idx: t.op };
+  if (op.op === 'map_file' && (t.pc === 'M2' || t.pc === 'M3' || t.pc === 'M4')) {
+    return [{ ...b, type: 'iommufd_ioas_map_file', op, step: t.pc }];
+  }
+  if (waitsForDomainsRwsem(ctx, s, t)) return [];
+  if (t.pc === 'UNPRESERVE' && (op.op === 'preserve_fd' || op.op === 'close_session')) {
+    return [{ ...b, type: 'iommufd_liveupdate_unpreserve', op, hwpt: nextPreserved(s, t) }];
+  }
+  if (t.pc === 'CLOSE' && op.op === 'close_session') return releaseEnabled(s) ? [{ ...b, type: 'luo_session_release', op, file: lastFile(s) }] : [];
+  if (op.op !== 'preserve_fd') return [];
+  const step = t.pc as PreserveStep;
+  const hwpt = step === 'P3a' ? p3aNext(ctx, s, t) : step === 'P1' || step === 'P2' ? -1 : t.cur;
+  const ok: Action = { ...b, type: 'iommufd_liveupdate_preserve', op, step, fail: false, hwpt };
+  return mayFail(ctx, s, t, step) ? [ok, { ...ok, fail: true }] : [ok];
+}
+
+export function enabledActions(ctx: Ctx, s: State): Action[] {
+  const out: Action[] = [];
+  s.threads.forEach((t, pid) => {
+    if (t.pc === 'OOPS') return;
+    const op = opOf(ctx, pid, t);
+    if (op) {
+      out.push(...continueStep(ctx, s, pid, t, op));
+      return;
+    }
+    const menu = ctx.scope.threads[pid]!;
+    for (let idx = 0; idx < menu.length; idx++) {
+      if (!(t.done & (1 << idx))) out.push(...firstStep(ctx, s, pid, idx, menu[idx]!));
+    }
+  });
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * The initial state of a scope: the objects userspace built before the
+ * explored window (memfds, IOAS areas mapped and filled into every HWPT's
+ * domain, marks, attachments, files already preserved), all threads idle.
+ */
+import { domainMap, emptyDomain } from './hw_pagetable.js';
+import { NO_BLOB } from './kho.js';
+import { fileId } from './luo.js';
+import { pfnOf } from './pages.js';
+import { IDLE } from './process.js';
+import type { IommufdScope, SealName } from './scopes.js';
+import {
+  BLOCKING_DOMAIN,
+  PHASE_OLD,
+  SEAL_NAMES,
+  type Device,
+  type Domain,
+  type HwptPaging,
+  type IommuGroup,
+  type State,
+} from './types.js';
+
+export function sealMask(names: readonly SealName[]): number {
+  let m = 0;
+  for (const [n, v] of SEAL_NAMES) if (names.includes(n as SealName)) m |= v;
+  return m;
+}
+
+function initialDomain(scope: IommufdScope, ioas: number): Domain {
+  let d = emptyDomain(scope.iovas);
+  for (const a of scope.ioas[ioas]!.areas) d = domainMap(d, a.iova, pfnOf(a.memfd, a.page));
+  return d;
+}
+
+function initialGroups(scope: IommufdScope): IommuGroup[] {
+  const n = scope.devices.reduce((m, d) => Math.max(m, d.group + 1), 0);
+  const groups: IommuGroup[] = Array.from({ length: n }, () => ({ domain: BLOCKING_DOMAIN, owned: true, hwpt: -1 }));
+  for (const d of scope.devices) {
+    if (d.hwpt !== undefined) groups[d.group] = { domain: d.hwpt, owned: true, hwpt: d.hwpt };
+  }
+  return groups;
+}
+
+export function initialState(scope: IommufdScope): State {
+  const inSession = (m: number) => scope.session.some((f) => f.file.kind === 'memfd' && f.file.memfd === m);
+  const devices: Device[] = scope.devices.map((d) => ({ group: d.group, hwpt: d.hwpt ?? -1, preserved: false }));
+  const hwpts: HwptPaging[] = scope.hwpts.map((h, i) => ({
+    alive: true,
+    ioas: h.ioas,
+    marked: h.token !== undefined,
+    token: h.token ?? 0,
+    preserved: false,
+    users: 1 + devices.filter((d) => d.hwpt === i).length,
+    domain: initialDomain(scope, h.ioas),
+  }));
+  return {
+    phase: PHASE_OLD,
+    oops: 0,
+    memfds: scope.memfds.map((m, i) => ({ seals: sealMask(m.seals), frozen: inSession(i), preserved: inSession(i) })),
+    ioas: scope.ioas.map((io) => ({
+      immutable: 0,
+      areas: [...io.areas]
+        .sort((x, y) => x.iova - y.iova)
+        .map((a) => ({ ...a, seals: sealMask(scope.memfds[a.memfd]!.seals), pages: true })),
+    })),
+    hwpts,
+    devices,
+    groups: initialGroups(scope),
+    session: { open: true, files: scope.session.map((f) => ({ file: fileId(f.file), token: f.token })) },
+    blob: NO_BLOB,
+    threads: scope.threads.map(() => IDLE),
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * parseScope: validates a JSON scope file for the iommufd model. The JSON has
+ * the shape of IommufdScope (0-based indices; JSON.stringify of a named
+ * scope parses back to it). Every error is a UsageError naming the field,
+ * the bad value and what is accepted.
+ */
+import { UsageError, oneOf } from '../../explorer/errors.js';
+import { describe } from '../../explorer/scope-file.js';
+import type { AreaInit, IommufdScope, SealName } from './scopes.js';
+import type { FileRef, Op } from './types.js';
+
+type Obj = Record<string, unknown>;
+const SEALS: readonly SealName[] = ['SEAL', 'SHRINK', 'GROW', 'WRITE'];
+const OPS: readonly Op['op'][] = ['map_file', 'unmap', 'destroy', 'attach', 'replace', 'detach', 'mark_preserve', 'add_seals', 'preserve_fd', 'close_session'];
+const OP_FIELDS: Readonly<Record<Op['op'], readonly string[]>> = {
+  map_file: ['ioas', 'memfd', 'page', 'iova'],
+  unmap: ['ioas', 'iova'],
+  destroy: ['hwpt'],
+  attach: ['dev', 'hwpt'],
+  replace: ['dev', 'hwpt'],
+  detach: ['dev'],
+  mark_preserve: ['hwpt', 'token'],
+  add_seals: ['memfd', 'seals'],
+  preserve_fd: ['file', 'token'],
+  close_session: [],
+};
+
+function fail(path: string, v: unknown, expected: string): never {
+  throw new UsageError(`scope: field "${path}" = ${describe(v)}; expected ${expected}`);
+}
+
+function obj(v: unknown, path: string, keys: readonly string[]): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, v, 'a JSON object');
+  for (const k of Object.keys(v)) if (!keys.includes(k)) throw new UsageError(`scope: unknown field "${path ? `${path}.` : ''}${k}"; accepted: ${oneOf(keys)}`);
+  return v as Obj;
+}
+
+function arr(v: unknown, path: string, max: number): unknown[] {
+  if (!Array.isArray(v) || v.length > max) fail(path, v, `an array of at most ${max} entries`);
+  return v;
+}
+
+function int(v: unknown, path: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(path, v, max < min ? 'nothing (no such object in this scope)' : `an integer from ${min} to ${max}`);
+  return v;
+}
+
+function bool(v: unknown, path: string): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') fail(path, v, 'true or false');
+  return v;
+}
+
+function fileRef(v: unknown, path: string, memfds: number, devices: number): FileRef {
+  const o = obj(v, path, ['kind', 'memfd', 'dev']);
+  if (o['kind'] === 'iommufd') return { kind: 'iommufd' };
+  if (o['kind'] === 'memfd') return { kind: 'memfd', memfd: int(o['memfd'], `${path}.memfd`, 0, memfds - 1) };
+  if (o['kind'] === 'cdev') return { kind: 'cdev', dev: int(o['dev'], `${path}.dev`, 0, devices - 1) };
+  return fail(`${path}.kind`, o['kind'], oneOf(['memfd', 'iommufd', 'cdev']));
+}
+
+interface Bounds { iovas: number; memfds: number; ioas: number; hwpts: number; devices: number }
+
+function parseOp(v: unknown, path: string, n: Bounds): Op {
+  const kind = (typeof v === 'object' && v !== null ? (v as Obj)['op'] : undefined) as Op['op'];
+  if (!OPS.includes(kind)) fail(`${path}.op`, kind, oneOf(OPS));
+  const o = obj(v, path, ['op', ...OP_FIELDS[kind]]);
+  const f = (k: string, max: number, min = 0) => int(o[k], `${path}.${k}`, min, max);
+  switch (kind) {
+    case 'map_file': return { op: kind, ioas: f('ioas', n.ioas - 1), memfd: f('memfd', n.memfds - 1), page: f('page', 7), iova: f('iova', n.iovas - 1) };
+    case 'unmap': return { op: kind, ioas: f('ioas', n.ioas - 1), iova: f('iova', n.iovas - 1) };
+    case 'destroy': return { op: kind, hwpt: f('hwpt', n.hwpts - 1) };
+    case 'attach': return { op: kind, dev: f('dev', n.devices - 1), hwpt: f('hwpt', n.hwpts - 1) };
+    case 'replace': return { op: kind, dev: f('dev', n.devices - 1), hwpt: f('hwpt', n.hwpts - 1) };
+    case 'detach': return { op: kind, dev: f('dev', n.devices - 1) };
+    case 'mark_preserve': return { op: kind, hwpt: f('hwpt', n.hwpts - 1), token: f('token', 99, 1) };
+    case 'add_seals': return { op: kind, memfd: f('memfd', n.memfds - 1), seals: f('seals', 15, 1) };
+    case 'preserve_fd': return { op: kind, file: fileRef(o['file'], `${path}.file`, n.memfds, n.devices), token: f('token', 99, 1) };
+    case 'close_session': return { op: kind };
+  }
+}
+
+function parseArea(v: unknown, path: string, n: Bounds, pages: readonly number[]): AreaInit {
+  const o = obj(v, path, ['iova', 'memfd', 'page']);
+  const memfd = int(o['memfd'], `${path}.memfd`, 0, n.memfds - 1);
+  return { iova: int(o['iova'], `${path}.iova`, 0, n.iovas - 1), memfd, page: int(o['page'], `${path}.page`, 0, pages[memfd]! - 1) };
+}
+
+const KEYS = ['phases', 'iovas', 'memfds', 'ioas', 'hwpts', 'devices', 'session', 'threads', 'failures'];
+
+export function parseIommufdScope(json: unknown): IommufdScope {
+  const o = obj(json, '', KEYS);
+  if (o['phases'] !== undefined && o['phases'] !== 'old-kernel') fail('phases', o['phases'], 'old-kernel');
+  const iovas = int(o['iovas'], 'iovas', 1, 8);
+  const memfds = arr(o['memfds'] ?? [], 'memfds', 3).map((m, i) => {
+    const x = obj(m, `memfds[${i}]`, ['pages', 'seals']);
+    const seals = arr(x['seals'] ?? [], `memfds[${i}].seals`, 4).map((s, j) => (SEALS.includes(s as SealName) ? (s as SealName) : fail(`memfds[${i}].seals[${j}]`, s, oneOf(SEALS))));
+    return { pages: int(x['pages'], `memfds[${i}].pages`, 1, 8), seals };
+  });
+  const ioasRaw = arr(o['ioas'], 'ioas', 2);
+  const hwptRaw = arr(o['hwpts'] ?? [], 'hwpts', 4);
+  const devRaw = arr(o['devices'] ?? [], 'devices', 4);
+  const n: Bounds = { iovas, memfds: memfds.length, ioas: ioasRaw.length, hwpts: hwptRaw.length, devices: devRaw.length };
+  const ioas = ioasRaw.map((x, i) => ({ areas: arr(obj(x, `ioas[${i}]`, ['areas'])['areas'] ?? [], `ioas[${i}].areas`, iovas).map((a, j) => parseArea(a, `ioas[${i}].areas[${j}]`, n, memfds.map((m) => m.pages))) }));
+  const hwpts = hwptRaw.map((x, i) => {
+    const h = obj(x, `hwpts[${i}]`, ['ioas', 'token']);
+    const io = int(h['ioas'], `hwpts[${i}].ioas`, 0, n.ioas - 1);
+    return h['token'] === undefined ? { ioas: io } : { ioas: io, token: int(h['token'], `hwpts[${i}].token`, 1, 99) };
+  });
+  const devices = devRaw.map((x, i) => {
+    const d = obj(x, `devices[${i}]`, ['group', 'hwpt']);
+    const group = int(d['group'], `devices[${i}].group`, 0, 3);
+    return d['hwpt'] === undefined ? { group } : { group, hwpt: int(d['hwpt'], `devices[${i}].hwpt`, 0, n.hwpts - 1) };
+  });
+  devices.forEach((d, i) => {
+    const other = devices.find((e) => e.group === d.group && e.hwpt !== undefined);
+    if (d.hwpt !== undefined && other && other.hwpt !== d.hwpt) fail(`devices[${i}].hwpt`, d.hwpt, `hwpt ${other.hwpt} (devices of one group share its domain)`);
+  });
+  const session = arr(o['session'] ?? [], 'session', 3).map((x, i) => {
+    const f = obj(x, `session[${i}]`, ['file', 'token']);
+    const file = fileRef(f['file'], `session[${i}].file`, n.memfds, n.devices);
+    if (file.kind !== 'memfd') fail(`session[${i}].file.kind`, file.kind, 'memfd (only memfds can start preserved)');
+    return { file, token: int(f['token'], `session[${i}].token`, 1, 99) };
+  });
+  const threads = arr(o['threads'], 'threads', 3).map((t, i) => arr(t, `threads[${i}]`, 8).map((op, j) => parseOp(op, `threads[${i}][${j}]`, n)));
+  if (threads.length === 0) fail('threads', o['threads'], 'at least one thread');
+  const fo = obj(o['failures'] ?? {}, 'failures', ['domainPreserve', 'khoAlloc', 'lockObj']);
+  const failures = { domainPreserve: bool(fo['domainPreserve'], 'failures.domainPreserve'), khoAlloc: bool(fo['khoAlloc'], 'failures.khoAlloc'), lockObj: bool(fo['lockObj'], 'failures.lockObj') };
+  return { phases: 'old-kernel', iovas, memfds, ioas, hwpts, devices, session, threads, failures };
+}

@@ -1,0 +1,264 @@
+/**
+ * State and action types of the iommufd live-update model.
+ *
+ * Mirrors drivers/iommu/iommufd/iommufd_private.h and io_pagetable.h of the
+ * "iommu: live update" v2 series (cover 20260427175633.1978233-1-skhawaja@google.com,
+ * as read in shared/seeds/003 and shared/DOMAIN.md section 2), plus the LUO,
+ * KHO and memfd records the preserve path touches.
+ *
+ * Left out: HWPT_NESTED, iommufd_access, PASIDs, dirty tracking, IOVA
+ * allocation (every area is one page at a fixed IOVA slot), USER and DMABUF
+ * iopt_pages (every area comes from IOAS_MAP_FILE), IOMMU units and the FLB
+ * global blob (device_ser and domain_ser are flags on the objects), the
+ * VT-d context entries (a group's active domain stands for them), page
+ * contents, and ftruncate/fallocate.
+ *
+ * Every index is 0-based (hwpt 0 is printed "hwpt1"). States are plain
+ * readonly data; a transition copies only the branch it changes.
+ */
+
+/** Which lifecycle phase the kernel is in. The old kernel only, for now; kexec, boot, rebuild and finish extend it. */
+export const PHASE_OLD = 0;
+export type Phase = typeof PHASE_OLD;
+
+/** memfd seals (include/uapi/linux/fcntl.h values). */
+export const F_SEAL_SEAL = 0x1;
+export const F_SEAL_SHRINK = 0x2;
+export const F_SEAL_GROW = 0x4;
+export const F_SEAL_WRITE = 0x8;
+/** What check_iopt_pages_preserved requires of every memfd behind a preserved IOAS. */
+export const REQUIRED_SEALS = F_SEAL_SEAL | F_SEAL_GROW | F_SEAL_SHRINK;
+export const SEAL_NAMES: readonly (readonly [string, number])[] = [
+  ['SEAL', F_SEAL_SEAL],
+  ['SHRINK', F_SEAL_SHRINK],
+  ['GROW', F_SEAL_GROW],
+  ['WRITE', F_SEAL_WRITE],
+];
+
+/** Errno values carried in thread locals and labels. */
+export const EPERM = 1;
+export const ENOENT = 2;
+export const ENOMEM = 12;
+export const EBUSY = 16;
+export const EEXIST = 17;
+export const EINVAL = 22;
+
+/** iommu_group.domain when it is not a HWPT's domain. */
+export const DEFAULT_DOMAIN = -1;
+export const BLOCKING_DOMAIN = -2;
+
+/** Leaf tables of the radix tree each cover this many IOVA slots; the root covers all. */
+export const TABLE_SPAN = 2;
+
+/** LUO file ids: memfd m is m, the iommufd is FILE_IOMMUFD, the VFIO cdev of device d is FILE_CDEV + d. */
+export const FILE_IOMMUFD = 100;
+export const FILE_CDEV = 200;
+
+export interface Memfd {
+  /** F_ADD_SEALS only adds; SEAL stops further adds. */
+  readonly seals: number;
+  /** SHMEM_F_MAPPING_FROZEN, set by memfd_luo preserve. */
+  readonly frozen: boolean;
+  /** memfd_luo preserved it: every folio pinned and KHO-marked. */
+  readonly preserved: boolean;
+}
+
+export interface IoptArea {
+  readonly iova: number;
+  /** iopt_pages.file and the page of it this area maps. */
+  readonly memfd: number;
+  readonly page: number;
+  /** iopt_pages.seals, the snapshot taken by iopt_alloc_file_pages (M1). */
+  readonly seals: number;
+  /** area.pages != NULL: false from insertion (M2) until the map completes (M4). */
+  readonly pages: boolean;
+}
+
+export interface Ioas {
+  /** iopt.area_itree, sorted by IOVA. */
+  readonly areas: readonly IoptArea[];
+  /** liveupdate_immutable: 0/1 with immutability=flag, immutable_cnt with =refcount. */
+  readonly immutable: number;
+}
+
+/** An iommu_domain as generic_pt keeps it: a root table, leaf tables, leaves. */
+export interface Domain {
+  /** Per IOVA slot the pfn it translates to, -1 when not mapped. */
+  readonly leaves: readonly number[];
+  /** Bit t: the leaf table covering slots [t*TABLE_SPAN, (t+1)*TABLE_SPAN) is allocated. */
+  readonly tables: number;
+  /** KHO marks on this domain's table pages: bit 0 the root, bit 1+t leaf table t. */
+  readonly kho: number;
+  /** domain.preserved_state (a domain_ser exists). */
+  readonly preservedState: boolean;
+}
+
+export interface HwptPaging {
+  /** Present in ictx.objects (false once IOMMU_DESTROY erased it). */
+  readonly alive: boolean;
+  readonly ioas: number;
+  /** IOMMUFD_OBJ_LIVEUPDATE_MARK on its xarray entry. */
+  readonly marked: boolean;
+  readonly token: number;
+  /** liveupdate_preserved. */
+  readonly preserved: boolean;
+  /** obj.users: 1 for the xarray, +1 per attached device, +1 per iommufd_lock_obj held. */
+  readonly users: number;
+  readonly domain: Domain;
+}
+
+export interface Device {
+  readonly group: number;
+  /** The HWPT this idev's bookkeeping names (-1 when detached). */
+  readonly hwpt: number;
+  /** iommu_preserve_device ran: dev->iommu->device_ser exists. */
+  readonly preserved: boolean;
+}
+
+export interface IommuGroup {
+  /** Active domain: a HWPT index, DEFAULT_DOMAIN or BLOCKING_DOMAIN (what the hardware walks). */
+  readonly domain: number;
+  /** DMA ownership claimed (owner set, owner_cnt > 0). */
+  readonly owned: boolean;
+  /** iommufd_group.hwpt (-1 when no device of the group is attached). */
+  readonly hwpt: number;
+}
+
+export interface LuoFile {
+  readonly file: number;
+  readonly token: number;
+}
+
+export interface Session {
+  /** The outgoing session fd is open. */
+  readonly open: boolean;
+  /** Preserved files in PRESERVE_FD order. */
+  readonly files: readonly LuoFile[];
+}
+
+export interface BlobSlot {
+  readonly token: number;
+  /** domain_data: 0, or 1 + the HWPT whose domain_ser it points to. */
+  readonly domain: number;
+}
+
+/** The outgoing iommufd_ser (kho_alloc_preserve'd). */
+export interface IommufdSer {
+  readonly allocated: boolean;
+  readonly nr: number;
+  readonly slots: readonly BlobSlot[];
+  /** A hwpt_array write at an index >= nr_hwpts happened. */
+  readonly overflow: boolean;
+}
+
+/** Program counters: the lock point each thread stands at (PlusCal labels). */
+export const PCS = [
+  'idle',
+  'M2', 'M3', 'M4',
+  'P1', 'P2', 'P3a', 'P3c_imm', 'P3c_check', 'P3c_domain', 'P3c_err', 'P3e',
+  'UNPRESERVE', 'CLOSE', 'OOPS',
+] as const;
+export type Pc = (typeof PCS)[number];
+
+export interface VmmThread {
+  /** Bit i: menu op i has returned. */
+  readonly done: number;
+  /** Menu index of the op in progress, -1 when idle. */
+  readonly op: number;
+  readonly pc: Pc;
+  /** preserve P1: nr_hwpts. */
+  readonly nr: number;
+  /** preserve P3b: the hwpt_array index of the HWPT in hand (-1 before the first). */
+  readonly slot: number;
+  /** preserve/unpreserve: the HWPT in hand, also the xarray cursor (-1 before the first). */
+  readonly cur: number;
+  /** iommufd_preserve_hwpt: ioas_made_immutable (flag) or "took a share" (refcount). */
+  readonly made: boolean;
+  /** hwptCount=stable: HWPTs locked at P1 and not yet reached by P3. */
+  readonly held: number;
+  /** MAP_FILE M1: the seals snapshot for iopt_pages. */
+  readonly seals: number;
+  /** Error carried to the return of the unwind (0 in the unpreserve callback). */
+  readonly rc: number;
+}
+
+export interface State {
+  readonly phase: Phase;
+  /** 0, or 1 + the thread whose kernel path oopsed (it holds its locks forever). */
+  readonly oops: number;
+  readonly memfds: readonly Memfd[];
+  readonly ioas: readonly Ioas[];
+  readonly hwpts: readonly HwptPaging[];
+  readonly devices: readonly Device[];
+  readonly groups: readonly IommuGroup[];
+  readonly session: Session;
+  readonly blob: IommufdSer;
+  readonly threads: readonly VmmThread[];
+}
+
+/** A file a PRESERVE_FD names. */
+export type FileRef =
+  | { readonly kind: 'memfd'; readonly memfd: number }
+  | { readonly kind: 'iommufd' }
+  | { readonly kind: 'cdev'; readonly dev: number };
+
+/** One entry of a VMM thread's menu: an ioctl (or syscall) it may issue once. */
+export type Op =
+  | { readonly op: 'map_file'; readonly ioas: number; readonly memfd: number; readonly page: number; readonly iova: number }
+  | { readonly op: 'unmap'; readonly ioas: number; readonly iova: number }
+  | { readonly op: 'destroy'; readonly hwpt: number }
+  | { readonly op: 'attach'; readonly dev: number; readonly hwpt: number }
+  | { readonly op: 'replace'; readonly dev: number; readonly hwpt: number }
+  | { readonly op: 'detach'; readonly dev: number }
+  | { readonly op: 'mark_preserve'; readonly hwpt: number; readonly token: number }
+  | { readonly op: 'add_seals'; readonly memfd: number; readonly seals: number }
+  | { readonly op: 'preserve_fd'; readonly file: FileRef; readonly token: number }
+  | { readonly op: 'close_session' };
+
+export type OpOf<K extends Op['op']> = Extract<Op, { op: K }>;
+
+export type MapStep = 'M1' | 'M2' | 'M3' | 'M4';
+export type PreserveStep = 'P0' | 'P1' | 'P2' | 'P3a' | 'P3c_imm' | 'P3c_check' | 'P3c_domain' | 'P3c_err' | 'P3e';
+
+interface Base {
+  /** The thread (0-based; printed T1, T2, ...). */
+  readonly pid: number;
+  /** Index of the op in the thread's menu. */
+  readonly idx: number;
+}
+
+/** One atomic step of one thread: a critical section of a kernel entry point. */
+export type Action =
+  | (Base & { readonly type: 'iommufd_ioas_map_file'; readonly op: OpOf<'map_file'>; readonly step: MapStep })
+  | (Base & { readonly type: 'iommufd_ioas_unmap'; readonly op: OpOf<'unmap'> })
+  | (Base & { readonly type: 'iommufd_destroy'; readonly op: OpOf<'destroy'> })
+  | (Base & { readonly type: 'iommufd_device_attach'; readonly op: OpOf<'attach'> })
+  | (Base & { readonly type: 'iommufd_device_replace'; readonly op: OpOf<'replace'> })
+  | (Base & { readonly type: 'iommufd_device_detach'; readonly op: OpOf<'detach'> })
+  | (Base & { readonly type: 'iommufd_hwpt_liveupdate_mark_preserve'; readonly op: OpOf<'mark_preserve'> })
+  | (Base & { readonly type: 'memfd_add_seals'; readonly op: OpOf<'add_seals'> })
+  | (Base & { readonly type: 'memfd_luo_preserve'; readonly op: OpOf<'preserve_fd'> })
+  | (Base & { readonly type: 'iommu_preserve_device'; readonly op: OpOf<'preserve_fd'> })
+  | (Base & {
+      readonly type: 'iommufd_liveupdate_preserve';
+      readonly op: OpOf<'preserve_fd'>;
+      readonly step: PreserveStep;
+      /** The injected failure of this step's fallible call, if any. */
+      readonly fail: boolean;
+      /** For labels: the HWPT the step works on (P3a: the next one, -1 = none left, so P4). */
+      readonly hwpt: number;
+    })
+  | (Base & {
+      readonly type: 'iommufd_liveupdate_unpreserve';
+      readonly op: OpOf<'preserve_fd' | 'close_session'>;
+      /** For labels: the HWPT released by this step, -1 = none left (free the blob, return). */
+      readonly hwpt: number;
+    })
+  | (Base & {
+      readonly type: 'luo_session_release';
+      readonly op: OpOf<'close_session'>;
+      /** For labels: the file unpreserved by this step, -1 = none left (the session goes). */
+      readonly file: number;
+    });
+
+export type ActionType = Action['type'];

@@ -1,0 +1,96 @@
+/**
+ * Variant switches of the iommufd model (DESIGN.md "Variants"): each one
+ * chooses how one piece of kernel logic behaves, "as posted" in the v2 series
+ * (20260427175633.1978233-1-skhawaja@google.com) or as the reviewers asked.
+ *
+ * Left out until the new-kernel phases exist: `verify` and `finish`.
+ */
+import type { SwitchSpec, Variant } from '../../explorer/spec.js';
+
+export type Immutability = 'flag' | 'refcount';
+export type HwptCount = 'two-pass' | 'stable';
+export type Seals = 'cached' | 'live';
+export type ImmutableCheck = 'area-insert' | 'fill-domains';
+export type Replace = 'per-device' | 'group';
+export type AllocCheck = 'null' | 'err-ptr';
+
+/** A variant with every switch decoded. */
+export interface Switches {
+  readonly immutability: Immutability;
+  readonly hwptCount: HwptCount;
+  readonly seals: Seals;
+  readonly immutableCheck: ImmutableCheck;
+  readonly replace: Replace;
+  readonly allocCheck: AllocCheck;
+}
+
+export const SWITCHES: readonly SwitchSpec[] = [
+  {
+    name: 'immutability',
+    values: ['flag', 'refcount'],
+    doc: 'IOAS liveupdate_immutable: one bool (flag, as posted) or a count of the HWPTs holding it (refcount, seed 003)',
+  },
+  {
+    name: 'hwptCount',
+    values: ['two-pass', 'stable'],
+    doc: 'preserve counts marked HWPTs, drops xa_lock, then walks them again (two-pass, as posted) or locks them while counting (stable)',
+  },
+  {
+    name: 'seals',
+    values: ['cached', 'live'],
+    doc: 'the page check reads iopt_pages.seals cached at MAP_FILE (cached, as posted) or memfd_get_seals() at preserve (live)',
+  },
+  {
+    name: 'immutableCheck',
+    values: ['area-insert', 'fill-domains'],
+    doc: 'map tests immutability when inserting the area under iova_rwsem (area-insert, v1) or under domains_rwsem when filling domains (fill-domains, v2 commit text)',
+  },
+  {
+    name: 'replace',
+    values: ['per-device', 'group'],
+    doc: "REPLACE on a multi-device group updates only the caller's idev (per-device, 2023 design) or the whole igroup (group, mainline and v2)",
+  },
+  {
+    name: 'allocCheck',
+    values: ['null', 'err-ptr'],
+    doc: 'P2 tests the kho_alloc_preserve() result against NULL (null, as posted) or with IS_ERR (err-ptr)',
+  },
+];
+
+export const PRESETS: Readonly<Record<string, Variant>> = {
+  v2: {
+    immutability: 'flag',
+    hwptCount: 'two-pass',
+    seals: 'cached',
+    immutableCheck: 'fill-domains',
+    replace: 'group',
+    allocCheck: 'null',
+  },
+  fixed: {
+    immutability: 'refcount',
+    hwptCount: 'stable',
+    seals: 'live',
+    immutableCheck: 'fill-domains',
+    replace: 'group',
+    allocCheck: 'err-ptr',
+  },
+};
+
+function pick<T extends string>(v: Variant, name: keyof Switches): T {
+  const spec = SWITCHES.find((s) => s.name === name)!;
+  const value = v[name] ?? PRESETS['fixed']![name]!;
+  if (!spec.values.includes(value)) throw new Error(`variant: switch ${name} = ${JSON.stringify(value)}; expected ${spec.values.join(' | ')}`);
+  return value as T;
+}
+
+/** Decodes a variant; a switch it does not name takes its `fixed` value. */
+export function decodeVariant(v: Variant): Switches {
+  return {
+    immutability: pick<Immutability>(v, 'immutability'),
+    hwptCount: pick<HwptCount>(v, 'hwptCount'),
+    seals: pick<Seals>(v, 'seals'),
+    immutableCheck: pick<ImmutableCheck>(v, 'immutableCheck'),
+    replace: pick<Replace>(v, 'replace'),
+    allocCheck: pick<AllocCheck>(v, 'allocCheck'),
+  };
+}

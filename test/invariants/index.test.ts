@@ -1,0 +1,44 @@
+/** invariants/index.ts registers every file, ids are unique and equal the file names, metadata is complete. */
+import { readdirSync } from 'node:fs';
+import { explore } from '../../explorer/bfs.js';
+import { expect, test } from 'vitest';
+import { INVARIANT_FACTORIES, iommufdInvariants } from '../../invariants/index.js';
+import { decodeVariant } from '../../model/iommufd/variants.js';
+import { iommufdSpec } from '../../model/iommufd/index.js';
+
+const REQUIRED = [
+  'immutable-iff-preserved', 'preserve-error-restores-ioas', 'blob-count-matches', 'seal-check-live',
+  'backing-preserved', 'table-pages-preserved', 'replace-bookkeeping', 'no-free-while-in-use',
+  'token-once', 'cancel-restores', 'freeze-no-mutation', 'device-needs-preserved-domain',
+];
+
+test('every invariant file is registered, in order, with complete metadata and a witness', () => {
+  const files = readdirSync(new URL('../../invariants/', import.meta.url)).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'types.ts').map((f) => f.replace(/\.ts$/, ''));
+  const invs = iommufdInvariants(decodeVariant({}));
+  expect(invs.map((i) => i.id).sort()).toEqual(files.sort());
+  expect(invs.map((i) => i.id)).toEqual(REQUIRED);
+  expect(INVARIANT_FACTORIES).toHaveLength(REQUIRED.length);
+  for (const i of invs) {
+    expect(i.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+    expect(i.title.length).toBeGreaterThan(10);
+    expect(i.source.length).toBeGreaterThan(10);
+    expect(i.statement?.length ?? 0).toBeGreaterThan(10);
+    expect(i.witness?.title.length ?? 0).toBeGreaterThan(10);
+  }
+});
+
+test('the spec hands the same invariants for every variant, by id', () => {
+  const ids = (v: Record<string, string>) => iommufdSpec.invariants(iommufdSpec.scopes['count-race']!, v).map((i) => i.id);
+  expect(ids(iommufdSpec.presets['v2']!)).toEqual(ids(iommufdSpec.presets['fixed']!));
+});
+
+test('every witness is reached in some scope under fixed', () => {
+  const reached = new Set<string>();
+  const v = iommufdSpec.presets['fixed']!;
+  for (const scope of Object.values(iommufdSpec.scopes)) {
+    const r = explore(iommufdSpec.build(scope, v), iommufdSpec.invariants(scope, v));
+    expect(r.result).toBe('ok');
+    for (const w of r.witnesses) if (w.reached) reached.add(w.invariant);
+  }
+  expect([...reached].sort()).toEqual([...REQUIRED].sort());
+});

@@ -1,0 +1,129 @@
+/**
+ * Every known-bug case pinned: with its switch in the buggy position the
+ * exhaustive search reports the invariant, with a shortest trace of the
+ * pinned length over the pinned number of distinct states; with every switch
+ * fixed the same scope passes and the violated invariant's witness is
+ * reached. Harmless scenarios pin `ok` and the witness that shows the
+ * interesting state was explored. A change of the model that stops finding
+ * one of them fails here.
+ */
+import { describe, expect, test } from 'vitest';
+import type { Invariant } from '../../explorer/invariant.js';
+import { iommufdSpec } from '../../model/iommufd/index.js';
+import type { Action, State } from '../../model/iommufd/types.js';
+import { FILE_CDEV, FILE_IOMMUFD } from '../../model/iommufd/types.js';
+import { endsFailedPreserveFd, sameKernelState } from '../../model/iommufd/predicates.js';
+import { run, V2 } from './helpers.js';
+
+interface Pin {
+  buggy: { result: 'violation' | 'ok'; invariant?: string; traceLength?: number; states: number };
+  fixed: { states: number; witness: string };
+}
+
+/** traceLength counts actions (steps after the initial state). */
+const PINS: Record<string, Pin> = {
+  '5.1-shared-ioas': { buggy: { result: 'ok', states: 20 }, fixed: { states: 20, witness: 'preserve-error-restores-ioas' } },
+  '5.2-count-race': { buggy: { result: 'violation', invariant: 'blob-count-matches', traceLength: 10, states: 32 }, fixed: { states: 36, witness: 'blob-count-matches' } },
+  '5.3-cached-seals': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 12, states: 100 }, fixed: { states: 130, witness: 'seal-check-live' } },
+  '5.6-unwind-window': { buggy: { result: 'violation', invariant: 'immutable-iff-preserved', traceLength: 17, states: 73 }, fixed: { states: 79, witness: 'immutable-iff-preserved' } },
+  '5.7-map-in-flight': { buggy: { result: 'violation', invariant: 'freeze-no-mutation', traceLength: 8, states: 35 }, fixed: { states: 49, witness: 'freeze-no-mutation' } },
+  '5.9-group-replace': { buggy: { result: 'violation', invariant: 'replace-bookkeeping', traceLength: 3, states: 66 }, fixed: { states: 155, witness: 'replace-bookkeeping' } },
+  '5.11-preserve-order': { buggy: { result: 'ok', states: 892 }, fixed: { states: 892, witness: 'cancel-restores' } },
+  '5.12-alloc-failure': { buggy: { result: 'violation', invariant: 'cancel-restores', traceLength: 3, states: 4 }, fixed: { states: 11, witness: 'cancel-restores' } },
+  '5.2-count-race-v2': { buggy: { result: 'violation', invariant: 'blob-count-matches', traceLength: 10, states: 32 }, fixed: { states: 36, witness: 'blob-count-matches' } },
+  '5.3-cached-seals-v2': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 12, states: 100 }, fixed: { states: 130, witness: 'seal-check-live' } },
+};
+
+describe('known-bug cases', () => {
+  test('every case is pinned and names a known scope and invariant', () => {
+    const ids = iommufdSpec.invariants(iommufdSpec.scopes['count-race']!, {}).map((i) => i.id);
+    expect(Object.keys(PINS).sort()).toEqual(iommufdSpec.cases!.map((c) => c.id).sort());
+    for (const c of iommufdSpec.cases!) {
+      expect(Object.keys(iommufdSpec.scopes)).toContain(c.scope);
+      if (c.invariant) expect(ids).toContain(c.invariant);
+      expect(c.expect).toBe(PINS[c.id]!.buggy.result);
+    }
+  });
+
+  for (const c of iommufdSpec.cases!) {
+    const pin = PINS[c.id]!;
+    test(`${c.id}: buggy switches -> ${pin.buggy.result}`, () => {
+      const { result } = run(c.scope, c.set);
+      expect(result.result).toBe(pin.buggy.result);
+      expect(result.distinctStates).toBe(pin.buggy.states);
+      if (pin.buggy.result === 'violation') {
+        expect(result.violations[0]!.invariant).toBe(c.invariant);
+        expect(result.violations[0]!.trace.length - 1).toBe(pin.buggy.traceLength);
+      }
+    });
+    test(`${c.id}: fixed -> ok, witness of ${pin.fixed.witness} reached`, () => {
+      const { result } = run(c.scope, {});
+      expect(result.result).toBe('ok');
+      expect(result.distinctStates).toBe(pin.fixed.states);
+      expect(result.witnesses.find((w) => w.invariant === pin.fixed.witness)?.reached).toBe(true);
+    });
+  }
+});
+
+describe('the v2 preset names the reviewed bugs', () => {
+  test('count-race under v2 violates blob-count-matches; cached-seals under v2 violates seal-check-live', () => {
+    expect(run('count-race', V2).result.violations[0]!.invariant).toBe('blob-count-matches');
+    expect(run('cached-seals', V2).result.violations[0]!.invariant).toBe('seal-check-live');
+  });
+});
+
+describe('harmless or partly harmless scenarios: the evidence', () => {
+  test('5.1: under immutability=flag the failing h2 is explored (witness) and its err path and the unwind keep every invariant', () => {
+    const { result } = run('shared-ioas', { immutability: 'flag' });
+    expect(result.result).toBe('ok');
+    for (const id of ['preserve-error-restores-ioas', 'cancel-restores', 'backing-preserved']) {
+      expect(result.witnesses.find((w) => w.invariant === id)?.reached).toBe(true);
+    }
+  });
+
+  test('5.6: the window is harmful, not only a transient of invariant 3: an unmap frees a marked table page and the mark leaks', () => {
+    const { result } = run('unwind-window', { immutability: 'flag' }, { continueAfterViolation: true });
+    const found = Object.fromEntries(result.violations.map((v) => [v.invariant, v.trace.length - 1]));
+    expect(found).toEqual({ 'immutable-iff-preserved': 17, 'freeze-no-mutation': 18, 'table-pages-preserved': 18, 'cancel-restores': 20 });
+  });
+
+  test('5.7: with v1 placement the in-flight map reaches the preserved domain: unmarked table page, unpreserved memfd', () => {
+    const { result } = run('map-in-flight', { immutableCheck: 'area-insert' }, { continueAfterViolation: true });
+    const found = Object.fromEntries(result.violations.map((v) => [v.invariant, v.trace.length - 1]));
+    expect(found).toEqual({ 'freeze-no-mutation': 8, 'backing-preserved': 10, 'table-pages-preserved': 10 });
+  });
+
+  test('5.7: with v2 placement (fill-domains) the map is refused under domains_rwsem and nothing else breaks', () => {
+    const { result } = run('map-in-flight', { ...V2 });
+    expect(result.result).toBe('ok');
+  });
+
+  test('5.2: the missing `i < nr` check is never exercised (marks cannot grow while preserve holds lu_mutex)', () => {
+    const overflow: Invariant<State, Action> = { id: 'no-overflow', title: 't', kind: 'state', source: 't', check: (s) => (s.blob.overflow ? 'overflow' : null) };
+    expect(run('count-race', V2, { continueAfterViolation: true }, [overflow]).result.violations.map((v) => v.invariant)).toEqual(['blob-count-matches']);
+  });
+});
+
+describe('5.11: every wrong PRESERVE_FD order is reached and refused with nothing changed', () => {
+  const reached = (id: string, title: string, f: (p: State, a: Action, n: State) => boolean): Invariant<State, Action> => ({
+    id, title, kind: 'state', source: 'test', check: () => null,
+    witness: { title, reached: (p, a, n) => p !== undefined && a !== undefined && f(p, a, n) },
+  });
+  const iommufdBeforeMemfd = reached('iommufd-before-memfd', 'PRESERVE_FD(iommufd) before its memfd failed', (p, a, n) =>
+    a.op.op === 'preserve_fd' && a.op.file.kind === 'iommufd' && endsFailedPreserveFd(p, a, n) && p.threads[a.pid]!.op !== -1 &&
+    !p.session.files.some((f) => f.file === 0) && p.hwpts.some((h) => h.marked));
+  const cdevBeforeIommufd = reached('cdev-before-iommufd', 'PRESERVE_FD(cdev) before the iommufd was refused, nothing changed', (p, a, n) =>
+    a.type === 'iommu_preserve_device' && !p.session.files.some((f) => f.file === FILE_IOMMUFD) && sameKernelState(p, n) && !p.session.files.some((f) => f.file === FILE_CDEV));
+  const fullCancel = reached('full-cancel', 'the session was closed after memfd, iommufd and cdev were preserved', (p, a, n) =>
+    a.type === 'luo_session_release' && p.session.files.length === 3 && n.session.files.length === 2);
+
+  test('under fixed and v2 both wrong orders and a full cancel are reached, and every invariant holds', () => {
+    for (const set of [{}, V2]) {
+      const { result } = run('preserve-order', set, {}, [iommufdBeforeMemfd, cdevBeforeIommufd, fullCancel]);
+      expect(result.result).toBe('ok');
+      for (const id of ['iommufd-before-memfd', 'cdev-before-iommufd', 'full-cancel', 'cancel-restores', 'token-once', 'device-needs-preserved-domain']) {
+        expect(result.witnesses.find((w) => w.invariant === id)?.reached, id).toBe(true);
+      }
+    }
+  });
+});
