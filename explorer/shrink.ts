@@ -17,8 +17,12 @@ import { contextSwitches, type TraceStep } from './trace.js';
 export interface ShrinkOptions {
   /** Interleavings the context-switch search may expand (default 200,000). */
   maxNodes?: number;
-  /** Wall-clock budget of the whole shrink, in milliseconds (default 5,000). */
-  timeLimitMs?: number;
+  /**
+   * Work budget of the whole shrink, in model steps executed (default
+   * 2,000,000). A count, not a clock, so a shrink gives the same trace on any
+   * machine.
+   */
+  maxSteps?: number;
 }
 
 export interface ShrinkResult<S, A> {
@@ -43,7 +47,9 @@ interface Node<S> {
 class Shrinker<S, A> {
   private readonly checker: Checker<S, A>;
   private readonly enc = new Encoder();
-  private readonly deadline: number;
+  private readonly maxSteps: number;
+  /** Model steps executed so far (re-executions and search expansions). */
+  private work = 0;
 
   constructor(
     private readonly model: Model<S, A>,
@@ -53,11 +59,16 @@ class Shrinker<S, A> {
     private readonly opts: ShrinkOptions,
   ) {
     this.checker = new Checker(model, invariants.filter((i) => i.id === target));
-    this.deadline = performance.now() + (opts.timeLimitMs ?? 5000);
+    this.maxSteps = opts.maxSteps ?? 2_000_000;
   }
 
   run(keys: readonly StepKey[], skip: boolean) {
+    this.work += keys.length;
     return execute(this.model, this.checker, this.init, keys, skip);
+  }
+
+  private exhausted(): boolean {
+    return this.work >= this.maxSteps;
   }
 
   /** Deletes chunks of steps (halving the chunk size down to one) while the violation stays. */
@@ -66,7 +77,7 @@ class Shrinker<S, A> {
     let chunk = Math.max(1, cur.length >> 1);
     for (;;) {
       let changed = false;
-      for (let start = 0; start < cur.length && performance.now() < this.deadline; ) {
+      for (let start = 0; start < cur.length && !this.exhausted(); ) {
         const cand = [...cur.slice(0, start), ...cur.slice(start + chunk)];
         const e = this.run(cand, true);
         if (violates(e, this.target) && e.trace.length - 1 < cur.length) {
@@ -78,7 +89,7 @@ class Shrinker<S, A> {
       }
       if (!changed && chunk === 1) return cur;
       if (!changed) chunk = Math.max(1, chunk >> 1);
-      if (performance.now() >= this.deadline) return cur;
+      if (this.exhausted()) return cur;
     }
   }
 
@@ -114,7 +125,8 @@ class Shrinker<S, A> {
     while (front.length > 0 || head < deque.length) {
       const node = front.length > 0 ? front.pop()! : deque[head++]!;
       if (node.goal) return { keys: path(node), shorter: false };
-      if (++expanded > maxNodes || performance.now() > this.deadline) return undefined;
+      this.work++;
+      if (++expanded > maxNodes || this.exhausted()) return undefined;
       const acts = this.model.actions(node.s);
       if (node.consumed > 0 && this.checker.checkEnd(node.s, acts.length)?.invariant === this.target) {
         return { keys: path(node), shorter: true };
