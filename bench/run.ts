@@ -4,10 +4,15 @@
  * median of several whole-process runs, and prints ratios. Timing lives here,
  * never in tests.
  *
- *   npm run bench [-- --runs N] [-- --sizes small,medium,large]
+ *   npm run bench [-- --runs N] [-- --sizes small,medium,large] [-- --no-iommufd]
+ *
+ * Rows: each benchmark size with every core (the default) and with one
+ * worker, SPIN's median on the same size and the time ratio; the iommufd `ci`
+ * scope; then random mode against fast-check's fc.commands + fc.modelRun.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,23 +61,38 @@ function spin(size: string): { seconds: number; states: number; memMb: number } 
   return { seconds: get('seconds'), states: get('states'), memMb: get('mem_mb') };
 }
 
-const rows: string[][] = [['model/scope', 'states', 'edges', 'seconds', 'states/s', 'bytes/state', 'SPIN s', 'SPIN bytes/state', 'luocheck/SPIN']];
+const rows: string[][] = [['model/scope', 'workers', 'states', 'edges', 'seconds', 'states/s', 'bytes/state', 'SPIN s', 'SPIN B/state', 'luocheck/SPIN']];
 const withSpin = hasSpin();
+const cores = availableParallelism();
+
+/** One table row per worker count: medians of `samples` whole-process runs. */
+function measureRows(label: string, checkArgs: string[], spinSeconds?: number, spinBytes?: number): void {
+  for (const workers of cores > 1 ? [cores, 1] : [1]) {
+    const runs = Array.from({ length: samples }, () => luocheck([...checkArgs, '--workers', String(workers)]));
+    const secs = median(runs.map((r) => r.seconds));
+    const rss = median(runs.map((r) => r.maxRssBytes));
+    const { distinctStates, transitions } = runs[0]!;
+    rows.push([
+      label, workers === cores ? `${workers} (default)` : String(workers), fmt(distinctStates), fmt(transitions), secs.toFixed(2),
+      fmt(distinctStates / secs), fmt(rss / distinctStates),
+      spinSeconds === undefined ? '-' : spinSeconds.toFixed(2),
+      spinBytes === undefined ? '-' : fmt(spinBytes),
+      spinSeconds === undefined ? '-' : (secs / spinSeconds).toFixed(2),
+    ]);
+  }
+}
+
 for (const size of sizes) {
-  const runs = Array.from({ length: samples }, () => luocheck(['--model', 'bench', '--scope', size]));
-  const secs = median(runs.map((r) => r.seconds));
-  const rss = median(runs.map((r) => r.maxRssBytes));
-  const { distinctStates, transitions } = runs[0]!;
-  const row = [`bench ${size}`, fmt(distinctStates), fmt(transitions), secs.toFixed(2), fmt(distinctStates / secs), fmt(rss / distinctStates)];
+  let spinSeconds: number | undefined;
+  let spinBytes: number | undefined;
   if (withSpin) {
     const s = Array.from({ length: samples }, () => spin(size));
-    const ss = median(s.map((x) => x.seconds));
-    row.push(ss.toFixed(2), fmt((median(s.map((x) => x.memMb)) * 1048576) / s[0]!.states), (secs / ss).toFixed(2));
-  } else {
-    row.push('-', '-', '-');
+    spinSeconds = median(s.map((x) => x.seconds));
+    spinBytes = (median(s.map((x) => x.memMb)) * 1048576) / s[0]!.states;
   }
-  rows.push(row);
+  measureRows(`bench ${size}`, ['--model', 'bench', '--scope', size], spinSeconds, spinBytes);
 }
+if (!args.includes('--no-iommufd')) measureRows('iommufd ci', ['--model', 'iommufd', '--scope', 'ci']);
 
 const anchor = Array.from({ length: samples }, () =>
   JSON.parse(execFileSync(process.execPath, [join(here, 'fastcheck-anchor.js'), '5', '2000'], { encoding: 'utf8' })) as { stepsPerSecond: number },

@@ -76,8 +76,8 @@ function run(req: BatchRequest): BatchResult {
   const decode = model.decode!.bind(model);
   checker.violated.clear();
   for (const id of req.violated) checker.violated.add(id);
-  const before = checker.witnesses().map((w) => w.reached);
   const findings: BatchFinding[] = [];
+  const witnesses: number[] = [];
   len = 0;
   if (req.reuse && req.reuse.byteLength >= out.byteLength) out = new Int32Array(req.reuse);
   stamp++;
@@ -91,7 +91,8 @@ function run(req: BatchRequest): BatchResult {
     for (let k = 0; k < acts.length; k++) {
       const a = acts[k]!;
       const n = model.nextState(s, a);
-      checker.observe(s, a, n);
+      const hits = checker.observe(s, a, n);
+      if (hits) for (const w of hits) witnesses.push(w, i, k);
       if (checker.stepInvs.length > 0) for (const f of checker.checkStepAll(s, a, n)) findings.push({ ...f, src: i, k });
       enc.reset();
       model.encode(n, enc);
@@ -107,7 +108,6 @@ function run(req: BatchRequest): BatchResult {
       for (let j = 0; j < enc.len; j++) put(enc.buf[j]!);
     }
   }
-  const witnesses = checker.witnesses().flatMap((w, i) => (w.reached && !before[i] ? [i] : []));
   const result = out.subarray(0, len);
   out = new Int32Array(out.length);
   return { out: result, length: len, findings, witnesses };

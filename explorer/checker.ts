@@ -147,16 +147,22 @@ export class Checker<S, A> {
     return undefined;
   }
 
-  /** Records reached witnesses for a transition (prev/action undefined for an initial state). */
-  observe(prev: S | undefined, a: A | undefined, next: S): void {
-    if (this.pendingWitnesses === 0) return;
+  /**
+   * Records reached witnesses for a transition (prev/action undefined for an
+   * initial state); returns the indices newly reached, if any.
+   */
+  observe(prev: S | undefined, a: A | undefined, next: S): number[] | undefined {
+    if (this.pendingWitnesses === 0) return undefined;
+    let hits: number[] | undefined;
     for (let i = 0; i < this.witnessInvs.length; i++) {
       if (this.reached[i]) continue;
       if (this.witnessInvs[i]!.witness!.reached(prev, a, next)) {
         this.reached[i] = true;
         this.pendingWitnesses--;
+        (hits ??= []).push(i);
       }
     }
+    return hits;
   }
 
   witnesses(): WitnessResult[] {

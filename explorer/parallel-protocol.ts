@@ -44,7 +44,11 @@ export interface BatchResult {
   readonly out?: Int32Array;
   readonly length?: number;
   readonly findings?: readonly BatchFinding[];
-  /** Indices of witnesses reached in this batch. */
+  /**
+   * Witnesses this worker reached for the first time, as flat triples
+   * (witness index, source, action), so the main thread marks each one at the
+   * point of the search where the sequential search would.
+   */
   readonly witnesses?: readonly number[];
   readonly error?: string;
 }

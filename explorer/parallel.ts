@@ -186,7 +186,12 @@ export function exploreParallel<S, A>(
         const res = nextReply(pool, b % workers);
         pending.count = sent - b - 1;
         if (sent < batches) send();
-        for (const w of res.witnesses!) checker.markReached(w);
+        const hitsAt = new Map<number, number[]>();
+        const ws = res.witnesses!;
+        for (let j = 0; j < ws.length; j += 3) {
+          const key = ws[j + 1]! * 65536 + (ws[j + 2]! + 1);
+          (hitsAt.get(key) ?? hitsAt.set(key, []).get(key)!).push(ws[j]!);
+        }
         const at = new Map<number, BatchFinding[]>();
         for (const f of res.findings!) {
           const key = f.src * 65536 + (f.k + 1);
@@ -200,8 +205,10 @@ export function exploreParallel<S, A>(
           const id = levelStart + i;
           const m = out[pos++]!;
           for (const f of at.get(i * 65536) ?? []) if (record(f, visited.pathTo(id))) break search;
-          transitions += m;
           for (let k = 0; k < m; k++) {
+            transitions++;
+            const hits = hitsAt.size > 0 ? hitsAt.get(i * 65536 + k + 1) : undefined;
+            if (hits) for (const w of hits) checker.markReached(w);
             const fs = at.get(i * 65536 + k + 1);
             if (fs) for (const f of fs) if (record(f, [...visited.pathTo(id), k])) break search;
             if (out[pos++] === 0) continue;
