@@ -1,8 +1,9 @@
 /**
- * freeze-no-mutation (DOMAIN.md 4.18), the part that applies before kexec:
- * once preserve has made an IOAS immutable, or while a HWPT on it is
- * preserved, no step changes its mappings or the translations of its
- * domains. ("After freeze no userspace step" belongs to the kexec phases.)
+ * freeze-no-mutation (DOMAIN.md 4.18): once preserve has made an IOAS
+ * immutable, or while a HWPT on it is preserved, no step changes its
+ * mappings or the translations of its domains; and once reboot(KEXEC) has
+ * frozen a file, no userspace step runs until the jump. The jump itself
+ * drops every iommufd object and is not a mutation.
  *
  * Refined: a state predicate would need the mappings as they were at
  * preserve time; as a step property it compares each transition instead.
@@ -15,7 +16,7 @@
 import type { InvariantFactory } from './types.js';
 import { ioasName, isPreserved, mappedAreas } from '../model/iommufd/predicates.js';
 import { isImmutable } from '../model/iommufd/io_pagetable.js';
-import type { Action, State } from '../model/iommufd/types.js';
+import { PHASE_FROZEN, PHASE_NEW, type Action, type State } from '../model/iommufd/types.js';
 
 function frozen(s: State, ioas: number): boolean {
   return isImmutable(s.ioas[ioas]!) || s.hwpts.some((h, i) => h.ioas === ioas && isPreserved(s, i));
@@ -41,8 +42,10 @@ const make: InvariantFactory = () => ({
   source: 'v2 13/16 commit text: "any map/unmap attempts will fail with -EBUSY" (shared/seeds/003_9b339ccb64119be1.txt); kernel/liveupdate/luo_file.c',
   statement:
     'For every IOAS that is immutable or has a preserved HWPT before a step, the step leaves its mapped areas ' +
-    'and the leaves of its HWPTs\' domains unchanged.',
-  check: (prev, _a, next) => {
+    'and the leaves of its HWPTs\' domains unchanged; between the first freeze and the jump no userspace step runs.',
+  check: (prev, a, next) => {
+    if (prev.phase === PHASE_FROZEN && a.pid >= 0) return `T${a.pid + 1} ran a userspace step after reboot(KEXEC) froze the session`;
+    if (next.phase === PHASE_NEW) return null;
     for (let i = 0; i < prev.ioas.length; i++) {
       if (frozen(prev, i) && !sameMappings(prev, next, i)) return `the mappings of ${ioasName(i)} changed while it is immutable or preserved`;
     }

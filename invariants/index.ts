@@ -16,6 +16,15 @@ import tokenOnce from './token-once.js';
 import cancelRestores from './cancel-restores.js';
 import freezeNoMutation from './freeze-no-mutation.js';
 import deviceNeedsPreservedDomain from './device-needs-preserved-domain.js';
+import dmaContinuity from './dma-continuity.js';
+import noDmaToFree from './no-dma-to-free.js';
+import rebuiltEqualsPreserved from './rebuilt-equals-preserved.js';
+import ctxSanitized from './ctx-sanitized.js';
+import ownedBlocksOtherDrivers from './owned-blocks-other-drivers.js';
+import finishClean from './finish-clean.js';
+import finishAtomic from './finish-atomic.js';
+import restoreProgress from './restore-progress.js';
+import restoreNoPanic from './restore-no-panic.js';
 
 export const INVARIANT_FACTORIES: readonly InvariantFactory[] = [
   immutableIffPreserved,
@@ -30,6 +39,15 @@ export const INVARIANT_FACTORIES: readonly InvariantFactory[] = [
   cancelRestores,
   freezeNoMutation,
   deviceNeedsPreservedDomain,
+  dmaContinuity,
+  noDmaToFree,
+  rebuiltEqualsPreserved,
+  ctxSanitized,
+  ownedBlocksOtherDrivers,
+  finishClean,
+  finishAtomic,
+  restoreProgress,
+  restoreNoPanic,
 ];
 
 export function iommufdInvariants(sw: Switches): readonly IommufdInvariant[] {

@@ -1,9 +1,15 @@
 /**
- * token-once (DOMAIN.md 4.14), the part that applies before kexec: the
- * tokens of marked HWPTs are unique in the iommufd context (MARK_PRESERVE
- * gives -EADDRINUSE), and the tokens of a session's files are unique
- * (PRESERVE_FD gives -EEXIST). The reclaimed and retrieve-once parts belong
- * to the new kernel.
+ * token-once (DOMAIN.md 4.14): the tokens of marked HWPTs are unique in the
+ * iommufd context (MARK_PRESERVE gives -EADDRINUSE), the tokens of a
+ * session's files are unique (PRESERVE_FD gives -EEXIST), and in the new
+ * kernel every blob entry is reclaimed at most once.
+ *
+ * Refined: "reclaimed only false -> true" is a property of steps; as a state
+ * property it reads: no two HWPTs (live or destroyed) ever wrapped the same
+ * restored domain, and every reclaimed entry is wrapped by exactly one. A
+ * repeated RETRIEVE_SESSION (-EINVAL) or RETRIEVE_FD (the same file, nothing
+ * changes) cannot change the state, so "retrieved at most once" holds by
+ * construction of the state (a bit per file).
  */
 import type { InvariantFactory } from './types.js';
 import { markedTokenInUse } from '../model/iommufd/predicates.js';
@@ -17,13 +23,22 @@ const make: InvariantFactory = () => ({
   id: 'token-once',
   title: 'Live-update tokens are unique: among marked HWPTs, and among the files of a session',
   kind: 'state',
-  source: 'kernel/liveupdate/luo_file.c (-EEXIST); v2 12/16 IOMMU_HWPT_LIVEUPDATE_MARK_PRESERVE (-EADDRINUSE)',
-  statement: 'No two marked live HWPTs share a token; no two files of the session share a token.',
+  source: 'kernel/liveupdate/luo_file.c (-EEXIST, retrieve once); v2 12/16 IOMMU_HWPT_LIVEUPDATE_MARK_PRESERVE (-EADDRINUSE); samikhawaja/linux RFC iommufd_hwpt_lu_restore (reclaimed)',
+  statement:
+    'No two marked live HWPTs share a token; no two files of the session share a token; no blob entry is reclaimed ' +
+    'twice (no two HWPTs wrap one restored domain) and a reclaimed entry was handed to exactly one HWPT.',
   check: (s) => {
     const hw = duplicate(s.hwpts.filter((h) => h.alive && h.marked).map((h) => h.token));
     if (hw !== undefined) return `two marked HWPTs share token ${hw}`;
     const f = duplicate(s.session.files.map((x) => x.token));
     if (f !== undefined) return `two preserved files share token ${f}`;
+    const w = duplicate(s.hwpts.filter((h) => h.restored >= 0).map((h) => h.restored));
+    if (w !== undefined) return `two HWPTs were handed the restored domain of hwpt${w + 1}: a blob entry was reclaimed twice`;
+    for (let i = 0; i < s.blob.slots.length; i++) {
+      if (!(s.blob.reclaimed & (1 << i))) continue;
+      const h = s.blob.slots[i]!.domain - 1;
+      if (!s.hwpts.some((x) => x.restored === h)) return `hwpt_array[${i}] is marked reclaimed but no HWPT took its domain`;
+    }
     return null;
   },
   witness: {

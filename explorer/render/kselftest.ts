@@ -6,7 +6,9 @@
  * optional `kselftest` hook; this file only arranges it. A step that the
  * hook says needs something straight-line code cannot do (a kexec, device
  * DMA), a step of a second process, and a step without code are written as
- * clearly marked comments, never as made-up code.
+ * clearly marked comments, never as made-up code. A declaration the hook
+ * gives may be a block of several lines (a setup of the scope's initial
+ * objects); blocks are deduplicated whole and indented line by line.
  */
 import type { Model } from '../model.js';
 import { retrace } from '../reexecute.js';
@@ -144,7 +146,7 @@ export function renderKselftest(r: Report, steps: readonly (KselftestStep | unde
     '',
     `TEST_F(${fixture}, ${cIdent(v.invariant)})`,
     '{',
-    ...decls.map((d) => `\t${d}`),
+    ...decls.flatMap((d) => d.split('\n').map((l) => (l === '' ? '' : `\t${l}`))),
     ...stepLines(v, steps, main),
     '',
     ...block(wrap(`Here the model reaches the violation of ${v.invariant}: ${v.message}`, 66), '\t'),

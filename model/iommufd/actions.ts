@@ -9,8 +9,9 @@ import type { Ctx } from './ctx.js';
 import { lastFile, releaseEnabled } from './luo.js';
 import { destroyEnabled, markedCount, nextMarked } from './main.js';
 import { nextPreserved, p3aNext, waitsForDomainsRwsem } from './liveupdate.js';
-import { luMutexHeld, opOf, sessionBusy } from './process.js';
-import type { Action, Op, OpOf, PreserveStep, State, VmmThread } from './types.js';
+import { luMutexHeld, menus, opOf, sessionBusy } from './process.js';
+import { newKernelFirst, systemActions } from './actions-kexec.js';
+import { PHASE_NEW, PHASE_OLD, type Action, type Op, type OpOf, type PreserveStep, type State, type VmmThread } from './types.js';
 
 function firstStep(ctx: Ctx, s: State, pid: number, idx: number, op: Op): Action[] {
   const b = { pid, idx };
@@ -37,6 +38,8 @@ function firstStep(ctx: Ctx, s: State, pid: number, idx: number, op: Op): Action
       return sessionBusy(s) ? [] : preserveFdFirst(s, pid, idx, op);
     case 'close_session':
       return sessionBusy(s) || !releaseEnabled(s) ? [] : [{ ...b, type: 'luo_session_release', op, file: lastFile(s) }];
+    default:
+      return []; // new-kernel ops (actions-kexec.ts)
   }
 }
 
@@ -75,19 +78,29 @@ function continueStep(ctx: Ctx, s: State, pid: number, t: VmmThread, op: Op): Ac
   return mayFail(ctx, s, t, step) ? [ok, { ...ok, fail: true }] : [ok];
 }
 
+/**
+ * VMM threads first (old kernel: the ops before the menu's split; new
+ * kernel: those after it; none while reboot freezes), then the reboot or
+ * boot process.
+ */
 export function enabledActions(ctx: Ctx, s: State): Action[] {
   const out: Action[] = [];
+  const m = menus(ctx.scope);
   s.threads.forEach((t, pid) => {
-    if (t.pc === 'OOPS') return;
+    if (t.pc === 'OOPS' || (s.phase !== PHASE_OLD && s.phase !== PHASE_NEW)) return;
     const op = opOf(ctx, pid, t);
     if (op) {
       out.push(...continueStep(ctx, s, pid, t, op));
       return;
     }
-    const menu = ctx.scope.threads[pid]!;
-    for (let idx = 0; idx < menu.length; idx++) {
-      if (!(t.done & (1 << idx))) out.push(...firstStep(ctx, s, pid, idx, menu[idx]!));
+    const menu = m.ops[pid]!;
+    const old = s.phase === PHASE_OLD;
+    const [from, to] = old ? [0, m.split[pid]!] : [m.split[pid]!, menu.length];
+    for (let idx = from; idx < to; idx++) {
+      if (t.done & (1 << idx)) continue;
+      out.push(...(old ? firstStep(ctx, s, pid, idx, menu[idx]!) : newKernelFirst(ctx, s, pid, idx, menu[idx]!)));
     }
   });
+  out.push(...systemActions(ctx, s));
   return out;
 }

@@ -1,6 +1,6 @@
 /**
- * Known-bug cases (DESIGN.md): for each scenario of DOMAIN.md section 5 that
- * happens before kexec, its scope, the switch set on top of `fixed`, and the
+ * Known-bug cases (DESIGN.md): for each scenario of DOMAIN.md section 5, its
+ * scope, the switch set on top of `fixed`, and the
  * invariant the exploration must find violated, or `ok` where the model
  * shows the scenario harmless (the comment says what in the kernel decides
  * it). With no switch set, every scope passes.
@@ -80,6 +80,68 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     scope: 'alloc-failure',
     set: { allocCheck: 'null' },
     invariant: 'cancel-restores',
+    expect: 'violation',
+  },
+  {
+    // 5.8 (seed 002): the VMM maps page P where Q was, or hot-swaps before it
+    // mapped everything; without the compare the restored domain is replaced.
+    id: '5.8-adopt-unverified',
+    title: 'adoption without comparison: a rebuilt HWPT with a different radix tree replaces the restored domain',
+    scope: 'adopt-unverified',
+    set: { verify: 'trust' },
+    invariant: 'rebuilt-equals-preserved',
+    expect: 'violation',
+  },
+  {
+    // 5.10 (seed 000), "do nothing": the unclaimed device stays on the restored
+    // domain, owned by a dead token, and keeps DMA going into the guest pages
+    // FINISH frees when nobody retrieved the memfd (finish-clean also fails).
+    id: '5.10-finish-leave',
+    title: 'FINISH leaves a restored domain nobody reclaimed attached: DMA into freed pages, a dead owner',
+    scope: 'finish-unclaimed',
+    set: { finish: 'leave' },
+    invariant: 'no-dma-to-free',
+    expect: 'violation',
+  },
+  {
+    id: '5.10-finish-blocking',
+    title: 'FINISH switches an unclaimed device to blocking without an FLR: in-flight DMA faults',
+    scope: 'finish-unclaimed',
+    set: { finish: 'blocking' },
+    invariant: 'finish-clean',
+    expect: 'violation',
+  },
+  {
+    id: 'sanitize-none',
+    title: 'the new IOMMU driver keeps the context entry of a device without preserved state',
+    scope: 'sanitize',
+    set: { sanitize: 'none' },
+    invariant: 'ctx-sanitized',
+    expect: 'violation',
+  },
+  {
+    id: 'sanitize-ctx-only',
+    title: 'the new IOMMU driver clears context entries but not the PASID table of a device without preserved state',
+    scope: 'sanitize',
+    set: { sanitize: 'ctx-only' },
+    invariant: 'ctx-sanitized',
+    expect: 'violation',
+  },
+  {
+    id: 'ci-trust',
+    title: 'the whole lifecycle without the radix-tree compare: a hot-swap before the rebuild is complete',
+    scope: 'ci',
+    set: { verify: 'trust' },
+    invariant: 'rebuilt-equals-preserved',
+    expect: 'violation',
+  },
+  {
+    // Expected until phase 2: v2's iommufd can_finish is always false.
+    id: 'ci-v2',
+    title: 'the v2 series as posted, ci scope: a VMM that rebuilt everything can never FINISH',
+    scope: 'ci',
+    set: PRESETS['v2']!,
+    invariant: 'restore-progress',
     expect: 'violation',
   },
   {

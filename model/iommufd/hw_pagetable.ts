@@ -23,7 +23,7 @@ export function reachablePages(d: Domain): number {
 }
 
 export function emptyDomain(iovas: number): Domain {
-  return { leaves: Array<number>(iovas).fill(-1), tables: 0, kho: 0, preservedState: false };
+  return { leaves: Array<number>(iovas).fill(-1), tables: 0, kho: 0, preservedState: false, restored: 0 };
 }
 
 /** iommu_map of one page: the leaf table is allocated if absent. */

@@ -1,20 +1,23 @@
 /**
- * The iommufd live-update model (old kernel, up to kexec), assembled for the
- * engine: Model<State, Action> and the ModelSpec the command line uses.
+ * The iommufd live-update model (old kernel, reboot(KEXEC), the new
+ * kernel's boot, the VMM's rebuild and FINISH), assembled for the engine:
+ * Model<State, Action> and the ModelSpec the command line uses.
  *
  * Tracks the "iommu: live update" v2 series (cover
  * 20260427175633.1978233-1-skhawaja@google.com, April 2026) as far as
  * shared/DOMAIN.md and seed 003 show it; each kernel area is in its own file
  * named after the kernel source it mirrors.
  */
-import type { Encoder } from '../../explorer/fingerprint.js';
+import { Encoder } from '../../explorer/fingerprint.js';
 import type { Model } from '../../explorer/model.js';
-import type { ModelSpec, Variant } from '../../explorer/spec.js';
+import type { BuildOptions, ModelSpec, Variant } from '../../explorer/spec.js';
 import { iommufdInvariants } from '../../invariants/index.js';
 import { enabledActions } from './actions.js';
 import { IOMMUFD_CASES } from './cases.js';
 import type { Ctx } from './ctx.js';
-import { encodeState } from './encode.js';
+import { decodeState, encodeState } from './encode.js';
+import { encodeCanonical, findSwap, type DeviceSwap } from './symmetry.js';
+import { isQuiescent } from './predicates-kexec.js';
 import { initialState } from './init.js';
 import { nextState } from './next.js';
 import { parseIommufdScope } from './scope-parse.js';
@@ -22,12 +25,21 @@ import { DEFAULT_SCOPE, SCOPE_DOCS, SCOPES, type IommufdScope } from './scopes.j
 import type { Action, State } from './types.js';
 import { decodeVariant, PRESETS, SWITCHES } from './variants.js';
 import { label, processName, stateJson } from './view.js';
+import { kselftestStep } from './kselftest.js';
 
 export class IommufdModel implements Model<State, Action> {
   readonly ctx: Ctx;
 
-  constructor(scope: IommufdScope, variant: Variant) {
+  /** --format kselftest: how userspace performs `a` from `s`, as C (kselftest.ts). */
+  readonly kselftest = (a: Action, s: State) => kselftestStep(this.ctx, a, s);
+
+  /** The device swap symmetry reduction uses (BuildOptions.symmetry), if the scope has one. */
+  private readonly swap: DeviceSwap | undefined;
+  private readonly scratch = [new Encoder(), new Encoder()] as const;
+
+  constructor(scope: IommufdScope, variant: Variant, options: BuildOptions = {}) {
     this.ctx = { scope, sw: decodeVariant(variant) };
+    this.swap = options.symmetry ? findSwap(scope) : undefined;
   }
 
   initStates(): readonly State[] {
@@ -43,7 +55,12 @@ export class IommufdModel implements Model<State, Action> {
   }
 
   encode(s: State, out: Encoder): void {
-    encodeState(s, out);
+    if (this.swap) encodeCanonical(s, this.swap, out, this.scratch[0], this.scratch[1]);
+    else encodeState(s, out);
+  }
+
+  decode(words: Int32Array): State {
+    return decodeState(this.ctx.scope, words);
   }
 
   process(a: Action): string {
@@ -59,6 +76,11 @@ export class IommufdModel implements Model<State, Action> {
     return s.threads.every((t) => t.pc === 'idle' || t.pc === 'OOPS');
   }
 
+  /** Progress (restore-progress) is also judged in the new kernel whenever every VMM thread is between ioctls. */
+  isQuiescent(s: State): boolean {
+    return isQuiescent(s);
+  }
+
   actionKind(a: Action): string {
     return a.type;
   }
@@ -70,7 +92,7 @@ export class IommufdModel implements Model<State, Action> {
 
 export const iommufdSpec: ModelSpec<IommufdScope, State, Action> = {
   name: 'iommufd',
-  description: 'iommufd live update (v2 series), old kernel up to kexec: objects, ioctls and the preserve path at lock granularity',
+  description: 'iommufd live update (v2 series): objects, ioctls and the preserve path at lock granularity, kexec, boot, rebuild and finish',
   scopes: SCOPES,
   scopeDocs: SCOPE_DOCS,
   defaultScope: DEFAULT_SCOPE,
@@ -79,7 +101,7 @@ export const iommufdSpec: ModelSpec<IommufdScope, State, Action> = {
   presets: PRESETS,
   defaultPreset: 'fixed',
   invariants: (_scope, variant) => iommufdInvariants(decodeVariant(variant)),
-  build: (scope, variant) => new IommufdModel(scope, variant),
+  build: (scope, variant, options) => new IommufdModel(scope, variant, options),
   cases: IOMMUFD_CASES,
 };
 

@@ -7,10 +7,12 @@ import { domainMap, emptyDomain } from './hw_pagetable.js';
 import { NO_BLOB } from './kho.js';
 import { fileId } from './luo.js';
 import { pfnOf } from './pages.js';
-import { IDLE } from './process.js';
+import { IDLE, menus } from './process.js';
+import { ctxFor } from './context_entry.js';
 import type { IommufdScope, SealName } from './scopes.js';
 import {
   BLOCKING_DOMAIN,
+  NO_BUG,
   PHASE_OLD,
   SEAL_NAMES,
   type Device,
@@ -34,16 +36,19 @@ function initialDomain(scope: IommufdScope, ioas: number): Domain {
 
 function initialGroups(scope: IommufdScope): IommuGroup[] {
   const n = scope.devices.reduce((m, d) => Math.max(m, d.group + 1), 0);
-  const groups: IommuGroup[] = Array.from({ length: n }, () => ({ domain: BLOCKING_DOMAIN, owned: true, hwpt: -1 }));
+  const groups: IommuGroup[] = Array.from({ length: n }, () => ({ domain: BLOCKING_DOMAIN, owned: true, hwpt: -1, byToken: false }));
   for (const d of scope.devices) {
-    if (d.hwpt !== undefined) groups[d.group] = { domain: d.hwpt, owned: true, hwpt: d.hwpt };
+    if (d.hwpt !== undefined) groups[d.group] = { domain: d.hwpt, owned: true, hwpt: d.hwpt, byToken: false };
   }
   return groups;
 }
 
 export function initialState(scope: IommufdScope): State {
   const inSession = (m: number) => scope.session.some((f) => f.file.kind === 'memfd' && f.file.memfd === m);
-  const devices: Device[] = scope.devices.map((d) => ({ group: d.group, hwpt: d.hwpt ?? -1, preserved: false }));
+  const devices: Device[] = scope.devices.map((d) => ({
+    group: d.group, hwpt: d.hwpt ?? -1, preserved: false, busMaster: true, bound: true, atFreeze: -1, pasid: d.pasid ?? false,
+  }));
+  const spare: HwptPaging = { alive: false, ioas: 0, marked: false, token: 0, preserved: false, users: 0, domain: emptyDomain(scope.iovas), restored: -1 };
   const hwpts: HwptPaging[] = scope.hwpts.map((h, i) => ({
     alive: true,
     ioas: h.ioas,
@@ -52,11 +57,17 @@ export function initialState(scope: IommufdScope): State {
     preserved: false,
     users: 1 + devices.filter((d) => d.hwpt === i).length,
     domain: initialDomain(scope, h.ioas),
+    restored: -1,
   }));
-  return {
+  for (let k = 0; k < scope.restoreSlots; k++) hwpts.push(spare);
+  const groups = initialGroups(scope);
+  const s: State = {
     phase: PHASE_OLD,
+    frozen: 0,
+    boot: 0,
+    probed: 0,
     oops: 0,
-    memfds: scope.memfds.map((m, i) => ({ seals: sealMask(m.seals), frozen: inSession(i), preserved: inSession(i) })),
+    memfds: scope.memfds.map((m, i) => ({ seals: sealMask(m.seals), frozen: inSession(i), preserved: inSession(i), retrieved: false })),
     ioas: scope.ioas.map((io) => ({
       immutable: 0,
       areas: [...io.areas]
@@ -65,9 +76,15 @@ export function initialState(scope: IommufdScope): State {
     })),
     hwpts,
     devices,
-    groups: initialGroups(scope),
+    groups,
+    ctx: [],
     session: { open: true, files: scope.session.map((f) => ({ file: fileId(f.file), token: f.token })) },
     blob: NO_BLOB,
-    threads: scope.threads.map(() => IDLE),
+    nk: NO_INCOMING,
+    threads: menus(scope).ops.map(() => IDLE),
   };
+  return { ...s, ctx: devices.map((d) => ctxFor(s, groups[d.group]!.domain)) };
 }
+
+/** The new kernel's records before kexec: nothing incoming. */
+export const NO_INCOMING = { retrieved: false, files: 0, finished: false, cancelled: false, flb: false, bug: NO_BUG } as const;

@@ -4,18 +4,25 @@
  *
  * Mirrors drivers/iommu/iommu.c (iommu_attach_group, iommu_group_replace_domain,
  * __iommu_take_dma_ownership) and v2 drivers/iommu/liveupdate.c
- * (iommu_preserve_device, patch 15). Left out: default-domain setup, kernel
- * driver binding, PASIDs, IOMMU units and their FLB entries, the DID.
+ * (iommu_preserve_device, patch 15). A change of the active domain rewrites
+ * the context entries of the group's devices (context_entry.ts). Left out:
+ * default-domain setup in the old kernel, PASIDs, IOMMU units and their FLB
+ * entries, the DID.
  */
 import { update } from './copy.js';
+import { syncGroupCtx } from './context_entry.js';
 import { luoAdmit, luoAppend } from './luo.js';
 import { ret } from './process.js';
 import { BLOCKING_DOMAIN, FILE_CDEV, type Action, type IommuGroup, type State } from './types.js';
 
 type PreserveDevice = Extract<Action, { type: 'iommu_preserve_device' }>;
 
+/** Changes group `g`; when its active domain changes, the hardware's context entries of its devices follow. */
 export function withGroup(s: State, g: number, f: (x: IommuGroup) => IommuGroup): State {
-  return { ...s, groups: update(s.groups, g, f) };
+  const groups = update(s.groups, g, f);
+  if (groups === s.groups) return s;
+  const n = { ...s, groups };
+  return groups[g]!.domain === s.groups[g]!.domain ? n : syncGroupCtx(n, g);
 }
 
 /** The group's devices that an idev records as attached. */

@@ -11,11 +11,11 @@
 import { setAt } from './copy.js';
 import type { IommufdSer } from './types.js';
 
-export const NO_BLOB: IommufdSer = { allocated: false, nr: 0, slots: [], overflow: false };
+export const NO_BLOB: IommufdSer = { allocated: false, nr: 0, slots: [], overflow: false, reclaimed: 0 };
 
 /** kho_alloc_preserve(struct_size(iommufd_ser, hwpt_array, nr)), then nr_hwpts = nr. */
 export function khoAllocPreserve(nr: number): IommufdSer {
-  return { allocated: true, nr, slots: Array.from({ length: nr }, () => ({ token: 0, domain: 0 })), overflow: false };
+  return { allocated: true, nr, slots: Array.from({ length: nr }, () => ({ token: 0, domain: 0 })), overflow: false, reclaimed: 0 };
 }
 
 /** hwpt_array[i].token = token; a write past nr_hwpts is recorded, not stored. */

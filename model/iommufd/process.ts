@@ -8,13 +8,35 @@
  */
 import type { Ctx } from './ctx.js';
 import { update } from './copy.js';
+import type { IommufdScope } from './scopes.js';
 import type { Op, Pc, State, VmmThread } from './types.js';
 
 export const IDLE: VmmThread = { done: 0, op: -1, pc: 'idle', nr: 0, slot: -1, cur: -1, made: false, held: 0, seals: 0, rc: 0 };
 
+interface Menus {
+  /** Per thread: the old kernel's menu, then the new kernel's (scope.restore). */
+  readonly ops: readonly (readonly Op[])[];
+  /** Per thread: the index of its first new-kernel op. */
+  readonly split: readonly number[];
+}
+
+const MENUS = new WeakMap<IommufdScope, Menus>();
+
+/** The menus of a scope's VMM threads across both kernels (cached per scope). */
+export function menus(scope: IommufdScope): Menus {
+  let m = MENUS.get(scope);
+  if (!m) {
+    const n = Math.max(scope.threads.length, scope.restore.length);
+    const ops = Array.from({ length: n }, (_, i) => [...(scope.threads[i] ?? []), ...(scope.restore[i] ?? [])]);
+    m = { ops, split: Array.from({ length: n }, (_, i) => scope.threads[i]?.length ?? 0) };
+    MENUS.set(scope, m);
+  }
+  return m;
+}
+
 /** The menu entry thread `pid` is executing. */
 export function opOf(ctx: Ctx, pid: number, t: VmmThread): Op | undefined {
-  return t.op < 0 ? undefined : ctx.scope.threads[pid]![t.op];
+  return t.op < 0 ? undefined : menus(ctx.scope).ops[pid]![t.op];
 }
 
 export function withThread(s: State, pid: number, f: (t: VmmThread) => VmmThread): State {

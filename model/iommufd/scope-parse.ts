@@ -6,13 +6,16 @@
  */
 import { UsageError, oneOf } from '../../explorer/errors.js';
 import { describe } from '../../explorer/scope-file.js';
-import type { AreaInit, IommufdScope, SealName } from './scopes.js';
+import type { AreaInit, IommufdScope, PhaseSet, SealName } from './scopes.js';
 import type { FileRef, Op } from './types.js';
 
 type Obj = Record<string, unknown>;
 const SEALS: readonly SealName[] = ['SEAL', 'SHRINK', 'GROW', 'WRITE'];
-const OPS: readonly Op['op'][] = ['map_file', 'unmap', 'destroy', 'attach', 'replace', 'detach', 'mark_preserve', 'add_seals', 'preserve_fd', 'close_session'];
-const OP_FIELDS: Readonly<Record<Op['op'], readonly string[]>> = {
+type MenuOp = Exclude<Op['op'], 'kexec'>;
+const OPS: readonly MenuOp[] = ['map_file', 'unmap', 'destroy', 'attach', 'replace', 'detach', 'mark_preserve', 'add_seals', 'preserve_fd', 'close_session'];
+/** Ops of the new kernel's menus (`restore`); map_file, replace, destroy and close_session are valid there too. */
+const RESTORE_OPS: readonly MenuOp[] = ['retrieve_session', 'retrieve_fd', 'map_file', 'hwpt_alloc', 'replace', 'attach_ioas', 'lu_restore', 'destroy', 'bind_driver', 'finish', 'close_session'];
+const OP_FIELDS: Readonly<Record<MenuOp, readonly string[]>> = {
   map_file: ['ioas', 'memfd', 'page', 'iova'],
   unmap: ['ioas', 'iova'],
   destroy: ['hwpt'],
@@ -23,6 +26,13 @@ const OP_FIELDS: Readonly<Record<Op['op'], readonly string[]>> = {
   add_seals: ['memfd', 'seals'],
   preserve_fd: ['file', 'token'],
   close_session: [],
+  retrieve_session: [],
+  retrieve_fd: ['file'],
+  hwpt_alloc: ['ioas', 'hwpt'],
+  attach_ioas: ['dev', 'ioas', 'hwpt'],
+  lu_restore: ['token', 'hwpt'],
+  bind_driver: ['dev'],
+  finish: [],
 };
 
 function fail(path: string, v: unknown, expected: string): never {
@@ -59,24 +69,32 @@ function fileRef(v: unknown, path: string, memfds: number, devices: number): Fil
   return fail(`${path}.kind`, o['kind'], oneOf(['memfd', 'iommufd', 'cdev']));
 }
 
-interface Bounds { iovas: number; memfds: number; ioas: number; hwpts: number; devices: number }
+interface Bounds { iovas: number; memfds: number; ioas: number; hwpts: number; devices: number; slots: number }
 
-function parseOp(v: unknown, path: string, n: Bounds): Op {
-  const kind = (typeof v === 'object' && v !== null ? (v as Obj)['op'] : undefined) as Op['op'];
-  if (!OPS.includes(kind)) fail(`${path}.op`, kind, oneOf(OPS));
+function parseOp(v: unknown, path: string, n: Bounds, ops: readonly MenuOp[] = OPS): Op {
+  const kind = (typeof v === 'object' && v !== null ? (v as Obj)['op'] : undefined) as MenuOp;
+  if (!ops.includes(kind)) fail(`${path}.op`, kind, oneOf(ops));
   const o = obj(v, path, ['op', ...OP_FIELDS[kind]]);
   const f = (k: string, max: number, min = 0) => int(o[k], `${path}.${k}`, min, max);
+  const hw = ops === RESTORE_OPS ? n.hwpts + n.slots - 1 : n.hwpts - 1;
   switch (kind) {
     case 'map_file': return { op: kind, ioas: f('ioas', n.ioas - 1), memfd: f('memfd', n.memfds - 1), page: f('page', 7), iova: f('iova', n.iovas - 1) };
     case 'unmap': return { op: kind, ioas: f('ioas', n.ioas - 1), iova: f('iova', n.iovas - 1) };
-    case 'destroy': return { op: kind, hwpt: f('hwpt', n.hwpts - 1) };
+    case 'destroy': return { op: kind, hwpt: f('hwpt', hw) };
     case 'attach': return { op: kind, dev: f('dev', n.devices - 1), hwpt: f('hwpt', n.hwpts - 1) };
-    case 'replace': return { op: kind, dev: f('dev', n.devices - 1), hwpt: f('hwpt', n.hwpts - 1) };
+    case 'replace': return { op: kind, dev: f('dev', n.devices - 1), hwpt: f('hwpt', hw) };
     case 'detach': return { op: kind, dev: f('dev', n.devices - 1) };
     case 'mark_preserve': return { op: kind, hwpt: f('hwpt', n.hwpts - 1), token: f('token', 99, 1) };
     case 'add_seals': return { op: kind, memfd: f('memfd', n.memfds - 1), seals: f('seals', 15, 1) };
     case 'preserve_fd': return { op: kind, file: fileRef(o['file'], `${path}.file`, n.memfds, n.devices), token: f('token', 99, 1) };
     case 'close_session': return { op: kind };
+    case 'retrieve_session': return { op: kind };
+    case 'finish': return { op: kind };
+    case 'retrieve_fd': return { op: kind, file: fileRef(o['file'], `${path}.file`, n.memfds, n.devices) };
+    case 'hwpt_alloc': return { op: kind, ioas: f('ioas', n.ioas - 1), hwpt: f('hwpt', n.hwpts + n.slots - 1, n.hwpts) };
+    case 'attach_ioas': return { op: kind, dev: f('dev', n.devices - 1), ioas: f('ioas', n.ioas - 1), hwpt: f('hwpt', n.hwpts + n.slots - 1, n.hwpts) };
+    case 'lu_restore': return { op: kind, token: f('token', 99, 1), hwpt: f('hwpt', n.hwpts + n.slots - 1, n.hwpts) };
+    case 'bind_driver': return { op: kind, dev: f('dev', n.devices - 1) };
   }
 }
 
@@ -86,11 +104,13 @@ function parseArea(v: unknown, path: string, n: Bounds, pages: readonly number[]
   return { iova: int(o['iova'], `${path}.iova`, 0, n.iovas - 1), memfd, page: int(o['page'], `${path}.page`, 0, pages[memfd]! - 1) };
 }
 
-const KEYS = ['phases', 'iovas', 'memfds', 'ioas', 'hwpts', 'devices', 'session', 'threads', 'failures'];
+const KEYS = ['phases', 'iovas', 'memfds', 'ioas', 'hwpts', 'restoreSlots', 'devices', 'session', 'threads', 'restore', 'restoreStages', 'failures'];
+const PHASES: readonly PhaseSet[] = ['old-kernel', 'lifecycle'];
 
 export function parseIommufdScope(json: unknown): IommufdScope {
   const o = obj(json, '', KEYS);
-  if (o['phases'] !== undefined && o['phases'] !== 'old-kernel') fail('phases', o['phases'], 'old-kernel');
+  const phases = (o['phases'] ?? 'old-kernel') as PhaseSet;
+  if (!PHASES.includes(phases)) fail('phases', o['phases'], oneOf(PHASES));
   const iovas = int(o['iovas'], 'iovas', 1, 8);
   const memfds = arr(o['memfds'] ?? [], 'memfds', 3).map((m, i) => {
     const x = obj(m, `memfds[${i}]`, ['pages', 'seals']);
@@ -100,7 +120,8 @@ export function parseIommufdScope(json: unknown): IommufdScope {
   const ioasRaw = arr(o['ioas'], 'ioas', 2);
   const hwptRaw = arr(o['hwpts'] ?? [], 'hwpts', 4);
   const devRaw = arr(o['devices'] ?? [], 'devices', 4);
-  const n: Bounds = { iovas, memfds: memfds.length, ioas: ioasRaw.length, hwpts: hwptRaw.length, devices: devRaw.length };
+  const slots = o['restoreSlots'] === undefined ? 0 : int(o['restoreSlots'], 'restoreSlots', 0, 3);
+  const n: Bounds = { iovas, memfds: memfds.length, ioas: ioasRaw.length, hwpts: hwptRaw.length, devices: devRaw.length, slots };
   const ioas = ioasRaw.map((x, i) => ({ areas: arr(obj(x, `ioas[${i}]`, ['areas'])['areas'] ?? [], `ioas[${i}].areas`, iovas).map((a, j) => parseArea(a, `ioas[${i}].areas[${j}]`, n, memfds.map((m) => m.pages))) }));
   const hwpts = hwptRaw.map((x, i) => {
     const h = obj(x, `hwpts[${i}]`, ['ioas', 'token']);
@@ -108,9 +129,11 @@ export function parseIommufdScope(json: unknown): IommufdScope {
     return h['token'] === undefined ? { ioas: io } : { ioas: io, token: int(h['token'], `hwpts[${i}].token`, 1, 99) };
   });
   const devices = devRaw.map((x, i) => {
-    const d = obj(x, `devices[${i}]`, ['group', 'hwpt']);
+    const d = obj(x, `devices[${i}]`, ['group', 'hwpt', 'pasid']);
     const group = int(d['group'], `devices[${i}].group`, 0, 3);
-    return d['hwpt'] === undefined ? { group } : { group, hwpt: int(d['hwpt'], `devices[${i}].hwpt`, 0, n.hwpts - 1) };
+    const pasid = bool(d['pasid'], `devices[${i}].pasid`);
+    const base = d['hwpt'] === undefined ? { group } : { group, hwpt: int(d['hwpt'], `devices[${i}].hwpt`, 0, n.hwpts - 1) };
+    return pasid ? { ...base, pasid } : base;
   });
   devices.forEach((d, i) => {
     const other = devices.find((e) => e.group === d.group && e.hwpt !== undefined);
@@ -124,7 +147,25 @@ export function parseIommufdScope(json: unknown): IommufdScope {
   });
   const threads = arr(o['threads'], 'threads', 3).map((t, i) => arr(t, `threads[${i}]`, 8).map((op, j) => parseOp(op, `threads[${i}][${j}]`, n)));
   if (threads.length === 0) fail('threads', o['threads'], 'at least one thread');
-  const fo = obj(o['failures'] ?? {}, 'failures', ['domainPreserve', 'khoAlloc', 'lockObj']);
-  const failures = { domainPreserve: bool(fo['domainPreserve'], 'failures.domainPreserve'), khoAlloc: bool(fo['khoAlloc'], 'failures.khoAlloc'), lockObj: bool(fo['lockObj'], 'failures.lockObj') };
-  return { phases: 'old-kernel', iovas, memfds, ioas, hwpts, devices, session, threads, failures };
+  const restoreRaw = o['restore'] === undefined ? [] : arr(o['restore'], 'restore', 3);
+  if (phases === 'old-kernel' && restoreRaw.length > 0) fail('restore', o['restore'], 'no new-kernel menus with phases "old-kernel"');
+  const restore = restoreRaw.map((t, i) => arr(t, `restore[${i}]`, 24).map((op, j) => parseOp(op, `restore[${i}][${j}]`, n, RESTORE_OPS)));
+  restore.forEach((m, i) => {
+    if ((threads[i]?.length ?? 0) + m.length > 30) fail(`restore[${i}]`, m.length, `at most ${30 - (threads[i]?.length ?? 0)} ops (30 per thread across both kernels)`);
+  });
+  const stagesRaw = o['restoreStages'] === undefined ? undefined : arr(o['restoreStages'], 'restoreStages', restore.length);
+  const restoreStages = stagesRaw?.map((t, i) => {
+    const xs = arr(t, `restoreStages[${i}]`, restore[i]!.length);
+    if (xs.length !== restore[i]!.length) fail(`restoreStages[${i}]`, t, `one stage per op of restore[${i}] (${restore[i]!.length})`);
+    return xs.map((x, j) => int(x, `restoreStages[${i}][${j}]`, 0, 30));
+  });
+  const fo = obj(o['failures'] ?? {}, 'failures', ['domainPreserve', 'khoAlloc', 'lockObj', 'freeze']);
+  const failures = {
+    domainPreserve: bool(fo['domainPreserve'], 'failures.domainPreserve'),
+    khoAlloc: bool(fo['khoAlloc'], 'failures.khoAlloc'),
+    lockObj: bool(fo['lockObj'], 'failures.lockObj'),
+    freeze: bool(fo['freeze'], 'failures.freeze'),
+  };
+  const base = { phases, iovas, memfds, ioas, hwpts, restoreSlots: slots, devices, session, threads, restore, failures };
+  return restoreStages ? { ...base, restoreStages } : base;
 }

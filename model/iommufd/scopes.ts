@@ -2,16 +2,21 @@
  * Scopes of the iommufd model: the objects userspace built before the
  * explored window (the initial state), the menu of ioctls each VMM thread may
  * issue (each at most once, in any order), and which kernel failures are
- * injected. One named scope per scenario of shared/DOMAIN.md section 5 that
- * happens before kexec; each is exhaustive in well under a second.
+ * injected. One named scope per scenario of shared/DOMAIN.md section 5;
+ * the scopes that go through kexec, and `ci` and `deep`, are in
+ * scopes-kexec.ts.
  *
  * Every device's VFIO cdev is bound to the iommufd, so every group starts
  * DMA-owned (on the blocking domain unless a device is attached).
  */
 import type { FileRef, Op } from './types.js';
+import { IOMMUFD, MEMFD0, NO_FAIL, SEALED, type SealName } from './scope-common.js';
+import { KEXEC_SCOPES, KEXEC_SCOPE_DOCS } from './scopes-kexec.js';
 
-export type PhaseSet = 'old-kernel';
-export type SealName = 'SEAL' | 'SHRINK' | 'GROW' | 'WRITE';
+export type { SealName } from './scope-common.js';
+
+/** old-kernel: up to kexec only; lifecycle: through reboot(KEXEC), boot, the VMM's rebuild and FINISH. */
+export type PhaseSet = 'old-kernel' | 'lifecycle';
 
 export interface AreaInit {
   readonly iova: number;
@@ -20,7 +25,7 @@ export interface AreaInit {
 }
 
 export interface IommufdScope {
-  /** Which lifecycle phases are explored: the old kernel up to kexec only, for now. */
+  /** Which lifecycle phases are explored. */
   readonly phases: PhaseSet;
   /** IOVA slots of every IOAS (leaf tables cover 2 slots each). */
   readonly iovas: number;
@@ -29,24 +34,32 @@ export interface IommufdScope {
   readonly ioas: readonly { readonly areas: readonly AreaInit[] }[];
   /** HWPT_PAGING objects; `token` present = already marked with it. */
   readonly hwpts: readonly { readonly ioas: number; readonly token?: number }[];
-  /** Devices, their iommu_group, and the HWPT each is attached to (if any). */
-  readonly devices: readonly { readonly group: number; readonly hwpt?: number }[];
+  /** HWPT slots for the new kernel's objects, after the old kernel's (HWPT_ALLOC and IOMMU_HWPT_LU_RESTORE name them). */
+  readonly restoreSlots: number;
+  /** Devices, their iommu_group, the HWPT each is attached to (if any), and whether a PASID-table entry is in use. */
+  readonly devices: readonly { readonly group: number; readonly hwpt?: number; readonly pasid?: boolean }[];
   /** Files already in the outgoing session (memfds only), in order. */
   readonly session: readonly { readonly file: FileRef; readonly token: number }[];
   /** One menu per VMM thread. */
   readonly threads: readonly (readonly Op[])[];
-  /** Injected failures: iommu_domain_preserve, kho_alloc_preserve, iommufd_lock_obj. */
-  readonly failures: { readonly domainPreserve: boolean; readonly khoAlloc: boolean; readonly lockObj: boolean };
+  /** One menu per VMM thread of the new kernel (lifecycle only). */
+  readonly restore: readonly (readonly Op[])[];
+  /**
+   * Optional, per new-kernel menu op: its stage. An op is issued only once
+   * every op of a lower stage of its thread returned (a VMM that prepares
+   * the new IOAS before it allocates the HWPT, seed 000). Absent: one stage.
+   */
+  readonly restoreStages?: readonly (readonly number[])[];
+  /** Injected failures: iommu_domain_preserve, kho_alloc_preserve, iommufd_lock_obj, a freeze callback. */
+  readonly failures: { readonly domainPreserve: boolean; readonly khoAlloc: boolean; readonly lockObj: boolean; readonly freeze: boolean };
 }
 
-const SEALED: readonly SealName[] = ['SEAL', 'GROW', 'SHRINK'];
-const NO_FAIL = { domainPreserve: false, khoAlloc: false, lockObj: false };
-const IOMMUFD: FileRef = { kind: 'iommufd' };
-const MEMFD0: FileRef = { kind: 'memfd', memfd: 0 };
+/** What the old-kernel-only scopes leave out. */
+const OLD = { phases: 'old-kernel', restoreSlots: 0, restore: [] } as const;
 
 /** 5.1: two HWPTs on one IOAS (two devices behind two IOMMUs); iommu_domain_preserve may fail. */
 const sharedIoas: IommufdScope = {
-  phases: 'old-kernel',
+  ...OLD,
   iovas: 2,
   memfds: [{ pages: 1, seals: SEALED }],
   ioas: [{ areas: [{ iova: 0, memfd: 0, page: 0 }] }],
@@ -57,9 +70,15 @@ const sharedIoas: IommufdScope = {
   failures: { ...NO_FAIL, domainPreserve: true },
 };
 
-/** 5.2: T1 preserves the iommufd while T2 destroys a marked, unattached HWPT. */
+/**
+ * 5.2: T1 preserves the iommufd while T2 destroys a marked, unattached HWPT;
+ * then kexec, and the new kernel's VMM retrieves the iommufd, whose
+ * retrieve walks nr_hwpts entries of the blob.
+ */
 const countRace: IommufdScope = {
-  phases: 'old-kernel',
+  phases: 'lifecycle',
+  restoreSlots: 0,
+  restore: [[{ op: 'retrieve_session' }, { op: 'retrieve_fd', file: IOMMUFD }]],
   iovas: 2,
   memfds: [],
   ioas: [{ areas: [] }],
@@ -72,7 +91,7 @@ const countRace: IommufdScope = {
 
 /** 5.3: one thread maps an unsealed memfd, seals it, preserves it, then the iommufd, in any order. */
 const cachedSeals: IommufdScope = {
-  phases: 'old-kernel',
+  ...OLD,
   iovas: 2,
   memfds: [{ pages: 1, seals: [] }],
   ioas: [{ areas: [] }],
@@ -92,7 +111,7 @@ const cachedSeals: IommufdScope = {
 
 /** 5.6: three HWPTs on one IOAS; a failing iommu_domain_preserve starts the unwind while T2 unmaps. */
 const unwindWindow: IommufdScope = {
-  phases: 'old-kernel',
+  ...OLD,
   iovas: 2,
   memfds: [{ pages: 1, seals: SEALED }],
   ioas: [{ areas: [{ iova: 0, memfd: 0, page: 0 }] }],
@@ -105,7 +124,7 @@ const unwindWindow: IommufdScope = {
 
 /** 5.7: T2 maps a second, unpreserved memfd into the IOAS while T1 preserves its HWPT. */
 const mapInFlight: IommufdScope = {
-  phases: 'old-kernel',
+  ...OLD,
   iovas: 4,
   memfds: [{ pages: 1, seals: SEALED }, { pages: 1, seals: [] }],
   ioas: [{ areas: [{ iova: 0, memfd: 0, page: 0 }] }],
@@ -118,7 +137,7 @@ const mapInFlight: IommufdScope = {
 
 /** 5.9 (seed 004, scenario 1): three devices of one group, attached then replaced one by one. */
 const groupReplace: IommufdScope = {
-  phases: 'old-kernel',
+  ...OLD,
   iovas: 2,
   memfds: [],
   ioas: [{ areas: [] }],
@@ -143,7 +162,7 @@ const groupReplace: IommufdScope = {
  * once with a clashing token) and a cdev in any order, and closing the session.
  */
 const preserveOrder: IommufdScope = {
-  phases: 'old-kernel',
+  ...OLD,
   iovas: 2,
   memfds: [{ pages: 1, seals: SEALED }],
   ioas: [{ areas: [{ iova: 0, memfd: 0, page: 0 }] }],
@@ -166,7 +185,7 @@ const preserveOrder: IommufdScope = {
 
 /** 5.12: kho_alloc_preserve may fail in P2. */
 const allocFailure: IommufdScope = {
-  phases: 'old-kernel',
+  ...OLD,
   iovas: 2,
   memfds: [],
   ioas: [{ areas: [] }],
@@ -186,17 +205,19 @@ export const SCOPES: Readonly<Record<string, IommufdScope>> = {
   'group-replace': groupReplace,
   'preserve-order': preserveOrder,
   'alloc-failure': allocFailure,
+  ...KEXEC_SCOPES,
 };
 
 export const SCOPE_DOCS: Readonly<Record<string, string>> = {
   'shared-ioas': '5.1: two HWPTs share an IOAS; iommu_domain_preserve may fail',
-  'count-race': '5.2: DESTROY of a marked HWPT races the preserve count',
+  'count-race': '5.2: DESTROY of a marked HWPT races the preserve count; the new kernel retrieves the blob',
   'cached-seals': '5.3: memfd sealed after IOAS_MAP_FILE, then preserved',
   'unwind-window': '5.6: unwind of a failed preserve races IOAS_UNMAP on a shared IOAS',
   'map-in-flight': '5.7: IOAS_MAP_FILE in flight while preserve makes the IOAS immutable',
   'group-replace': '5.9: REPLACE one device of a 3-device group',
   'preserve-order': '5.11: PRESERVE_FD order, duplicate tokens, session close',
   'alloc-failure': '5.12: kho_alloc_preserve fails in P2',
+  ...KEXEC_SCOPE_DOCS,
 };
 
-export const DEFAULT_SCOPE = 'count-race';
+export const DEFAULT_SCOPE = 'ci';

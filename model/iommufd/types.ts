@@ -6,20 +6,33 @@
  * as read in shared/seeds/003 and shared/DOMAIN.md section 2), plus the LUO,
  * KHO and memfd records the preserve path touches.
  *
- * Left out: HWPT_NESTED, iommufd_access, PASIDs, dirty tracking, IOVA
- * allocation (every area is one page at a fixed IOVA slot), USER and DMABUF
- * iopt_pages (every area comes from IOAS_MAP_FILE), IOMMU units and the FLB
- * global blob (device_ser and domain_ser are flags on the objects), the
- * VT-d context entries (a group's active domain stands for them), page
+ * Across kexec (DOMAIN.md 3.2, 3.3): the VT-d context entry of every
+ * device (State.ctx: which page table the hardware walks for it), bus
+ * mastering, the incoming LUO session, the restore state of every
+ * preserved domain and the FLB. The RAM of an old kernel's domain stays in
+ * its HWPT slot after the jump (the slot's object is gone, its table pages
+ * are either KHO-preserved or free memory); the new kernel's HWPTs use the
+ * slots after the old ones.
+ *
+ * Left out: HWPT_NESTED, iommufd_access, PASIDs beyond one PASID-table entry
+ * per device, dirty tracking, IOVA allocation (every area is one page at a
+ * fixed IOVA slot), USER and DMABUF iopt_pages (every area comes from
+ * IOAS_MAP_FILE), IOMMU units (one unit; the FLB arrays are the
+ * domain_ser/device_ser flags and State.nk.flb), DIDs and the IOTLB, page
  * contents, and ftruncate/fallocate.
  *
  * Every index is 0-based (hwpt 0 is printed "hwpt1"). States are plain
  * readonly data; a transition copies only the branch it changes.
  */
 
-/** Which lifecycle phase the kernel is in. The old kernel only, for now; kexec, boot, rebuild and finish extend it. */
+/** Which lifecycle phase the kernel is in: the old kernel, reboot(KEXEC) freezing files, or the new kernel. */
 export const PHASE_OLD = 0;
-export type Phase = typeof PHASE_OLD;
+export const PHASE_FROZEN = 1;
+export const PHASE_NEW = 2;
+export type Phase = typeof PHASE_OLD | typeof PHASE_FROZEN | typeof PHASE_NEW;
+
+export * from './types-kexec.js';
+import type { Incoming } from './types-kexec.js';
 
 /** memfd seals (include/uapi/linux/fcntl.h values). */
 export const F_SEAL_SEAL = 0x1;
@@ -43,9 +56,16 @@ export const EBUSY = 16;
 export const EEXIST = 17;
 export const EINVAL = 22;
 
-/** iommu_group.domain when it is not a HWPT's domain. */
+/**
+ * iommu_group.domain when it is not a HWPT's domain. In the new kernel a
+ * group whose domain is the index of an old kernel's (dead) HWPT slot is on
+ * the domain iommu_restore_domain rebuilt from that slot's tables.
+ */
 export const DEFAULT_DOMAIN = -1;
 export const BLOCKING_DOMAIN = -2;
+/** group->domain unset (the new kernel before the group's first device is probed). */
+export const NO_DOMAIN = -3;
+
 
 /** Leaf tables of the radix tree each cover this many IOVA slots; the root covers all. */
 export const TABLE_SPAN = 2;
@@ -59,8 +79,10 @@ export interface Memfd {
   readonly seals: number;
   /** SHMEM_F_MAPPING_FROZEN, set by memfd_luo preserve. */
   readonly frozen: boolean;
-  /** memfd_luo preserved it: every folio pinned and KHO-marked. */
+  /** memfd_luo preserved it: every folio pinned and KHO-marked (new kernel: the folios are held for or by the retrieved file). */
   readonly preserved: boolean;
+  /** New kernel: RETRIEVE_FD returned it (unsealed). */
+  readonly retrieved: boolean;
 }
 
 export interface IoptArea {
@@ -89,8 +111,10 @@ export interface Domain {
   readonly tables: number;
   /** KHO marks on this domain's table pages: bit 0 the root, bit 1+t leaf table t. */
   readonly kho: number;
-  /** domain.preserved_state (a domain_ser exists). */
+  /** domain.preserved_state (a domain_ser exists; after kexec: an entry of the FLB domains array). */
   readonly preservedState: boolean;
+  /** New kernel: RS_NONE, RS_LIVE (iommu_restore_domain reclaimed the tables), RS_FREED. */
+  readonly restored: number;
 }
 
 export interface HwptPaging {
@@ -105,14 +129,24 @@ export interface HwptPaging {
   /** obj.users: 1 for the xarray, +1 per attached device, +1 per iommufd_lock_obj held. */
   readonly users: number;
   readonly domain: Domain;
+  /** restore=rehydrate: IOMMU_HWPT_LU_RESTORE wrapped the restored domain of this old slot (-1: its own domain). */
+  readonly restored: number;
 }
 
 export interface Device {
   readonly group: number;
   /** The HWPT this idev's bookkeeping names (-1 when detached). */
   readonly hwpt: number;
-  /** iommu_preserve_device ran: dev->iommu->device_ser exists. */
+  /** iommu_preserve_device ran: dev->iommu->device_ser exists (after kexec: incoming state; never cleared here). */
   readonly preserved: boolean;
+  /** PCI_COMMAND_MASTER: the device issues DMA through its context entry. */
+  readonly busMaster: boolean;
+  /** The VFIO cdev is bound to an iommufd (new kernel: retrieved and bound). */
+  readonly bound: boolean;
+  /** The context entry at kexec for a preserved device (the translation DMA must keep), -1 otherwise. */
+  readonly atFreeze: number;
+  /** A PASID-table entry of the device is present in the hardware. */
+  readonly pasid: boolean;
 }
 
 export interface IommuGroup {
@@ -122,6 +156,8 @@ export interface IommuGroup {
   readonly owned: boolean;
   /** iommufd_group.hwpt (-1 when no device of the group is attached). */
   readonly hwpt: number;
+  /** The owner is the LUO token cookie set when the restored domain was attached at probe (v1 08/14). */
+  readonly byToken: boolean;
 }
 
 export interface LuoFile {
@@ -149,7 +185,10 @@ export interface IommufdSer {
   readonly slots: readonly BlobSlot[];
   /** A hwpt_array write at an index >= nr_hwpts happened. */
   readonly overflow: boolean;
+  /** New kernel: bit i = hwpt_array[i].reclaimed (IOMMU_HWPT_LU_RESTORE). */
+  readonly reclaimed: number;
 }
+
 
 /** Program counters: the lock point each thread stands at (PlusCal labels). */
 export const PCS = [
@@ -184,6 +223,12 @@ export interface VmmThread {
 
 export interface State {
   readonly phase: Phase;
+  /** reboot(KEXEC): files frozen so far (FIFO order). */
+  readonly frozen: number;
+  /** New kernel: boot stage (0 before B1, 1 after B1, 2 after B2). */
+  readonly boot: number;
+  /** New kernel: bit d = device d was probed (B3, lowest unprobed first). */
+  readonly probed: number;
   /** 0, or 1 + the thread whose kernel path oopsed (it holds its locks forever). */
   readonly oops: number;
   readonly memfds: readonly Memfd[];
@@ -191,8 +236,12 @@ export interface State {
   readonly hwpts: readonly HwptPaging[];
   readonly devices: readonly Device[];
   readonly groups: readonly IommuGroup[];
+  /** The IOMMU hardware: the context entry of every device (CTX_NONE, CTX_DEFAULT or a HWPT slot). */
+  readonly ctx: readonly number[];
+  /** Outgoing session in the old kernel; after kexec the incoming one (open = not yet finished or closed). */
   readonly session: Session;
   readonly blob: IommufdSer;
+  readonly nk: Incoming;
   readonly threads: readonly VmmThread[];
 }
 
@@ -213,7 +262,17 @@ export type Op =
   | { readonly op: 'mark_preserve'; readonly hwpt: number; readonly token: number }
   | { readonly op: 'add_seals'; readonly memfd: number; readonly seals: number }
   | { readonly op: 'preserve_fd'; readonly file: FileRef; readonly token: number }
-  | { readonly op: 'close_session' };
+  | { readonly op: 'close_session' }
+  // New kernel (DOMAIN.md 3.3, R1-F1):
+  | { readonly op: 'retrieve_session' }
+  | { readonly op: 'retrieve_fd'; readonly file: FileRef }
+  | { readonly op: 'hwpt_alloc'; readonly ioas: number; readonly hwpt: number }
+  | { readonly op: 'attach_ioas'; readonly dev: number; readonly ioas: number; readonly hwpt: number }
+  | { readonly op: 'lu_restore'; readonly token: number; readonly hwpt: number }
+  | { readonly op: 'bind_driver'; readonly dev: number }
+  | { readonly op: 'finish' }
+  // Not a menu entry: the op of the reboot and boot processes' steps (pid -1).
+  | { readonly op: 'kexec' };
 
 export type OpOf<K extends Op['op']> = Extract<Op, { op: K }>;
 
@@ -259,6 +318,21 @@ export type Action =
       readonly op: OpOf<'close_session'>;
       /** For labels: the file unpreserved by this step, -1 = none left (the session goes). */
       readonly file: number;
-    });
+    })
+  // reboot(KEXEC) and the new kernel's boot: processes "reboot" and "boot" (pid -1, idx -1).
+  | (Base & { readonly type: 'liveupdate_reboot'; readonly op: OpOf<'kexec'>; readonly file: number; readonly fail: boolean })
+  | (Base & { readonly type: 'kernel_kexec'; readonly op: OpOf<'kexec'> })
+  | (Base & { readonly type: 'kho_populate'; readonly op: OpOf<'kexec'> })
+  | (Base & { readonly type: 'intel_iommu_init'; readonly op: OpOf<'kexec'> })
+  | (Base & { readonly type: 'iommu_probe_device'; readonly op: OpOf<'kexec'>; readonly dev: number })
+  // The VMM in the new kernel.
+  | (Base & { readonly type: 'luo_session_retrieve'; readonly op: OpOf<'retrieve_session'> })
+  | (Base & { readonly type: 'luo_retrieve_file'; readonly op: OpOf<'retrieve_fd'> })
+  | (Base & { readonly type: 'iommufd_hwpt_alloc'; readonly op: OpOf<'hwpt_alloc'> })
+  | (Base & { readonly type: 'iommufd_device_hotswap'; readonly op: OpOf<'replace' | 'attach_ioas'> })
+  | (Base & { readonly type: 'iommufd_hwpt_lu_restore'; readonly op: OpOf<'lu_restore'> })
+  | (Base & { readonly type: 'iommufd_destroy_restored'; readonly op: OpOf<'destroy'> })
+  | (Base & { readonly type: 'iommu_device_use_default_domain'; readonly op: OpOf<'bind_driver'> })
+  | (Base & { readonly type: 'luo_session_finish'; readonly op: OpOf<'finish' | 'close_session'> });
 
 export type ActionType = Action['type'];

@@ -3,7 +3,9 @@
  * chooses how one piece of kernel logic behaves, "as posted" in the v2 series
  * (20260427175633.1978233-1-skhawaja@google.com) or as the reviewers asked.
  *
- * Left out until the new-kernel phases exist: `verify` and `finish`.
+ * The new-kernel switches (verify, finish, restore, sanitize) choose between
+ * designs discussed in seeds 000-002; v2 itself has no retrieve for iommufd
+ * and a can_finish that is always false.
  */
 import type { SwitchSpec, Variant } from '../../explorer/spec.js';
 
@@ -13,6 +15,10 @@ export type Seals = 'cached' | 'live';
 export type ImmutableCheck = 'area-insert' | 'fill-domains';
 export type Replace = 'per-device' | 'group';
 export type AllocCheck = 'null' | 'err-ptr';
+export type Verify = 'compare' | 'trust';
+export type Finish = 'refuse' | 'leave' | 'blocking' | 'flr';
+export type Restore = 'rebuild' | 'rehydrate';
+export type Sanitize = 'none' | 'ctx-only' | 'full';
 
 /** A variant with every switch decoded. */
 export interface Switches {
@@ -22,6 +28,10 @@ export interface Switches {
   readonly immutableCheck: ImmutableCheck;
   readonly replace: Replace;
   readonly allocCheck: AllocCheck;
+  readonly verify: Verify;
+  readonly finish: Finish;
+  readonly restore: Restore;
+  readonly sanitize: Sanitize;
 }
 
 export const SWITCHES: readonly SwitchSpec[] = [
@@ -55,6 +65,26 @@ export const SWITCHES: readonly SwitchSpec[] = [
     values: ['null', 'err-ptr'],
     doc: 'P2 tests the kho_alloc_preserve() result against NULL (null, as posted) or with IS_ERR (err-ptr)',
   },
+  {
+    name: 'verify',
+    values: ['compare', 'trust'],
+    doc: "a hot-swap from a restored domain adopts the rebuilt HWPT only if its radix tree equals the restored one (compare, seed 002) or without comparing (trust; v2 has no compare)",
+  },
+  {
+    name: 'finish',
+    values: ['refuse', 'leave', 'blocking', 'flr'],
+    doc: 'FINISH and a restored domain nobody reclaimed: iommufd can_finish is always false (refuse, v2), or finish leaves it attached, switches to blocking, or FLRs an unclaimed device then switches to blocking (flr, seed 000)',
+  },
+  {
+    name: 'restore',
+    values: ['rebuild', 'rehydrate'],
+    doc: 'the VMM rebuilds an equal HWPT and hot-swaps it in (rebuild, seeds 000/002) or gets the restored domain back as a HWPT by token first (rehydrate, RFC of seed 001)',
+  },
+  {
+    name: 'sanitize',
+    values: ['none', 'ctx-only', 'full'],
+    doc: 'the new kernel\'s IOMMU driver clears the context entries and PASID tables of devices without preserved state (full, seed 000), only the context entries, or neither',
+  },
 ];
 
 export const PRESETS: Readonly<Record<string, Variant>> = {
@@ -65,6 +95,10 @@ export const PRESETS: Readonly<Record<string, Variant>> = {
     immutableCheck: 'fill-domains',
     replace: 'group',
     allocCheck: 'null',
+    verify: 'trust',
+    finish: 'refuse',
+    restore: 'rebuild',
+    sanitize: 'full',
   },
   fixed: {
     immutability: 'refcount',
@@ -73,6 +107,10 @@ export const PRESETS: Readonly<Record<string, Variant>> = {
     immutableCheck: 'fill-domains',
     replace: 'group',
     allocCheck: 'err-ptr',
+    verify: 'compare',
+    finish: 'flr',
+    restore: 'rebuild',
+    sanitize: 'full',
   },
 };
 
@@ -92,5 +130,9 @@ export function decodeVariant(v: Variant): Switches {
     immutableCheck: pick<ImmutableCheck>(v, 'immutableCheck'),
     replace: pick<Replace>(v, 'replace'),
     allocCheck: pick<AllocCheck>(v, 'allocCheck'),
+    verify: pick<Verify>(v, 'verify'),
+    finish: pick<Finish>(v, 'finish'),
+    restore: pick<Restore>(v, 'restore'),
+    sanitize: pick<Sanitize>(v, 'sanitize'),
   };
 }

@@ -4,7 +4,10 @@
  * (hwpt1, ioas1, memfd1, dev1, T1).
  */
 import { match } from 'ts-pattern';
-import { SEAL_NAMES, FILE_CDEV, FILE_IOMMUFD, BLOCKING_DOMAIN, DEFAULT_DOMAIN, type Action, type FileRef, type State } from './types.js';
+import {
+  SEAL_NAMES, FILE_CDEV, FILE_IOMMUFD, BLOCKING_DOMAIN, DEFAULT_DOMAIN, NO_DOMAIN, CTX_NONE, CTX_DEFAULT, PHASE_FROZEN, PHASE_NEW,
+  type Action, type FileRef, type State,
+} from './types.js';
 
 const hw = (i: number) => `hwpt${i + 1}`;
 const io = (i: number) => `ioas${i + 1}`;
@@ -70,22 +73,51 @@ export function label(a: Action): string {
     .with({ type: 'iommufd_liveupdate_unpreserve' }, (x) =>
       x.hwpt >= 0 ? `iommufd_unpreserve: release ${hw(x.hwpt)} (iommu_domain_unpreserve, IOAS, put_object)` : 'iommufd_unpreserve: kho_unpreserve_free(blob), return')
     .with({ type: 'luo_session_release' }, (x) => (x.file >= 0 ? `close session fd: unpreserve ${fileText(x.file)}` : 'close session fd: session gone'))
+    .with({ type: 'liveupdate_reboot' }, (x) => `reboot(KEXEC): freeze ${fileText(x.file)}${x.fail ? ': its freeze fails, LUO unfreezes the files frozen, reboot returns the error -> fails' : ''}`)
+    .with({ type: 'kernel_kexec' }, () => 'kexec: sessions and KHO handed over, device_shutdown, jump (hardware keeps its context entries)')
+    .with({ type: 'kho_populate' }, () => 'B1 kho_populate: KHO-marked pages reserved, the rest is free RAM')
+    .with({ type: 'intel_iommu_init' }, () => 'B2 IOMMU takeover: FLB retrieve, clear context entries of devices without preserved state')
+    .with({ type: 'iommu_probe_device' }, () => 'B3 iommu_probe_device of every device: restore and attach the preserved domain, or the default domain')
+    .with({ type: 'luo_session_retrieve' }, () => 'RETRIEVE_SESSION')
+    .with({ type: 'luo_retrieve_file' }, (x) => `RETRIEVE_FD ${fileRefText(x.op.file)}`)
+    .with({ type: 'iommufd_hwpt_alloc' }, (x) => `HWPT_ALLOC ${hw(x.op.hwpt)} on ${io(x.op.ioas)} (new kernel)`)
+    .with({ type: 'iommufd_device_hotswap' }, (x) =>
+      x.op.op === 'attach_ioas' ? `ATTACH ${dv(x.op.dev)} -> ${io(x.op.ioas)} (auto domain ${hw(x.op.hwpt)}; hot-swap)` : `REPLACE ${dv(x.op.dev)} -> ${hw(x.op.hwpt)} (hot-swap)`)
+    .with({ type: 'iommufd_hwpt_lu_restore' }, (x) => `IOMMU_HWPT_LU_RESTORE token ${x.op.token} -> ${hw(x.op.hwpt)}`)
+    .with({ type: 'iommufd_destroy_restored' }, (x) => `IOMMU_DESTROY ${hw(x.op.hwpt)} (new kernel)`)
+    .with({ type: 'iommu_device_use_default_domain' }, (x) => `bind a kernel driver to ${dv(x.op.dev)} (iommu_device_use_default_domain)`)
+    .with({ type: 'luo_session_finish' }, (x) => (x.op.op === 'finish' ? 'SESSION_FINISH' : 'close the incoming session fd (cancel)'))
     .exhaustive();
 }
 
+const SYSTEM_PROCESS: Partial<Record<Action['type'], string>> = { liveupdate_reboot: 'reboot', kernel_kexec: 'reboot' };
+
 export function processName(a: Action): string {
-  return `T${a.pid + 1}`;
+  if (a.pid >= 0) return `T${a.pid + 1}`;
+  return SYSTEM_PROCESS[a.type] ?? 'boot';
 }
 
-function domainName(d: number): string {
-  return d === DEFAULT_DOMAIN ? 'default' : d === BLOCKING_DOMAIN ? 'blocking' : hw(d);
+function domainName(s: State, d: number): string | null {
+  if (d === NO_DOMAIN) return null;
+  if (d === DEFAULT_DOMAIN) return 'default';
+  if (d === BLOCKING_DOMAIN) return 'blocking';
+  return s.phase === PHASE_NEW && !s.hwpts[d]!.alive ? `restored(${hw(d)})` : hw(d);
 }
+
+function ctxName(c: number): string | null {
+  return c === CTX_NONE ? null : c === CTX_DEFAULT ? 'default' : `${hw(c)} tables`;
+}
+
+const PHASE_NAMES = ['old-kernel', 'reboot-freezing', 'new-kernel'] as const;
+const RESTORED_NAMES = ['no', 'live', 'freed'] as const;
 
 export function stateJson(s: State): unknown {
   return {
-    phase: 'old-kernel',
+    phase: PHASE_NAMES[s.phase],
+    ...(s.phase === PHASE_FROZEN ? { frozenFiles: s.frozen } : {}),
+    ...(s.phase === PHASE_NEW ? { boot: { stage: s.boot, probed: s.devices.map((_, i) => (s.probed >> i) & 1) }, incoming: s.nk } : {}),
     ...(s.oops ? { oops: `T${s.oops}` } : {}),
-    memfds: Object.fromEntries(s.memfds.map((m, i) => [mf(i), { seals: sealsText(m.seals), frozen: m.frozen, preserved: m.preserved }])),
+    memfds: Object.fromEntries(s.memfds.map((m, i) => [mf(i), { seals: sealsText(m.seals), frozen: m.frozen, preserved: m.preserved, retrieved: m.retrieved }])),
     ioas: Object.fromEntries(
       s.ioas.map((x, i) => [
         io(i),
@@ -96,15 +128,26 @@ export function stateJson(s: State): unknown {
       s.hwpts.map((h, i) => [
         hw(i),
         {
-          alive: h.alive, ioas: io(h.ioas), marked: h.marked, token: h.token, preserved: h.preserved, users: h.users,
-          domain: { leaves: h.domain.leaves, tables: h.domain.tables, kho: h.domain.kho, preservedState: h.domain.preservedState },
+          alive: h.alive, ioas: h.ioas < 0 ? null : io(h.ioas), marked: h.marked, token: h.token, preserved: h.preserved, users: h.users,
+          ...(h.restored >= 0 ? { wraps: `restored(${hw(h.restored)})` } : {}),
+          domain: { leaves: h.domain.leaves, tables: h.domain.tables, kho: h.domain.kho, preservedState: h.domain.preservedState, restored: RESTORED_NAMES[h.domain.restored] },
         },
       ]),
     ),
-    devices: Object.fromEntries(s.devices.map((d, i) => [dv(i), { group: d.group + 1, hwpt: d.hwpt < 0 ? null : hw(d.hwpt), preserved: d.preserved }])),
-    groups: s.groups.map((g) => ({ domain: domainName(g.domain), owned: g.owned, igroupHwpt: g.hwpt < 0 ? null : hw(g.hwpt) })),
+    devices: Object.fromEntries(
+      s.devices.map((d, i) => [
+        dv(i),
+        {
+          group: d.group + 1, hwpt: d.hwpt < 0 ? null : hw(d.hwpt), preserved: d.preserved, busMaster: d.busMaster, bound: d.bound,
+          contextEntry: ctxName(s.ctx[i]!), pasid: d.pasid, ...(d.atFreeze >= 0 ? { atKexec: `${hw(d.atFreeze)} tables` } : {}),
+        },
+      ]),
+    ),
+    groups: s.groups.map((g) => ({ domain: domainName(s, g.domain), owned: g.owned, ...(g.byToken ? { owner: 'token' } : {}), igroupHwpt: g.hwpt < 0 ? null : hw(g.hwpt) })),
     session: { open: s.session.open, files: s.session.files.map((f) => ({ file: fileText(f.file), token: f.token })) },
-    blob: s.blob.allocated ? { nr_hwpts: s.blob.nr, hwpt_array: s.blob.slots.map((x) => ({ token: x.token, domain: x.domain ? hw(x.domain - 1) : 0 })), overflow: s.blob.overflow } : null,
+    blob: s.blob.allocated
+      ? { nr_hwpts: s.blob.nr, hwpt_array: s.blob.slots.map((x, i) => ({ token: x.token, domain: x.domain ? hw(x.domain - 1) : 0, ...(s.blob.reclaimed & (1 << i) ? { reclaimed: true } : {}) })), overflow: s.blob.overflow }
+      : null,
     threads: Object.fromEntries(
       s.threads.map((t, i) => [`T${i + 1}`, { pc: t.pc, op: t.op, done: t.done, nr: t.nr, slot: t.slot, cur: t.cur < 0 ? null : hw(t.cur), made: t.made, held: t.held, rc: t.rc }]),
     ),

@@ -3,10 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { invariantsOf } from '../../explorer/list.js';
+import { iommufdSpec } from '../../model/iommufd/index.js';
 import { run } from '../render/helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'luocheck-traces-'));
+// Replay is generic: the fixture model pins exact step numbers and labels;
+// the iommufd count race (5.2, v2 as posted) is replayed below too.
 const COUNT_RACE = ['--model', 'preserverace', '--variant', 'fixed', '--set', 'count=two-pass'];
+const IOMMUFD_COUNT_RACE = ['--model', 'iommufd', '--scope', 'count-race', '--variant', 'v2'];
 
 function save(format: string, name: string): string {
   const f = join(tmp, name);
@@ -47,6 +52,26 @@ describe('luocheck replay of json and itf traces', () => {
     expect(r.out).toMatch(/does not replay: step 10: "T1: P4: PRESERVE_FD returns 0" is not enabled; enabled: T1: P3: preserve h1/);
   });
 
+  for (const format of ['json', 'itf']) {
+    it(`replays the iommufd count race from a saved ${format} trace, and not with the destroy skipped`, () => {
+      const f = join(tmp, `iommufd-count.${format}`);
+      expect(run('check', ...IOMMUFD_COUNT_RACE, '--format', format, '--out', f).code).toBe(1);
+      const r = run('replay', f);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/#9 T2: IOMMU_DESTROY hwpt2\n\s+hwpts\.hwpt2\.alive: true => false/);
+      expect(r.out).toContain('reproduced: blob-count-matches (state): the published blob has nr_hwpts = 2 but 1 HWPT(s) are preserved');
+      const t = JSON.parse(readFileSync(f, 'utf8'));
+      if (format === 'itf') t.states.splice(9, 1);
+      else t.violations[0].trace.splice(9, 1);
+      const g = join(tmp, `iommufd-count-skip.${format}`);
+      writeFileSync(g, JSON.stringify(t));
+      const bad = run('replay', g);
+      expect(bad.code).toBe(1);
+      expect(bad.out).toMatch(/does not replay: step 9: "T1: iommufd_preserve P4: no marked HWPT left, return blob" is not enabled; enabled: .*T2: IOMMU_DESTROY hwpt2/);
+    });
+  }
+
   it('reports the race and both sizes in the json report', () => {
     const j = JSON.parse(run('check', ...COUNT_RACE, '--format', 'json').out);
     const v = j.violations[0];
@@ -69,7 +94,7 @@ describe('bad trace input: exit 2, one line', () => {
     [() => { const f = join(tmp, 'inv.txt'); writeFileSync(f, 'export default {}'); return ['list', '--load', f]; }, /is not a JavaScript module; accepted: a \.mjs, \.js or \.cjs file/],
     [() => ['list', '--load', tmp], /is not a file/],
     [() => { const f = join(tmp, 'throws.mjs'); writeFileSync(f, 'throw new Error("boom\\nsecond line");'); return ['list', '--load', f]; }, /cannot load it as a module: boom\n$/],
-    [() => { const f = join(tmp, 'nomodel.mjs'); writeFileSync(f, 'export default {};'); return ['list', '--load', f]; }, /export "model" = undefined; accepted: bench, twophase, lostupdate/],
+    [() => { const f = join(tmp, 'nomodel.mjs'); writeFileSync(f, 'export default {};'); return ['list', '--load', f]; }, /export "model" = undefined; accepted: iommufd, bench, twophase, lostupdate or preserverace$/m],
     [() => { const f = join(tmp, 'nocheck.mjs'); writeFileSync(f, 'export const model = "lostupdate"; export default [{ id: "a-b", title: "t", source: "s", kind: "state" }];'); return ['list', '--load', f]; }, /default export item 0 \(a-b\) has no "check" function/],
     [() => { const f = join(tmp, 'dup.mjs'); writeFileSync(f, 'export const model = "lostupdate"; export default { id: "no-lost-update", title: "t", source: "s", kind: "state", check: () => null };'); return ['list', '--load', f]; }, /invariant id "no-lost-update" is already used by model lostupdate/],
   ];
@@ -134,17 +159,34 @@ describe('--load: an invariant written from docs/writing-an-invariant.md', () =>
 });
 
 describe('luocheck explain', () => {
+  const inv = invariantsOf(iommufdSpec).find((i) => i.id === 'blob-count-matches')!;
+  const explained = run('explain', 'blob-count-matches');
+
   it('gives statement, source, kind, the scopes with a witness and the violating cases', () => {
-    const r = run('explain', 'blob-count-matches');
+    const r = explained;
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^blob-count-matches \(state, model preserverace\): The blob has exactly one entry per preserved HWPT/);
-    expect(r.out).toContain('source: test fixture after DOMAIN.md 5.2');
-    expect(r.out).toContain('witness (must be reachable): kexec with a preserved HWPT');
-    expect(r.out).toMatch(/variant fixed, exhaustive.*\n\s+tiny: reached/);
-    expect(r.out).toContain('count-race: luocheck check --model preserverace --scope tiny --variant fixed --set count=two-pass');
+    expect(r.out).toMatch(/^blob-count-matches \(state, model iommufd\): The published iommufd blob counts exactly the preserved HWPTs\n/);
+    expect(inv.statement).toMatch(/nr_hwpts/);
+    expect(r.out).toContain(`\n${inv.statement}\n`);
+    expect(r.out).toContain('source: shared/seeds/003_9b339ccb64119be1.txt (review of v2 13/16, series 20260427175633.1978233-1-skhawaja@google.com)');
+    expect(r.out).toContain(`witness (must be reachable): ${inv.witness!.title}`);
+    expect(r.out).toMatch(/in the scopes of iommufd, variant fixed, exhaustive, 2 s cap each:\n/);
+    expect(r.out).toMatch(/\n {4}count-race: reached\n/);
+    const cases = [...r.out.matchAll(/^ {2}(\S+): luocheck (check .*)$/gm)];
+    expect(cases.map((m) => m[1])).toEqual(['5.2-count-race', '5.2-count-race-v2']);
+    expect(cases[0]![2]).toBe('check --model iommufd --scope count-race --variant fixed --set hwptCount=two-pass');
+    for (const m of cases) {
+      const c = run(...m[2]!.split(' '), '--format', 'json');
+      expect(c.code, m[2]).toBe(1);
+      expect(JSON.parse(c.out).violations[0].invariant).toBe('blob-count-matches');
+    }
   });
 
   it('says when a scope is explored without reaching the witness', () => {
+    const list = explained.out.slice(explained.out.indexOf('2 s cap each:\n'), explained.out.indexOf('violated in:'));
+    const scopes = [...list.matchAll(/^ {4}([\w-]+): (.+)$/gm)].map((m) => [m[1], m[2]]);
+    expect(scopes.map(([s]) => s)).toEqual(Object.keys(iommufdSpec.scopes));
+    expect(Object.fromEntries(scopes)).toMatchObject({ 'count-race': 'reached', 'shared-ioas': 'unreachable', 'cached-seals': 'unreachable' });
     const r = run('explain', 'no-lost-update', '--time-limit', '5');
     expect(r.out).toMatch(/two: reached/);
   });

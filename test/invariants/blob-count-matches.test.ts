@@ -17,6 +17,6 @@ test('violated: nr_hwpts above the preserved count, or a write past nr_hwpts', (
   const m = modelFor('count-race', { hwptCount: 'two-pass' });
   const s = walk(m, [P('P0'), P('P1'), ['IOMMU_DESTROY hwpt2', 'T2'], P('P2'), ...ONE, P('P4')]);
   expect(stateCheck(inv('blob-count-matches'), s)).toMatch(/nr_hwpts = 2 but 1/);
-  const o = { ...m.initStates()[0]!, blob: { allocated: true, nr: 0, slots: [], overflow: true } };
+  const o = { ...m.initStates()[0]!, blob: { allocated: true, nr: 0, slots: [], overflow: true, reclaimed: 0 } };
   expect(stateCheck(inv('blob-count-matches'), o)).toMatch(/past nr_hwpts/);
 });

@@ -25,7 +25,7 @@ test('violated: a leaked mark after the unwind; a one-step failure that changed 
   const o = modelFor('preserve-order');
   const s0 = o.initStates()[0]!;
   const c = find(o, s0, 'PRESERVE_FD cdev(dev1)');
-  const changed = { ...o.nextState(s0, c), devices: [{ group: 0, hwpt: 0, preserved: true }] };
+  const changed = { ...o.nextState(s0, c), devices: [{ group: 0, hwpt: 0, preserved: true, busMaster: true, bound: true, atFreeze: -1, pasid: false }] };
   expect(stepCheck(inv('cancel-restores'), s0, c, changed)).toMatch(/one-step PRESERVE_FD failed but changed/);
   const k = modelFor('alloc-failure', { allocCheck: 'null' });
   const k1 = walk(k, [P('P0'), P('P1')]);
@@ -34,6 +34,6 @@ test('violated: a leaked mark after the unwind; a one-step failure that changed 
   const cl = walk(o, ['PRESERVE_FD memfd1']);
   const r = walk(o, ['close session'], cl);
   const rel = find(o, r, 'close session');
-  const frozen = { ...o.nextState(r, rel), memfds: [{ seals: 7, frozen: true, preserved: false }] };
+  const frozen = { ...o.nextState(r, rel), memfds: [{ seals: 7, frozen: true, preserved: false, retrieved: false }] };
   expect(stepCheck(inv('cancel-restores'), r, rel, frozen)).toMatch(/memfd1 still frozen/);
 });

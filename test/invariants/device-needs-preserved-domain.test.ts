@@ -16,6 +16,6 @@ test('violated: a device preserved while its domain is not', () => {
   const m = modelFor('preserve-order');
   const s = m.initStates()[0]!;
   const a = find(m, s, 'PRESERVE_FD cdev(dev1)');
-  const bad = { ...m.nextState(s, a), devices: [{ group: 0, hwpt: 0, preserved: true }] };
+  const bad = { ...m.nextState(s, a), devices: [{ group: 0, hwpt: 0, preserved: true, busMaster: true, bound: true, atFreeze: -1, pasid: false }] };
   expect(stepCheck(inv('device-needs-preserved-domain'), s, a, bad)).toMatch(/dev1 was preserved while its group's domain was not preserved/);
 });

@@ -15,7 +15,7 @@ test('violated: a destroy that freed an attached, preserved or referenced HWPT',
   const n = m.nextState(s, a);
   const i = inv('no-free-while-in-use');
   expect(stepCheck(i, withHwpt(s, 1, (h) => ({ ...h, preserved: true })), a, n)).toMatch(/while it was preserved/);
-  expect(stepCheck(i, { ...s, devices: [{ group: 0, hwpt: 1, preserved: false }] }, a, n)).toMatch(/while a device was attached/);
+  expect(stepCheck(i, { ...s, devices: [{ group: 0, hwpt: 1, preserved: false, busMaster: true, bound: true, atFreeze: -1, pasid: false }] }, a, n)).toMatch(/while a device was attached/);
   const held = { ...s, threads: [{ ...s.threads[0]!, held: 0b10 }, s.threads[1]!] };
   expect(stepCheck(i, held, a, n)).toMatch(/while preserve held a reference/);
 });

@@ -14,6 +14,6 @@ test('violated: lagging idevs after a per-device REPLACE; a users count that is 
   expect(stateCheck(inv('replace-bookkeeping'), s)).toMatch(/dev2 is recorded on hwpt1 while its group's hardware uses hwpt2/);
   const off = withHwpt(modelFor('group-replace').initStates()[0]!, 1, (h) => ({ ...h, users: 3 }));
   expect(stateCheck(inv('replace-bookkeeping'), off)).toMatch(/hwpt2 has users = 3, bookkeeping accounts for 1/);
-  const ghost = { ...off, hwpts: modelFor('group-replace').initStates()[0]!.hwpts, groups: [{ domain: 0, owned: true, hwpt: 0 }] };
+  const ghost = { ...off, hwpts: modelFor('group-replace').initStates()[0]!.hwpts, groups: [{ domain: 0, owned: true, hwpt: 0, byToken: false }] };
   expect(stateCheck(inv('replace-bookkeeping'), ghost)).toMatch(/names hwpt1 with no device attached/);
 });

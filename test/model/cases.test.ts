@@ -15,22 +15,38 @@ import { FILE_CDEV, FILE_IOMMUFD } from '../../model/iommufd/types.js';
 import { endsFailedPreserveFd, sameKernelState } from '../../model/iommufd/predicates.js';
 import { run, V2 } from './helpers.js';
 
+/** The default scope's distinct states under fixed (restore=rebuild), without symmetry reduction. */
+const CI_STATES = 31720;
+
 interface Pin {
   buggy: { result: 'violation' | 'ok'; invariant?: string; traceLength?: number; states: number };
   fixed: { states: number; witness: string };
 }
 
-/** traceLength counts actions (steps after the initial state). */
+/**
+ * traceLength counts actions (steps after the initial state). count-race
+ * runs through kexec, boot and the iommufd retrieve since the model crossed
+ * kexec: its shortest trace is unchanged (10), its state counts grew by the
+ * states after the preserve (37 with the race, 54 fixed; 32 and 36 when it
+ * stopped at kexec).
+ */
 const PINS: Record<string, Pin> = {
   '5.1-shared-ioas': { buggy: { result: 'ok', states: 20 }, fixed: { states: 20, witness: 'preserve-error-restores-ioas' } },
-  '5.2-count-race': { buggy: { result: 'violation', invariant: 'blob-count-matches', traceLength: 10, states: 32 }, fixed: { states: 36, witness: 'blob-count-matches' } },
+  '5.2-count-race': { buggy: { result: 'violation', invariant: 'blob-count-matches', traceLength: 10, states: 37 }, fixed: { states: 54, witness: 'blob-count-matches' } },
   '5.3-cached-seals': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 12, states: 100 }, fixed: { states: 130, witness: 'seal-check-live' } },
   '5.6-unwind-window': { buggy: { result: 'violation', invariant: 'immutable-iff-preserved', traceLength: 17, states: 73 }, fixed: { states: 79, witness: 'immutable-iff-preserved' } },
   '5.7-map-in-flight': { buggy: { result: 'violation', invariant: 'freeze-no-mutation', traceLength: 8, states: 35 }, fixed: { states: 49, witness: 'freeze-no-mutation' } },
   '5.9-group-replace': { buggy: { result: 'violation', invariant: 'replace-bookkeeping', traceLength: 3, states: 66 }, fixed: { states: 155, witness: 'replace-bookkeeping' } },
   '5.11-preserve-order': { buggy: { result: 'ok', states: 892 }, fixed: { states: 892, witness: 'cancel-restores' } },
   '5.12-alloc-failure': { buggy: { result: 'violation', invariant: 'cancel-restores', traceLength: 3, states: 4 }, fixed: { states: 11, witness: 'cancel-restores' } },
-  '5.2-count-race-v2': { buggy: { result: 'violation', invariant: 'blob-count-matches', traceLength: 10, states: 32 }, fixed: { states: 36, witness: 'blob-count-matches' } },
+  '5.2-count-race-v2': { buggy: { result: 'violation', invariant: 'blob-count-matches', traceLength: 10, states: 37 }, fixed: { states: 54, witness: 'blob-count-matches' } },
+  '5.8-adopt-unverified': { buggy: { result: 'violation', invariant: 'rebuilt-equals-preserved', traceLength: 28, states: 96 }, fixed: { states: 98, witness: 'rebuilt-equals-preserved' } },
+  '5.10-finish-leave': { buggy: { result: 'violation', invariant: 'no-dma-to-free', traceLength: 19, states: 65 }, fixed: { states: 66, witness: 'finish-clean' } },
+  '5.10-finish-blocking': { buggy: { result: 'violation', invariant: 'finish-clean', traceLength: 19, states: 65 }, fixed: { states: 66, witness: 'finish-clean' } },
+  'sanitize-none': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 4, states: 16 }, fixed: { states: 51, witness: 'ctx-sanitized' } },
+  'sanitize-ctx-only': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 4, states: 16 }, fixed: { states: 51, witness: 'owned-blocks-other-drivers' } },
+  'ci-trust': { buggy: { result: 'violation', invariant: 'rebuilt-equals-preserved', traceLength: 21, states: 4717 }, fixed: { states: CI_STATES, witness: 'rebuilt-equals-preserved' } },
+  'ci-v2': { buggy: { result: 'violation', invariant: 'restore-progress', traceLength: 18, states: 3870 }, fixed: { states: CI_STATES, witness: 'restore-progress' } },
   '5.3-cached-seals-v2': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 12, states: 100 }, fixed: { states: 130, witness: 'seal-check-live' } },
 };
 
@@ -100,7 +116,42 @@ describe('harmless or partly harmless scenarios: the evidence', () => {
 
   test('5.2: the missing `i < nr` check is never exercised (marks cannot grow while preserve holds lu_mutex)', () => {
     const overflow: Invariant<State, Action> = { id: 'no-overflow', title: 't', kind: 'state', source: 't', check: (s) => (s.blob.overflow ? 'overflow' : null) };
-    expect(run('count-race', V2, { continueAfterViolation: true }, [overflow]).result.violations.map((v) => v.invariant)).toEqual(['blob-count-matches']);
+    const found = run('count-race', V2, { continueAfterViolation: true }, [overflow]).result.violations.map((v) => v.invariant);
+    expect(found).not.toContain('no-overflow');
+    expect(found[0]).toBe('blob-count-matches');
+  });
+
+  test('5.2 after kexec: the new kernel reads the empty entry; --continue reports it (and v2 cannot finish anyway)', () => {
+    const { result } = run('count-race', V2, { continueAfterViolation: true });
+    const found = Object.fromEntries(result.violations.map((v) => [v.invariant, v.trace.length - 1]));
+    expect(found).toEqual({ 'blob-count-matches': 10, 'restore-no-panic': 16, 'restore-progress': 16 });
+    const panic = result.violations.find((v) => v.invariant === 'restore-no-panic')!;
+    expect(panic.message).toMatch(/domain_data 0/);
+    const acts = panic.trace.slice(1).map((t) => t.action!.type);
+    expect(acts).toContain('iommufd_destroy');
+    expect(acts).toContain('kernel_kexec');
+    expect(acts.at(-1)).toBe('luo_retrieve_file');
+    // The race alone (hwptCount=two-pass on fixed) shows the same BUG and nothing else.
+    const alone = run('count-race', { hwptCount: 'two-pass' }, { continueAfterViolation: true }).result.violations.map((v) => v.invariant);
+    expect(alone).toEqual(['blob-count-matches', 'restore-no-panic']);
+  });
+
+  test('5.10: each unsafe finish policy and what it breaks; refuse (v2) passes here because the VMM never rebuilds', () => {
+    const policies = Object.fromEntries((['leave', 'blocking', 'refuse', 'flr'] as const).map((f) => [
+      f, run('finish-unclaimed', { finish: f }, { continueAfterViolation: true }).result.violations.map((v) => v.invariant),
+    ]));
+    expect(policies).toEqual({ leave: ['no-dma-to-free', 'finish-clean'], blocking: ['finish-clean'], refuse: [], flr: [] });
+  });
+
+  test('5.8: under trust the VMM maps page P where Q was and the hot-swap adopts it; under compare it is refused', () => {
+    const { model, result } = run('adopt-unverified', { verify: 'trust' });
+    const steps = result.violations[0]!.trace.slice(1).map((t) => model.label(t.action!));
+    expect(steps).toContain('kexec: sessions and KHO handed over, device_shutdown, jump (hardware keeps its context entries)');
+    expect(steps.findIndex((l) => l.startsWith('IOAS_MAP_FILE M4') && l.endsWith('memfd1[1]'))).toBeGreaterThan(0);
+    expect(steps.at(-2)).toMatch(/^HWPT_ALLOC hwpt2/);
+    expect(steps.at(-1)).toBe('REPLACE dev1 -> hwpt2 (hot-swap)');
+    const fixed = run('adopt-unverified', {});
+    expect(fixed.result.witnesses.find((w) => w.invariant === 'rebuilt-equals-preserved')).toMatchObject({ reached: true, title: 'an equal rebuilt tree is adopted' });
   });
 });
 

@@ -53,3 +53,54 @@ describe('luocheck check --model iommufd', () => {
     for (const w of ['iommufd', 'unwind-window', 'immutableCheck', 'freeze-no-mutation', '5.9-group-replace']) expect(r.out).toContain(w);
   });
 });
+
+describe('the lifecycle through kexec (issue 4 acceptance)', () => {
+  const json = (args: string[]) => {
+    const r = cli([...args, '--format', 'json']);
+    return { code: r.code, report: JSON.parse(r.out) as { scope: string; result: string; stats: { distinctStates: number }; violations: { invariant: string; message: string; trace: { action: string }[] }[]; witnesses: { invariant: string; title: string; reached: boolean }[] } };
+  };
+
+  test('adopt-unverified: verify=trust exits 1 with rebuilt-equals-preserved and the 5.8 steps; fixed exits 0 with an equal tree adopted', () => {
+    const bad = cli(['check', '--scope', 'adopt-unverified', '--variant', 'fixed', '--set', 'verify=trust']);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('[violation] rebuilt-equals-preserved');
+    expect(bad.out).toMatch(/IOAS_MAP_FILE M4 set area.pages, unlock: ioas1 iova 0 -> memfd1\[1\]/);
+    expect(bad.out).toMatch(/#28 T1: REPLACE dev1 -> hwpt2 \(hot-swap\)/);
+    const good = json(['check', '--scope', 'adopt-unverified', '--variant', 'fixed']);
+    expect(good.code).toBe(0);
+    expect(good.report.witnesses.find((w) => w.title === 'an equal rebuilt tree is adopted')?.reached).toBe(true);
+  });
+
+  test('finish-unclaimed: each unsafe finish policy names what it breaks; flr (fixed) passes', () => {
+    const ids = (finish: string) => json(['check', '--scope', 'finish-unclaimed', '--set', `finish=${finish}`, '--continue']).report.violations.map((v) => v.invariant);
+    expect(ids('leave')).toEqual(['no-dma-to-free', 'finish-clean']);
+    expect(ids('blocking')).toEqual(['finish-clean']);
+    expect(cli(['check', '--scope', 'finish-unclaimed', '--variant', 'fixed']).code).toBe(0);
+  });
+
+  test('count-race --variant v2 --continue also reports what the new kernel does with the empty entry', () => {
+    const r = json(['check', '--scope', 'count-race', '--variant', 'v2', '--continue']);
+    expect(r.code).toBe(1);
+    const panic = r.report.violations.find((v) => v.invariant === 'restore-no-panic')!;
+    expect(panic.message).toMatch(/hwpt_array entry with domain_data 0/);
+    expect(panic.trace.at(-1)!.action).toBe('RETRIEVE_FD iommufd');
+  });
+
+  test('the default check is the ci scope under fixed: the whole lifecycle through FINISH, exit 0, pinned state count', () => {
+    const r = json(['check']);
+    expect(r.code).toBe(0);
+    expect(r.report.scope).toBe('ci');
+    expect(r.report.stats.distinctStates).toBe(31720);
+    for (const w of ['rebuilt-equals-preserved', 'dma-continuity', 'no-dma-to-free', 'finish-clean', 'restore-progress', 'restore-no-panic', 'ctx-sanitized']) {
+      expect(r.report.witnesses.find((x) => x.invariant === w)?.reached, w).toBe(true);
+    }
+  });
+
+  test('restore=rehydrate passes the same invariants under fixed', () => {
+    for (const scope of ['ci', 'adopt-unverified', 'finish-unclaimed', 'sanitize', 'count-race']) {
+      expect(cli(['check', '--scope', scope, '--variant', 'fixed', '--set', 'restore=rehydrate']).code, scope).toBe(0);
+    }
+    const r = json(['check', '--set', 'restore=rehydrate']);
+    expect(r.report.witnesses.find((x) => x.invariant === 'finish-atomic')?.reached).toBe(true);
+  });
+});

@@ -1,6 +1,6 @@
 /** ATTACH / REPLACE / DETACH under igmutex (model/iommufd/device.ts, iommu_group.ts). */
 import { describe, expect, test } from 'vitest';
-import { BLOCKING_DOMAIN } from '../../model/iommufd/types.js';
+import { BLOCKING_DOMAIN, CTX_NONE } from '../../model/iommufd/types.js';
 import { modelFor, walk } from './helpers.js';
 
 const ATTACHED = ['ATTACH dev1 -> hwpt1', 'ATTACH dev2 -> hwpt1', 'ATTACH dev3 -> hwpt1'];
@@ -9,7 +9,8 @@ describe('attach', () => {
   test('the first device attaches the group; each attach takes a reference', () => {
     const m = modelFor('group-replace');
     const s = walk(m, ATTACHED);
-    expect(s.groups[0]).toEqual({ domain: 0, owned: true, hwpt: 0 });
+    expect(s.groups[0]).toEqual({ domain: 0, owned: true, hwpt: 0, byToken: false });
+    expect(s.ctx[0]).toBe(0);
     expect(s.devices.map((d) => d.hwpt)).toEqual([0, 0, 0]);
     expect(s.hwpts.map((h) => h.users)).toEqual([4, 1]);
   });
@@ -58,7 +59,8 @@ describe('detach', () => {
     const s = walk(m, ['ATTACH dev1', 'ATTACH dev2', 'DETACH dev1']);
     expect(s.groups[0]).toMatchObject({ domain: 0, hwpt: 0 });
     const n = walk(m, ['DETACH dev2'], s);
-    expect(n.groups[0]).toEqual({ domain: BLOCKING_DOMAIN, owned: true, hwpt: -1 });
+    expect(n.groups[0]).toEqual({ domain: BLOCKING_DOMAIN, owned: true, hwpt: -1, byToken: false });
+    expect(n.ctx.every((c) => c === CTX_NONE)).toBe(true);
     expect(n.hwpts[0]!.users).toBe(1);
     expect(walk(m, ['DETACH dev3'], n).devices).toBe(n.devices);
   });

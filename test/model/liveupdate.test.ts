@@ -11,7 +11,7 @@ describe('preserve, hwptCount=two-pass and =stable', () => {
   test('two-pass: P1 counts, P3a locks each HWPT in turn, P4 appends the iommufd to the session', () => {
     const m = modelFor('count-race', { hwptCount: 'two-pass' });
     const s = walk(m, [...HAPPY_ONE, P('P3a'), P('P3c_imm'), P('P3c_domain'), P('P3e'), P('P4')]);
-    expect(s.blob).toEqual({ allocated: true, nr: 2, slots: [{ token: 1, domain: 1 }, { token: 2, domain: 2 }], overflow: false });
+    expect(s.blob).toEqual({ allocated: true, nr: 2, slots: [{ token: 1, domain: 1 }, { token: 2, domain: 2 }], overflow: false, reclaimed: 0 });
     expect(s.hwpts.map((h) => [h.preserved, h.users, h.domain.preservedState])).toEqual([[true, 2, true], [true, 2, true]]);
     expect(s.ioas[0]!.immutable).toBe(2);
     expect(s.session.files).toEqual([{ file: FILE_IOMMUFD, token: 1 }]);
@@ -78,7 +78,7 @@ describe('failures and the unwind', () => {
   });
 
   test('iommufd_lock_obj fails: in P3a (two-pass) it unwinds with -ENOENT; in P1 (stable) nothing is locked', () => {
-    const scope: IommufdScope = { ...scopeOf('count-race'), threads: [[scopeOf('count-race').threads[0]![0]!]], failures: { domainPreserve: false, khoAlloc: false, lockObj: true } };
+    const scope: IommufdScope = { ...scopeOf('count-race'), threads: [[scopeOf('count-race').threads[0]![0]!]], failures: { domainPreserve: false, khoAlloc: false, lockObj: true, freeze: false } };
     const two = modelFor(scope, { hwptCount: 'two-pass' });
     const s = walk(two, [P('P0'), P('P1'), P('P2'), P('P3a!')]);
     expect(s.threads[0]).toMatchObject({ pc: 'UNPRESERVE', rc: 2 });

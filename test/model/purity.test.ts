@@ -40,7 +40,8 @@ function checked(inner: Model<State, Action>): Model<State, Action> {
 }
 
 describe('model contract on every reachable state', () => {
-  for (const name of Object.keys(iommufdSpec.scopes)) {
+  // deep is the nightly scope (hundreds of thousands of states); ci covers the same code.
+  for (const name of Object.keys(iommufdSpec.scopes).filter((n) => n !== 'deep')) {
     for (const [vname, set] of [['fixed', {}], ['v2', V2]] as const) {
       test(`${name} (${vname})`, () => {
         const plain = explore(modelFor(name, set), invariantsFor(name, set), { continueAfterViolation: true });

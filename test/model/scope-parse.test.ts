@@ -45,8 +45,9 @@ describe('variants', () => {
     expect(decodeVariant({ seals: 'cached' })).toEqual({ ...decodeVariant(PRESETS['fixed']!), seals: 'cached' });
     expect(() => decodeVariant({ seals: 'sometimes' })).toThrow(/seals/);
   });
-  test('v2 differs from fixed in exactly the switches the review named', () => {
+  test('v2 differs from fixed in exactly the switches the review named, and in what v2 lacks after kexec', () => {
     const diff = SWITCHES.map((s) => s.name).filter((n) => PRESETS['v2']![n] !== PRESETS['fixed']![n]);
-    expect(diff).toEqual(['immutability', 'hwptCount', 'seals', 'allocCheck']);
+    // verify: v2 has no radix-tree compare; finish: v2's iommufd can_finish is always false.
+    expect(diff).toEqual(['immutability', 'hwptCount', 'seals', 'allocCheck', 'verify', 'finish']);
   });
 });

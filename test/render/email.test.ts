@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wrap, wrapCommand } from '../../explorer/render/wrap.js';
+import { breakPieces, words, wrap, wrapCommand } from '../../explorer/render/wrap.js';
 import fc from 'fast-check';
 import { run, violatingCases } from './helpers.js';
 
@@ -13,6 +13,51 @@ describe('wrapping at 72 columns', () => {
         expect(lines.join('').slice(4).replace(/\s/g, '')).toBe(words.join(''));
       }),
     );
+  });
+
+  it('breaks a JSON value only after a comma outside its strings, never inside a key or a string', () => {
+    const key = fc.stringMatching(/^[a-z_]{1,12}$/);
+    const value = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.stringMatching(/^[a-z|, ]{0,10}$/), fc.array(fc.integer({ min: -1, max: 99 }), { maxLength: 4 }));
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(key, value, { minKeys: 1, maxKeys: 6 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 24, max: 80 }), (objs, width) => {
+        const json = JSON.stringify({ hwpt_array: objs, overflow: false });
+        const lines = wrap(`blob: null → ${json}, threads.T1.pc: "P2" → "P3a"`, width, ' 3. ', '      ');
+        for (const l of lines) {
+          expect(l.length).toBeLessThanOrEqual(width);
+          expect((l.match(/"/g) ?? []).length % 2, l).toBe(0);
+        }
+        // Where every member fits on a line (the longest is 45 columns), every break in the JSON comes after a comma.
+        if (width - 6 >= 45) {
+          const inJson = lines.map((l) => l.trim()).filter((l) => l.includes('"') && !l.includes('threads.'));
+          for (const l of inJson.slice(0, -1)) if (!l.endsWith('→')) expect(l, l).toMatch(/,$/);
+        }
+        expect(lines.map((l) => l.trim()).join('').replace(/\s/g, '')).toContain(json.replace(/\s/g, ''));
+        // Each JSON string is on one line, its spaces as they were.
+        for (const str of json.match(/"(?:[^"\\]|\\.)*"/g) ?? []) expect(lines.some((l) => l.includes(str)), str).toBe(true);
+      }),
+    );
+  });
+
+  it('keeps a JSON string with spaces in one word, and splits prose with a stray quote as usual', () => {
+    expect(words('devices.dev1.contextEntry: "hwpt1 tables" → "hwpt2  tables", x')).toEqual(['devices.dev1.contextEntry:', '"hwpt1 tables"', '→', '"hwpt2  tables",', 'x']);
+    expect(words('a "stray quote and more words')).toEqual(['a', '"stray', 'quote', 'and', 'more', 'words']);
+    expect(words('{"a b":"c \\" d"} e')).toEqual(['{"a b":"c \\" d"}', 'e']);
+    const lines = wrap('1. T1: step — devices.dev1.contextEntry: "hwpt1 tables" → "hwpt2 tables"', 48);
+    expect(lines).toEqual(['1. T1: step — devices.dev1.contextEntry:', '"hwpt1 tables" → "hwpt2 tables"']);
+  });
+
+  it('wraps the count-race blob between its members, as the email shows it', () => {
+    const blob = '{"nr_hwpts":2,"hwpt_array":[{"token":0,"domain":0},{"token":0,"domain":0}],"overflow":false}';
+    expect(breakPieces(blob)).toEqual(['{"nr_hwpts":2,', '"hwpt_array":[{"token":0,', '"domain":0},', '{"token":0,', '"domain":0}],', '"overflow":false}']);
+    expect(breakPieces('{"a,b":"x\\",y",c:1}')).toEqual(['{"a,b":"x\\",y",', 'c:1}']);
+    const lines = wrap(`T1: iommufd_preserve P2: kho_alloc_preserve(blob) — blob: null → ${blob}, threads.T1.pc: "P2" → "P3a"`, 72, ' 3. ', '      ');
+    expect(lines).toEqual([
+      ' 3. T1: iommufd_preserve P2: kho_alloc_preserve(blob) — blob: null →',
+      '      {"nr_hwpts":2,"hwpt_array":[{"token":0,"domain":0},{"token":0,',
+      '      "domain":0}],"overflow":false}, threads.T1.pc: "P2" → "P3a"',
+    ]);
+    // A piece longer than a line is still split, so no line exceeds the width.
+    for (const l of wrap(`x ${'"k":'.repeat(30)}`, 20)) expect(l.length).toBeLessThanOrEqual(20);
   });
 
   it('wraps a command with backslashes that the shell joins back', () => {

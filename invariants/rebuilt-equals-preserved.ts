@@ -1,0 +1,49 @@
+/**
+ * rebuilt-equals-preserved (DOMAIN.md 4.9): a group leaves a domain restored
+ * from the previous kernel for a HWPT userspace built only if the two radix
+ * trees are equal (IOVA -> PA), so the hot-swap is invisible to DMA.
+ *
+ * Refined: checked on the hot-swap (ATTACH/REPLACE, also with an auto
+ * domain) only. FINISH moving a device nobody reclaimed to the blocking
+ * domain is no adoption; finish-clean judges it.
+ */
+import type { InvariantFactory } from './types.js';
+import { SEED_002 } from './types.js';
+import { devName, domainOf, onRestoredDomain, sameTree } from '../model/iommufd/predicates-kexec.js';
+import type { Action, State } from '../model/iommufd/types.js';
+
+/** For a hot-swap step that moved a group off a restored domain: [old slot, new HWPT], else undefined. */
+function adoption(prev: State, a: Action | undefined, next: State): [number, number] | undefined {
+  if (a?.type !== 'iommufd_device_hotswap') return undefined;
+  const g = prev.devices[a.op.dev]!.group;
+  const from = onRestoredDomain(prev, g);
+  const to = next.groups[g]!.domain;
+  if (from < 0 || to === prev.groups[g]!.domain || to < 0) return undefined;
+  return [from, to];
+}
+
+const make: InvariantFactory = () => ({
+  id: 'rebuilt-equals-preserved',
+  title: 'A restored domain is replaced only by a rebuilt HWPT with an equal radix tree',
+  kind: 'step',
+  source: SEED_002,
+  statement:
+    'When a hot-swap moves a group from a restored domain D to a HWPT D\' userspace built, radix(D\') = radix(D): ' +
+    'the same page for every IOVA.',
+  check: (prev, a, next) => {
+    const x = adoption(prev, a, next);
+    if (!x || a.type !== 'iommufd_device_hotswap') return null;
+    const [from, to] = x;
+    if (sameTree(domainOf(next, to), prev.hwpts[from]!.domain)) return null;
+    return `${devName(a.op.dev)}'s group was moved from the restored domain of hwpt${from + 1} to hwpt${to + 1}, whose radix tree differs: DMA now lands in other pages`;
+  },
+  witness: {
+    title: 'an equal rebuilt tree is adopted',
+    reached: (prev, a, next) => {
+      if (prev === undefined) return false;
+      const x = adoption(prev, a, next);
+      return x !== undefined && sameTree(domainOf(next, x[1]), prev.hwpts[x[0]]!.domain) && next.hwpts[x[1]]!.restored < 0;
+    },
+  },
+});
+export default make;

@@ -1,0 +1,96 @@
+/**
+ * The enabled actions across kexec: the reboot process (one freeze per
+ * preserved file, each of which may fail when the scope injects it, then
+ * the jump), the boot process (B1, B2, B3 probing every device,
+ * before any VMM step), and the first step of every new-kernel menu op.
+ *
+ * A new-kernel op is issued once the VMM holds what it needs: the session
+ * fd (retrieved) for every LUO and iommufd ioctl, the memfd for MAP_FILE,
+ * the bound cdev for an attach, the retrieved iommufd for
+ * IOMMU_HWPT_LU_RESTORE; ops of the rehydrate design (lu_restore and the
+ * ops naming the HWPT slot it fills) are never enabled under
+ * restore=rebuild; a scope may order the ops in stages (restoreStages).
+ */
+import type { Ctx } from './ctx.js';
+import { booted, nextProbe } from './boot.js';
+import { rebootEnabled, toFreeze } from './kexec.js';
+import { isRetrieved } from './luo_incoming.js';
+import { menus } from './process.js';
+import type { IommufdScope } from './scopes.js';
+import { FILE_IOMMUFD, PHASE_FROZEN, PHASE_NEW, PHASE_OLD, type Action, type Op, type State } from './types.js';
+
+const SYS = { pid: -1, idx: -1, op: { op: 'kexec' } } as const;
+
+/** The steps of the reboot and boot processes enabled in `s` (none while the VMM threads run). */
+export function systemActions(ctx: Ctx, s: State): Action[] {
+  if (ctx.scope.phases === 'old-kernel') return [];
+  if (s.phase === PHASE_OLD && !rebootEnabled(s)) return [];
+  if (s.phase === PHASE_OLD || s.phase === PHASE_FROZEN) {
+    if (toFreeze(s) === 0) return [{ ...SYS, type: 'kernel_kexec' }];
+    const file = s.session.files[s.frozen]!.file;
+    const ok: Action = { ...SYS, type: 'liveupdate_reboot', file, fail: false };
+    return ctx.scope.failures.freeze ? [ok, { ...ok, fail: true }] : [ok];
+  }
+  if (s.nk.bug || booted(s)) return [];
+  if (s.boot === 0) return [{ ...SYS, type: 'kho_populate' }];
+  if (s.boot === 1) return [{ ...SYS, type: 'intel_iommu_init' }];
+  return [{ ...SYS, type: 'iommu_probe_device', dev: nextProbe(s) }]; // probes every device
+}
+
+const REHYDRATE_SLOTS = new WeakMap<IommufdScope, readonly number[]>();
+
+/** HWPT slots only IOMMU_HWPT_LU_RESTORE fills in this scope. */
+function rehydrateSlots(scope: IommufdScope): readonly number[] {
+  let r = REHYDRATE_SLOTS.get(scope);
+  if (!r) {
+    r = scope.restore.flat().flatMap((o) => (o.op === 'lu_restore' ? [o.hwpt] : []));
+    REHYDRATE_SLOTS.set(scope, r);
+  }
+  return r;
+}
+
+/** Whether op `o` of the new kernel exists under the `restore` switch. */
+function inDesign(ctx: Ctx, o: Op): boolean {
+  if (ctx.sw.restore === 'rehydrate') return true;
+  if (o.op === 'lu_restore') return false;
+  return !('hwpt' in o && rehydrateSlots(ctx.scope).includes(o.hwpt));
+}
+
+/** Every op of thread pid in a lower stage than new-kernel op idx has returned. */
+function stageOpen(ctx: Ctx, s: State, pid: number, idx: number): boolean {
+  const stages = ctx.scope.restoreStages?.[pid];
+  if (!stages) return true;
+  const split = menus(ctx.scope).split[pid]!;
+  const mine = stages[idx - split] ?? 0;
+  return stages.every((st, j) => st >= mine || (s.threads[pid]!.done & (1 << (split + j))) !== 0);
+}
+
+/** The first step of new-kernel op `o` (menu index idx) of thread pid, if the VMM would issue it now. */
+export function newKernelFirst(ctx: Ctx, s: State, pid: number, idx: number, o: Op): Action[] {
+  if (s.phase !== PHASE_NEW || !booted(s) || s.nk.bug || !inDesign(ctx, o) || !stageOpen(ctx, s, pid, idx)) return [];
+  const b = { pid, idx };
+  if (o.op === 'retrieve_session') return [{ ...b, type: 'luo_session_retrieve', op: o }];
+  if (o.op === 'bind_driver') return [{ ...b, type: 'iommu_device_use_default_domain', op: o }];
+  if (!s.nk.retrieved || !s.session.open) return [];
+  switch (o.op) {
+    case 'retrieve_fd':
+      return [{ ...b, type: 'luo_retrieve_file', op: o }];
+    case 'map_file':
+      return s.memfds[o.memfd]!.retrieved ? [{ ...b, type: 'iommufd_ioas_map_file', op: o, step: 'M1' }] : [];
+    case 'hwpt_alloc':
+      return [{ ...b, type: 'iommufd_hwpt_alloc', op: o }];
+    case 'replace':
+      return s.devices[o.dev]!.bound && s.hwpts[o.hwpt]!.alive ? [{ ...b, type: 'iommufd_device_hotswap', op: o }] : [];
+    case 'attach_ioas':
+      return s.devices[o.dev]!.bound ? [{ ...b, type: 'iommufd_device_hotswap', op: o }] : [];
+    case 'lu_restore':
+      return isRetrieved(s, FILE_IOMMUFD) ? [{ ...b, type: 'iommufd_hwpt_lu_restore', op: o }] : [];
+    case 'destroy':
+      return s.hwpts[o.hwpt]!.alive ? [{ ...b, type: 'iommufd_destroy_restored', op: o }] : [];
+    case 'finish':
+    case 'close_session':
+      return [{ ...b, type: 'luo_session_finish', op: o }];
+    default:
+      return [];
+  }
+}

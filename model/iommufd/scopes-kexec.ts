@@ -1,0 +1,168 @@
+/**
+ * The scopes that go through reboot(KEXEC), the new kernel's boot, the
+ * VMM's rebuild and FINISH (DOMAIN.md 3.2, 3.3; scenarios 5.8, 5.10), the
+ * default `ci` scope (the whole lifecycle with two devices) and `deep` for
+ * nightly runs.
+ *
+ * The new kernel's HWPT slots follow the old kernel's: with one old HWPT,
+ * slot 1 is the HWPT the VMM rebuilds (D') and slot 2 the one
+ * IOMMU_HWPT_LU_RESTORE hands back with restore=rehydrate. Ops that only the
+ * rehydrate design has (lu_restore, and ops naming its slot) are never
+ * enabled under restore=rebuild.
+ */
+import { cdev, IOMMUFD, MEMFD0, NO_FAIL, SEALED } from './scope-common.js';
+import type { IommufdScope } from './scopes.js';
+import type { Op } from './types.js';
+
+const MAP0: Op = { op: 'map_file', ioas: 0, memfd: 0, page: 0, iova: 0 };
+const MAP1: Op = { op: 'map_file', ioas: 0, memfd: 0, page: 1, iova: 1 };
+const AREA0 = { iova: 0, memfd: 0, page: 0 };
+const AREA1 = { iova: 1, memfd: 0, page: 1 };
+
+/**
+ * The VMM of the new kernel rebuilding one HWPT (slot `rebuilt`) for `devs`
+ * (seeds 000/002), with the rehydrate steps of the RFC (slot `restored`).
+ */
+function rebuildMenu(devs: readonly number[], memfds: readonly Op[], maps: readonly Op[], rebuilt = 1, restored = 2): Op[] {
+  return [
+    { op: 'retrieve_session' },
+    ...memfds,
+    { op: 'retrieve_fd', file: IOMMUFD },
+    ...devs.map((d): Op => ({ op: 'retrieve_fd', file: cdev(d) })),
+    ...maps,
+    { op: 'hwpt_alloc', ioas: 0, hwpt: rebuilt },
+    { op: 'lu_restore', token: 1, hwpt: restored },
+    ...devs.map((d): Op => ({ op: 'replace', dev: d, hwpt: restored })),
+    ...devs.map((d): Op => ({ op: 'replace', dev: d, hwpt: rebuilt })),
+    { op: 'destroy', hwpt: restored },
+    { op: 'finish' },
+  ];
+}
+
+const RETRIEVE_MEMFD0: Op = { op: 'retrieve_fd', file: MEMFD0 };
+
+/**
+ * The whole lifecycle, two devices in singleton groups on one preserved HWPT
+ * with two mappings: T1 preserves the iommufd and both cdevs while T2 may
+ * unmap one IOVA and map it again; reboot at any pause (a freeze may fail);
+ * boot; the VMM rebuilds, hot-swaps, and finishes or closes the session,
+ * while kernel drivers try to bind to the devices.
+ */
+const ci: IommufdScope = {
+  phases: 'lifecycle',
+  iovas: 2,
+  memfds: [{ pages: 2, seals: SEALED }],
+  ioas: [{ areas: [AREA0, AREA1] }],
+  hwpts: [{ ioas: 0, token: 1 }],
+  restoreSlots: 2,
+  devices: [{ group: 0, hwpt: 0 }, { group: 1, hwpt: 0 }],
+  session: [{ file: MEMFD0, token: 1 }],
+  threads: [
+    [
+      { op: 'preserve_fd', file: IOMMUFD, token: 2 },
+      { op: 'preserve_fd', file: cdev(0), token: 3 },
+      { op: 'preserve_fd', file: cdev(1), token: 4 },
+    ],
+    [{ op: 'unmap', ioas: 0, iova: 1 }, MAP1],
+  ],
+  restore: [[...rebuildMenu([0, 1], [RETRIEVE_MEMFD0], [MAP0, MAP1]), { op: 'close_session' }, { op: 'bind_driver', dev: 0 }, { op: 'bind_driver', dev: 1 }]],
+  failures: { ...NO_FAIL, freeze: true },
+};
+
+/**
+ * Nightly: ci with three IOVA slots, a second memfd the VMM may map by
+ * mistake, a third device (never preserved, on a second HWPT that T2 may
+ * try to destroy), racing unmaps, an injected freeze failure, an IOAS-only
+ * attach (auto domain) and kernel drivers binding.
+ */
+const deep: IommufdScope = {
+  ...ci,
+  iovas: 3,
+  devices: [...ci.devices, { group: 2, hwpt: 1, pasid: true }],
+  memfds: [{ pages: 2, seals: SEALED }, { pages: 1, seals: SEALED }],
+  hwpts: [{ ioas: 0, token: 1 }, { ioas: 0 }],
+  restoreSlots: 3,
+  session: [{ file: MEMFD0, token: 1 }, { file: { kind: 'memfd', memfd: 1 }, token: 5 }],
+  threads: [ci.threads[0]!, [{ op: 'unmap', ioas: 0, iova: 1 }, { op: 'destroy', hwpt: 1 }, { op: 'unmap', ioas: 0, iova: 0 }, MAP1]],
+  restore: [
+    [
+      ...rebuildMenu(
+        [0, 1],
+        [RETRIEVE_MEMFD0, { op: 'retrieve_fd', file: { kind: 'memfd', memfd: 1 } }],
+        [MAP0, MAP1, { op: 'map_file', ioas: 0, memfd: 1, page: 0, iova: 2 }],
+        2,
+        3,
+      ),
+      { op: 'attach_ioas', dev: 1, ioas: 0, hwpt: 4 },
+      { op: 'close_session' },
+      { op: 'bind_driver', dev: 0 },
+      { op: 'bind_driver', dev: 2 },
+    ],
+  ],
+  failures: { ...NO_FAIL, freeze: true },
+};
+
+/**
+ * 5.8: after kexec the VMM prepares the new IOAS first (seed 000), mapping
+ * page P (page 1) where page Q (page 0) was, or the right page (whichever it
+ * issues first wins, the other gets -EEXIST), then allocates the HWPT and
+ * hot-swaps.
+ */
+const adoptUnverified: IommufdScope = {
+  phases: 'lifecycle',
+  iovas: 2,
+  memfds: [{ pages: 2, seals: SEALED }],
+  ioas: [{ areas: [{ iova: 0, memfd: 0, page: 0 }] }],
+  hwpts: [{ ioas: 0, token: 1 }],
+  restoreSlots: 1,
+  devices: [{ group: 0, hwpt: 0 }],
+  session: [{ file: MEMFD0, token: 1 }],
+  threads: [[{ op: 'preserve_fd', file: IOMMUFD, token: 2 }, { op: 'preserve_fd', file: cdev(0), token: 3 }]],
+  restore: [
+    [
+      { op: 'retrieve_session' },
+      { op: 'retrieve_fd', file: MEMFD0 },
+      { op: 'retrieve_fd', file: cdev(0) },
+      { op: 'map_file', ioas: 0, memfd: 0, page: 1, iova: 0 },
+      MAP0,
+      { op: 'hwpt_alloc', ioas: 0, hwpt: 1 },
+      { op: 'replace', dev: 0, hwpt: 1 },
+    ],
+  ],
+  restoreStages: [[0, 0, 0, 1, 1, 2, 3]],
+  failures: NO_FAIL,
+};
+
+/** 5.10: dev1 preserved; the new kernel's VMM retrieves its memory, maybe the cdev, never builds D', and finishes. */
+const finishUnclaimed: IommufdScope = {
+  ...adoptUnverified,
+  restoreStages: undefined,
+  memfds: [{ pages: 1, seals: SEALED }],
+  restoreSlots: 0,
+  restore: [[{ op: 'retrieve_session' }, { op: 'retrieve_fd', file: MEMFD0 }, { op: 'retrieve_fd', file: cdev(0) }, { op: 'finish' }]],
+};
+
+/** Context entries: dev1 preserved, dev2 (with a PASID-table entry) not; a kernel driver then tries to bind to each. */
+const sanitize: IommufdScope = {
+  ...adoptUnverified,
+  restoreStages: undefined,
+  devices: [{ group: 0, hwpt: 0, pasid: true }, { group: 1, hwpt: 0, pasid: true }],
+  restoreSlots: 0,
+  restore: [[{ op: 'bind_driver', dev: 1 }, { op: 'bind_driver', dev: 0 }]],
+};
+
+export const KEXEC_SCOPES: Readonly<Record<string, IommufdScope>> = {
+  ci,
+  deep,
+  'adopt-unverified': adoptUnverified,
+  'finish-unclaimed': finishUnclaimed,
+  sanitize,
+};
+
+export const KEXEC_SCOPE_DOCS: Readonly<Record<string, string>> = {
+  ci: 'default: the whole lifecycle with two devices: preserve, kexec, boot, rebuild and hot-swap, finish or cancel',
+  deep: 'nightly: ci with a second memfd and HWPT, racing unmaps and DESTROY, a failing freeze and an IOAS-only attach',
+  'adopt-unverified': '5.8: the VMM rebuilds a different mapping after kexec and hot-swaps it in',
+  'finish-unclaimed': '5.10: FINISH with a restored domain nobody reclaimed',
+  sanitize: 'context and PASID-table entries of a device without preserved state, and driver binding after boot',
+};
