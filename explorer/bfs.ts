@@ -8,13 +8,13 @@
  * every successor generated, duplicates included (the "edges" of
  * shared/bench/BENCH_MODEL.md section 7).
  */
-import { Checker, type Finding, type ViolationKind, type WitnessResult } from './checker.js';
-import { collisionProbability, Encoder } from './fingerprint.js';
+import type { ViolationKind, WitnessResult } from './checker.js';
 import type { Invariant } from './invariant.js';
 import type { Model } from './model.js';
-import { replayIndices, type TraceStep } from './trace.js';
+import type { TraceStep } from './trace.js';
+import { SearchRun } from './search-run.js';
 import { VisitedSet } from './visited.js';
-import { newFrontier, type Frontier } from './frontier.js';
+import { newFrontier } from './frontier.js';
 
 export type { TraceStep } from './trace.js';
 export type { WitnessResult } from './checker.js';
@@ -78,53 +78,10 @@ export function explore<S, A>(
   invariants: readonly Invariant<S, A>[],
   opts: ExploreOptions = {},
 ): ExploreResult<S, A> {
-  const start = performance.now();
-  const checker = new Checker(model, invariants);
-  const visited = new VisitedSet();
-  const enc = new Encoder();
-  const violations: Violation<S, A>[] = [];
-  const maxStates = opts.maxStates ?? Infinity;
-  const maxDepth = opts.maxDepth ?? Infinity;
-  const deadline = opts.timeLimitMs === undefined ? Infinity : start + opts.timeLimitMs;
-  let transitions = 0;
-  let depth = 0;
-  let stoppedBy: string | undefined;
-  let nextPoll = 4096;
-  let lastProgress = start;
-
-  /** Records a finding unless its invariant is already violated; true = stop the search. */
-  const record = (f: Finding, path: number[]): boolean => {
-    if (checker.violated.has(f.invariant)) return false;
-    violations.push({ ...f, trace: replayIndices(model, path) });
-    checker.violated.add(f.invariant);
-    return !opts.continueAfterViolation;
-  };
-
   const decode = model.decode?.bind(model);
-  let frontier: Frontier<S> = newFrontier(decode);
-  // Two frontiers, swapped level by level, so their buffers are reused.
-  let spare: Frontier<S> = newFrontier(decode);
-  let levelStart = 0;
-  const inits = model.initStates();
-  for (let k = 0; k < inits.length; k++) {
-    const s = inits[k]!;
-    enc.reset();
-    model.encode(s, enc);
-    enc.hash();
-    if (visited.insert(enc.hi, enc.lo, -1, k) < 0) continue;
-    frontier.push(s, enc);
-    checker.observe(undefined, undefined, s);
-  }
-
-  const progress = (): Progress => ({
-    distinctStates: visited.size,
-    transitions,
-    depth,
-    frontier: frontier.length,
-    seconds: (performance.now() - start) / 1000,
-    visitedBytes: visited.bytes + frontier.bytes + spare.bytes,
-    upcomingBytes: visited.upcomingBytes(),
-  });
+  const run = new SearchRun(model, invariants, opts, new VisitedSet(), newFrontier(decode), newFrontier(decode));
+  const { checker, visited, enc } = run;
+  let nextPoll = 4096;
 
   const indep = opts.por && model.independent ? model.independent.bind(model) : undefined;
   /**
@@ -143,87 +100,36 @@ export function explore<S, A>(
     return -1;
   };
 
-  search: while (frontier.length > 0) {
-    if (depth >= maxDepth) {
-      // The last level is checked, not expanded.
-      for (let i = 0; i < frontier.length; i++) {
-        const s = frontier.get(i);
-        for (const f of checker.visit(s, model.actions(s).length)) if (record(f, visited.pathTo(levelStart + i))) break search;
-      }
-      stoppedBy = 'depth';
-      break;
-    }
-    const next = spare;
-    next.clear();
+  search: while (run.frontier.length > 0 && !run.atDepthBound()) {
+    const frontier = run.frontier;
+    const next = run.beginLevel();
     for (let i = 0; i < frontier.length; i++) {
       const s = frontier.get(i);
-      const id = levelStart + i;
+      const id = run.levelStart + i;
       const acts = model.actions(s);
-      const found = checker.visit(s, acts.length);
-      for (let j = 0; j < found.length; j++) if (record(found[j]!, visited.pathTo(id))) break search;
+      if (run.recordAll(checker.visit(s, acts.length), id)) break search;
       const only = indep ? ampleAction(s, acts) : -1;
       for (let k = only < 0 ? 0 : only; k < (only < 0 ? acts.length : only + 1); k++) {
         const a = acts[k]!;
         const n = model.nextState(s, a);
-        transitions++;
+        run.transitions++;
         checker.observe(s, a, n);
         if (checker.stepInvs.length > 0) {
-          for (const f of checker.checkStepAll(s, a, n)) if (record(f, [...visited.pathTo(id), k])) break search;
+          for (const f of checker.checkStepAll(s, a, n)) if (run.record(f, [...visited.pathTo(id), k])) break search;
         }
         enc.reset();
         model.encode(n, enc);
         enc.hash();
         if (visited.insert(enc.hi, enc.lo, id, k) < 0) continue;
         next.push(n, enc);
-        if (visited.size > maxStates) {
-          stoppedBy = 'max-states';
-          break search;
-        }
+        if (run.overStates()) break search;
       }
       if (--nextPoll <= 0) {
         nextPoll = 4096;
-        const now = performance.now();
-        if (now > deadline) {
-          stoppedBy = 'time-limit';
-          break search;
-        }
-        const reason = opts.shouldStop?.(progress());
-        if (reason !== undefined) {
-          stoppedBy = reason;
-          break search;
-        }
-        if (opts.onProgress && now - lastProgress >= 1000) {
-          lastProgress = now;
-          opts.onProgress(progress());
-        }
+        if (run.poll()) break search;
       }
     }
-    levelStart += frontier.length;
-    spare = frontier;
-    frontier = next;
-    if (frontier.length > 0) depth++;
+    run.endLevel(next);
   }
-  return finish();
-
-  function finish(): ExploreResult<S, A> {
-    const seconds = (performance.now() - start) / 1000;
-    const incomplete = stoppedBy !== undefined && stoppedBy !== 'depth';
-    const result: ExploreResult<S, A> = {
-      result: violations.length > 0 ? 'violation' : incomplete ? 'incomplete' : 'ok',
-      distinctStates: visited.size,
-      transitions,
-      depth,
-      seconds,
-      statesPerSecond: seconds > 0 ? Math.round(visited.size / seconds) : 0,
-      collisionProbability: collisionProbability(visited.size),
-      violations,
-      witnesses: checker.witnesses(),
-    };
-    if (stoppedBy !== undefined) {
-      result.stoppedBy = stoppedBy;
-      result.completeDepth = Math.max(0, depth - 1);
-      result.frontier = frontier.length;
-    }
-    return result;
-  }
+  return run.result();
 }

@@ -1,17 +1,12 @@
-#!/usr/bin/env node
 /**
  * The luocheck command line (DESIGN.md): list, check, replay, explain.
  * Exit codes: 0 ok, 1 violation, 2 bad input, 3 a bound stopped the run.
  */
-import { realpathSync } from 'node:fs';
-import { isMainThread } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 import { parseArgs, type CheckArgs } from './args.js';
 import { explore, type ExploreOptions } from './bfs.js';
 import { defaultWorkers, exploreParallel } from './parallel.js';
 import { UsageError } from './errors.js';
 import { defaultMaxMemory, interrupted, memoryVerdict } from './limits.js';
-import { runInThread } from './cli-thread.js';
 import { randomWalks } from './random.js';
 import { pbtSearch } from './pbt.js';
 import { buildReport, exitCode, type Report } from './report.js';
@@ -180,16 +175,3 @@ export function main(argv: readonly string[], io: Io = defaultIo, models: readon
     return 4;
   }
 }
-
-/** True when this file is the program being run (directly, or through npx's or npm's bin link). */
-function isEntryPoint(): boolean {
-  const argv1 = process.argv[1];
-  if (argv1 === undefined || !isMainThread) return false;
-  try {
-    return realpathSync(argv1) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) runInThread(process.argv.slice(2), new URL('./cli-worker.js', import.meta.url));

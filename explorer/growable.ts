@@ -21,11 +21,16 @@ abstract class Growable<T extends Int32Array | Uint32Array> {
 
   protected abstract make(buf: ArrayBuffer | SharedArrayBuffer, length: number): T;
 
-  /** Grows (doubling) to hold at least `length` elements. */
-  ensure(length: number): void {
+  /**
+   * Grows to hold at least `length` elements: doubling when the contents are
+   * copied, by a quarter when a shared buffer grows in place (no copy, so
+   * smaller steps cost nothing and leave less slack).
+   */
+  ensure(length: number, exact = false): void {
     let n = this.view.length;
     if (n >= length) return;
-    while (n < length) n *= 2;
+    if (exact) n = length;
+    while (n < length) n = this.shared ? Math.ceil(n * 1.25) + 1024 : n * 2;
     if (n * 4 > MAX_BYTES) throw new RangeError(`a search buffer would exceed ${MAX_BYTES} bytes`);
     if (this.shared) {
       (this.buffer as SharedArrayBuffer).grow(n * 4);

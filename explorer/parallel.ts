@@ -16,14 +16,13 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import type { ExploreOptions, ExploreResult, Progress, Violation } from './bfs.js';
-import { Checker, type Finding } from './checker.js';
-import { collisionProbability, Encoder } from './fingerprint.js';
+import type { ExploreOptions, ExploreResult } from './bfs.js';
 import { PackedFrontier } from './frontier.js';
 import type { Invariant } from './invariant.js';
 import type { Model } from './model.js';
 import type { BatchFinding, BatchRequest, BatchResult, ModelSource } from './parallel-protocol.js';
-import { replayIndices } from './trace.js';
+import { BatchExpander } from './batch.js';
+import { SearchRun } from './search-run.js';
 import { VisitedSet } from './visited.js';
 
 /** The default number of workers: every core. */
@@ -64,7 +63,7 @@ function startPool(n: number, source: ModelSource, workerUrl: URL): Pool {
         transferList: [port2],
         // A small young generation keeps each worker's garbage (decoded and
         // successor states) from growing the resident set.
-        resourceLimits: { maxYoungGenerationSizeMb: 8 },
+        resourceLimits: { maxYoungGenerationSizeMb: 4 },
       }),
     );
     ports.push(port1);
@@ -105,87 +104,41 @@ export function exploreParallel<S, A>(
   workerUrl: URL = defaultWorkerUrl(),
 ): ExploreResult<S, A> {
   if (!model.decode) throw new Error('parallel search needs a model that decodes its encoding');
-  const start = performance.now();
-  const checker = new Checker(model, invariants);
-  const visited = new VisitedSet(1 << 16, true);
   const decode = model.decode.bind(model);
-  let frontier = new PackedFrontier(decode, true);
-  let spare = new PackedFrontier(decode, true);
-  const enc = new Encoder();
-  const violations: Violation<S, A>[] = [];
-  const maxStates = opts.maxStates ?? Infinity;
-  const maxDepth = opts.maxDepth ?? Infinity;
-  const deadline = opts.timeLimitMs === undefined ? Infinity : start + opts.timeLimitMs;
-  let transitions = 0;
-  let depth = 0;
-  let stoppedBy: string | undefined;
-  let lastProgress = start;
-
-  /** Records a finding unless its invariant is already violated; true = stop the search. */
-  const record = (f: Finding, path: number[]): boolean => {
-    if (checker.violated.has(f.invariant)) return false;
-    violations.push({ invariant: f.invariant, kind: f.kind, message: f.message, trace: replayIndices(model, path) });
-    checker.violated.add(f.invariant);
-    return !opts.continueAfterViolation;
-  };
-
-  const inits = model.initStates();
-  for (let k = 0; k < inits.length; k++) {
-    const s = inits[k]!;
-    enc.reset();
-    model.encode(s, enc);
-    enc.hash();
-    if (visited.insert(enc.hi, enc.lo, -1, k) < 0) continue;
-    frontier.push(s, enc);
-    checker.observe(undefined, undefined, s);
-  }
-
-  const progress = (): Progress => ({
-    distinctStates: visited.size,
-    transitions,
-    depth,
-    frontier: frontier.length,
-    seconds: (performance.now() - start) / 1000,
-    visitedBytes: visited.bytes + frontier.bytes + spare.bytes,
-    upcomingBytes: visited.upcomingBytes(),
-  });
-
-  const pool = startPool(workers, source, workerUrl);
-  // Replies still in flight when the search stops early are dropped with the pool.
-  const pending = { count: 0 };
+  const visited = new VisitedSet(1 << 16, true);
+  const run = new SearchRun(model, invariants, opts, visited, new PackedFrontier(decode, true), new PackedFrontier(decode, true));
+  const { checker } = run;
+  // This thread expands every `workers`-th batch itself, so N workers are
+  // N - 1 threads plus this one, which would otherwise sleep between replies.
+  const pool = startPool(workers - 1, source, workerUrl);
+  const self = new BatchExpander(model, invariants);
+  const isOwn = (b: number) => b % workers === workers - 1;
   const spareBuffers: ArrayBuffer[][] = Array.from({ length: workers }, () => []);
-  let levelStart = 0;
   try {
-    search: while (frontier.length > 0) {
-      if (depth >= maxDepth) {
-        // The last level is checked, not expanded (on this thread: it is one level).
-        for (let i = 0; i < frontier.length; i++) {
-          const s = frontier.get(i);
-          for (const f of checker.visit(s, model.actions(s).length)) if (record(f, visited.pathTo(levelStart + i))) break search;
-        }
-        stoppedBy = 'depth';
-        break;
-      }
-      const next = spare;
-      next.clear();
+    search: while (run.frontier.length > 0 && !run.atDepthBound()) {
+      const frontier = run.frontier as PackedFrontier<S>;
+      const next = run.beginLevel() as PackedFrontier<S>;
       // Batches of the level, dealt round-robin; each worker has up to two in
-      // flight, so it works while the main thread inserts earlier results.
+      // flight, so it works while this thread expands or inserts earlier ones.
       const { words, ends } = frontier.view();
       const batches = Math.ceil(frontier.length / BATCH);
-      let sent = 0;
-      const send = () => {
-        const from = sent * BATCH;
-        const w = sent % workers;
-        const reuse = spareBuffers[w]!.pop();
-        const req: BatchRequest = { table: visited.view(), words, ends, from, to: Math.min(frontier.length, from + BATCH), violated: [...checker.violated], ...(reuse ? { reuse } : {}) };
-        pool.ports[w]!.postMessage(req, reuse ? [reuse] : []);
-        sent++;
+      const request = (b: number): BatchRequest => {
+        const reuse = spareBuffers[b % workers]!.pop();
+        const from = b * BATCH;
+        return { table: visited.view(), words, ends, from, to: Math.min(frontier.length, from + BATCH), violated: [...checker.violated], ...(reuse ? { reuse } : {}) };
       };
-      while (sent < batches && sent < 2 * workers) send();
+      let sent = 0;
+      /** Sends every worker batch up to `upTo` (this thread's own batches wait for their turn). */
+      const pump = (upTo: number) => {
+        for (; sent < batches && sent <= upTo; sent++) {
+          if (isOwn(sent)) continue;
+          const req = request(sent);
+          pool.ports[sent % workers]!.postMessage(req, req.reuse ? [req.reuse] : []);
+        }
+      };
       for (let b = 0; b < batches; b++) {
-        const res = nextReply(pool, b % workers);
-        pending.count = sent - b - 1;
-        if (sent < batches) send();
+        pump(b + 2 * workers - 1);
+        const res = isOwn(b) ? self.run(request(b)) : nextReply(pool, b % workers);
         const hitsAt = new Map<number, number[]>();
         const ws = res.witnesses!;
         for (let j = 0; j < ws.length; j += 3) {
@@ -202,72 +155,34 @@ export function exploreParallel<S, A>(
         const to = Math.min(frontier.length, (b + 1) * BATCH);
         const done = () => spareBuffers[b % workers]!.push(out.buffer as ArrayBuffer);
         for (let i = b * BATCH; i < to; i++) {
-          const id = levelStart + i;
+          const id = run.levelStart + i;
           const m = out[pos++]!;
-          for (const f of at.get(i * 65536) ?? []) if (record(f, visited.pathTo(id))) break search;
+          if (run.recordAll(at.get(i * 65536) ?? [], id)) break search;
           for (let k = 0; k < m; k++) {
-            transitions++;
+            run.transitions++;
             const hits = hitsAt.size > 0 ? hitsAt.get(i * 65536 + k + 1) : undefined;
             if (hits) for (const w of hits) checker.markReached(w);
             const fs = at.get(i * 65536 + k + 1);
-            if (fs) for (const f of fs) if (record(f, [...visited.pathTo(id), k])) break search;
+            if (fs) for (const f of fs) if (run.record(f, [...visited.pathTo(id), k])) break search;
             if (out[pos++] === 0) continue;
             const hiFp = out[pos++]! >>> 0;
             const loFp = out[pos++]! >>> 0;
             const len = out[pos++]!;
             if (visited.insert(hiFp, loFp, id, k) >= 0) {
               next.pushWords(out.subarray(pos, pos + len));
-              if (visited.size > maxStates) {
-                stoppedBy = 'max-states';
-                break search;
-              }
+              if (run.overStates()) break search;
             }
             pos += len;
           }
         }
         done();
-        const now = performance.now();
-        if (now > deadline) {
-          stoppedBy = 'time-limit';
-          break search;
-        }
-        const reason = opts.shouldStop?.(progress());
-        if (reason !== undefined) {
-          stoppedBy = reason;
-          break search;
-        }
-        if (opts.onProgress && now - lastProgress >= 1000) {
-          lastProgress = now;
-          opts.onProgress(progress());
-        }
+        if (run.poll()) break search;
       }
-      pending.count = 0;
-      levelStart += frontier.length;
-      spare = frontier;
-      frontier = next;
-      if (frontier.length > 0) depth++;
+      run.endLevel(next);
     }
   } finally {
     stopPool(pool);
   }
 
-  const seconds = (performance.now() - start) / 1000;
-  const incomplete = stoppedBy !== undefined && stoppedBy !== 'depth';
-  const result: ExploreResult<S, A> = {
-    result: violations.length > 0 ? 'violation' : incomplete ? 'incomplete' : 'ok',
-    distinctStates: visited.size,
-    transitions,
-    depth,
-    seconds,
-    statesPerSecond: seconds > 0 ? Math.round(visited.size / seconds) : 0,
-    collisionProbability: collisionProbability(visited.size),
-    violations,
-    witnesses: checker.witnesses(),
-  };
-  if (stoppedBy !== undefined) {
-    result.stoppedBy = stoppedBy;
-    result.completeDepth = Math.max(0, depth - 1);
-    result.frontier = frontier.length;
-  }
-  return result;
+  return run.result();
 }

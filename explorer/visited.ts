@@ -161,8 +161,8 @@ export class VisitedSet {
     const oldHi = shared ? this.hi.slice() : this.hi;
     const oldLo = shared ? this.lo.slice() : this.lo;
     const cap = (this.mask + 1) * 2;
-    this.hiBuf.ensure(cap);
-    this.loBuf.ensure(cap);
+    this.hiBuf.ensure(cap, true);
+    this.loBuf.ensure(cap, true);
     this.hi = this.hiBuf.view;
     this.lo = this.loBuf.view;
     this.hi.fill(0);

@@ -209,7 +209,7 @@ describe('luocheck list, explain and replay', () => {
 });
 
 describe('the built command', () => {
-  const cli = join(process.cwd(), 'dist/explorer/cli.js');
+  const cli = join(process.cwd(), 'dist/explorer/luocheck.js');
   it.skipIf(!existsSync(cli))('exits 2 with one line and no stack trace on bad input', () => {
     const r = spawnSync(process.execPath, [cli, 'check', '--model', 'bench', '--scope', 'nosuch'], { encoding: 'utf8' });
     expect(r.status).toBe(2);

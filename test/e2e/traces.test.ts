@@ -151,8 +151,8 @@ describe('--load: an invariant written from docs/writing-an-invariant.md', () =>
     expect(e.out).toMatch(/two: reached\n\s+three: reached/);
   });
 
-  it.skipIf(!existsSync('dist/explorer/cli.js'))('loads through the built CLI too', () => {
-    const r = spawnSync(process.execPath, ['dist/explorer/cli.js', 'list', '--load', file], { encoding: 'utf8' });
+  it.skipIf(!existsSync('dist/explorer/luocheck.js'))('loads through the built CLI too', () => {
+    const r = spawnSync(process.execPath, ['dist/explorer/luocheck.js', 'list', '--load', file], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('x-only-grows [step]');
   });

@@ -77,6 +77,6 @@ describe('parallel search', () => {
     const r = exploreParallel(new ObjtableModel(scope), [], { modelName: 'bench', scope, variant: {} }, 2, { shouldStop: () => 'interrupt' });
     expect(r.result).toBe('incomplete');
     expect(r.stoppedBy).toBe('interrupt');
-    expect(() => exploreParallel(new ObjtableModel(scope), [], { modelName: 'nosuch', scope, variant: {} }, 1)).toThrow(/worker 0: no model "nosuch"/);
+    expect(() => exploreParallel(new ObjtableModel(scope), [], { modelName: 'nosuch', scope, variant: {} }, 2)).toThrow(/worker 0: no model "nosuch"/);
   });
 });
