@@ -37,16 +37,9 @@ export function systemActions(ctx: Ctx, s: State): Action[] {
   return [{ ...SYS, type: 'iommu_probe_device', dev: nextProbe(s) }]; // probes every device
 }
 
-const REHYDRATE_SLOTS = new WeakMap<IommufdScope, readonly number[]>();
-
 /** HWPT slots only IOMMU_HWPT_LU_RESTORE fills in this scope. */
 function rehydrateSlots(scope: IommufdScope): readonly number[] {
-  let r = REHYDRATE_SLOTS.get(scope);
-  if (!r) {
-    r = scope.restore.flat().flatMap((o) => (o.op === 'lu_restore' ? [o.hwpt] : []));
-    REHYDRATE_SLOTS.set(scope, r);
-  }
-  return r;
+  return scope.restore.flat().flatMap((o) => (o.op === 'lu_restore' ? [o.hwpt] : []));
 }
 
 /** Whether op `o` of the new kernel exists under the `restore` switch. */
@@ -54,6 +47,18 @@ function inDesign(ctx: Ctx, o: Op): boolean {
   if (ctx.sw.restore === 'rehydrate') return true;
   if (o.op === 'lu_restore') return false;
   return !('hwpt' in o && rehydrateSlots(ctx.scope).includes(o.hwpt));
+}
+
+const IN_DESIGN = new WeakMap<Ctx, readonly (readonly boolean[])[]>();
+
+/** inDesign of every menu op, per thread and menu index (computed once per model). */
+function designTable(ctx: Ctx): readonly (readonly boolean[])[] {
+  let r = IN_DESIGN.get(ctx);
+  if (!r) {
+    r = menus(ctx.scope).ops.map((ops) => ops.map((o) => inDesign(ctx, o)));
+    IN_DESIGN.set(ctx, r);
+  }
+  return r;
 }
 
 /** Every op of thread pid in a lower stage than new-kernel op idx has returned. */
@@ -65,32 +70,53 @@ function stageOpen(ctx: Ctx, s: State, pid: number, idx: number): boolean {
   return stages.every((st, j) => st >= mine || (s.threads[pid]!.done & (1 << (split + j))) !== 0);
 }
 
-/** The first step of new-kernel op `o` (menu index idx) of thread pid, if the VMM would issue it now. */
-export function newKernelFirst(ctx: Ctx, s: State, pid: number, idx: number, o: Op): Action[] {
-  if (s.phase !== PHASE_NEW || !booted(s) || s.nk.bug || !inDesign(ctx, o) || !stageOpen(ctx, s, pid, idx)) return [];
-  const b = { pid, idx };
-  if (o.op === 'retrieve_session') return [{ ...b, type: 'luo_session_retrieve', op: o }];
-  if (o.op === 'bind_driver') return [{ ...b, type: 'iommu_device_use_default_domain', op: o }];
-  if (!s.nk.retrieved || !s.session.open) return [];
+/** The new kernel is booted and sane: its VMM issues ops. */
+export function newKernelRunning(s: State): boolean {
+  return s.phase === PHASE_NEW && s.nk.bug === 0 && booted(s);
+}
+
+/**
+ * The first step of new-kernel op `o` (menu index idx) of thread pid, if the
+ * VMM would issue it now; `s` is a state where newKernelRunning holds.
+ */
+export function newKernelFirst(ctx: Ctx, s: State, pid: number, idx: number, o: Op, out: Action[]): void {
+  if (!designTable(ctx)[pid]![idx]! || (ctx.scope.restoreStages !== undefined && !stageOpen(ctx, s, pid, idx))) return;
+  if (o.op === 'retrieve_session') {
+    out.push({ pid, idx, type: 'luo_session_retrieve', op: o });
+    return;
+  }
+  if (o.op === 'bind_driver') {
+    out.push({ pid, idx, type: 'iommu_device_use_default_domain', op: o });
+    return;
+  }
+  if (!s.nk.retrieved || !s.session.open) return;
   switch (o.op) {
     case 'retrieve_fd':
-      return [{ ...b, type: 'luo_retrieve_file', op: o }];
+      out.push({ pid, idx, type: 'luo_retrieve_file', op: o });
+      return;
     case 'map_file':
-      return s.memfds[o.memfd]!.retrieved ? [{ ...b, type: 'iommufd_ioas_map_file', op: o, step: 'M1' }] : [];
+      if (s.memfds[o.memfd]!.retrieved) out.push({ pid, idx, type: 'iommufd_ioas_map_file', op: o, step: 'M1' });
+      return;
     case 'hwpt_alloc':
-      return [{ ...b, type: 'iommufd_hwpt_alloc', op: o }];
+      out.push({ pid, idx, type: 'iommufd_hwpt_alloc', op: o });
+      return;
     case 'replace':
-      return s.devices[o.dev]!.bound && s.hwpts[o.hwpt]!.alive ? [{ ...b, type: 'iommufd_device_hotswap', op: o }] : [];
+      if (s.devices[o.dev]!.bound && s.hwpts[o.hwpt]!.alive) out.push({ pid, idx, type: 'iommufd_device_hotswap', op: o });
+      return;
     case 'attach_ioas':
-      return s.devices[o.dev]!.bound ? [{ ...b, type: 'iommufd_device_hotswap', op: o }] : [];
+      if (s.devices[o.dev]!.bound) out.push({ pid, idx, type: 'iommufd_device_hotswap', op: o });
+      return;
     case 'lu_restore':
-      return isRetrieved(s, FILE_IOMMUFD) ? [{ ...b, type: 'iommufd_hwpt_lu_restore', op: o }] : [];
+      if (isRetrieved(s, FILE_IOMMUFD)) out.push({ pid, idx, type: 'iommufd_hwpt_lu_restore', op: o });
+      return;
     case 'destroy':
-      return s.hwpts[o.hwpt]!.alive ? [{ ...b, type: 'iommufd_destroy_restored', op: o }] : [];
+      if (s.hwpts[o.hwpt]!.alive) out.push({ pid, idx, type: 'iommufd_destroy_restored', op: o });
+      return;
     case 'finish':
     case 'close_session':
-      return [{ ...b, type: 'luo_session_finish', op: o }];
+      out.push({ pid, idx, type: 'luo_session_finish', op: o });
+      return;
     default:
-      return [];
+      return;
   }
 }

@@ -10,7 +10,7 @@ import { lastFile, releaseEnabled } from './luo.js';
 import { destroyEnabled, markedCount, nextMarked } from './main.js';
 import { nextPreserved, p3aNext, waitsForDomainsRwsem } from './liveupdate.js';
 import { luMutexHeld, menus, opOf, sessionBusy } from './process.js';
-import { newKernelFirst, systemActions } from './actions-kexec.js';
+import { newKernelFirst, newKernelRunning, systemActions } from './actions-kexec.js';
 import { PHASE_NEW, PHASE_OLD, type Action, type Op, type OpOf, type PreserveStep, type State, type VmmThread } from './types.js';
 
 function firstStep(ctx: Ctx, s: State, pid: number, idx: number, op: Op): Action[] {
@@ -86,21 +86,27 @@ function continueStep(ctx: Ctx, s: State, pid: number, t: VmmThread, op: Op): Ac
 export function enabledActions(ctx: Ctx, s: State): Action[] {
   const out: Action[] = [];
   const m = menus(ctx.scope);
-  s.threads.forEach((t, pid) => {
-    if (t.pc === 'OOPS' || (s.phase !== PHASE_OLD && s.phase !== PHASE_NEW)) return;
+  const old = s.phase === PHASE_OLD;
+  const running = !old && newKernelRunning(s);
+  for (let pid = 0; pid < s.threads.length; pid++) {
+    const t = s.threads[pid]!;
+    if (t.pc === 'OOPS' || (!old && s.phase !== PHASE_NEW)) continue;
     const op = opOf(ctx, pid, t);
     if (op) {
-      out.push(...continueStep(ctx, s, pid, t, op));
-      return;
+      for (const a of continueStep(ctx, s, pid, t, op)) out.push(a);
+      continue;
     }
+    if (!old && !running) continue; // newKernelFirst: nothing before boot completes
     const menu = m.ops[pid]!;
-    const old = s.phase === PHASE_OLD;
-    const [from, to] = old ? [0, m.split[pid]!] : [m.split[pid]!, menu.length];
-    for (let idx = from; idx < to; idx++) {
+    const split = m.split[pid]!;
+    const to = old ? split : menu.length;
+    for (let idx = old ? 0 : split; idx < to; idx++) {
       if (t.done & (1 << idx)) continue;
-      out.push(...(old ? firstStep(ctx, s, pid, idx, menu[idx]!) : newKernelFirst(ctx, s, pid, idx, menu[idx]!)));
+      if (old) {
+        for (const a of firstStep(ctx, s, pid, idx, menu[idx]!)) out.push(a);
+      } else newKernelFirst(ctx, s, pid, idx, menu[idx]!, out);
     }
-  });
-  out.push(...systemActions(ctx, s));
+  }
+  for (const a of systemActions(ctx, s)) out.push(a);
   return out;
 }

@@ -22,7 +22,7 @@ import { inSession, luoAdmit, luoAppend, luoRemove } from './luo.js';
 import { addUsers, markedCount, nextMarked } from './main.js';
 import { hasRequiredSeals, sealsSeen } from './pages.js';
 import { begin, domainsReadHeld, goTo, ret } from './process.js';
-import { EINVAL, ENOENT, ENOMEM, FILE_IOMMUFD, type Action, type HwptPaging, type State, type VmmThread } from './types.js';
+import { EINVAL, ENOENT, ENOMEM, FILE_IOMMUFD, type Action, type HwptPaging, type PreserveStep, type State, type VmmThread } from './types.js';
 
 type Preserve = Extract<Action, { type: 'iommufd_liveupdate_preserve' }>;
 type Unpreserve = Extract<Action, { type: 'iommufd_liveupdate_unpreserve' }>;
@@ -132,18 +132,32 @@ function p3e(s: State, a: Preserve): State {
   return goTo(withHwpt(s, t.cur, (x) => ({ ...x, preserved: true })), a.pid, 'P3a', { made: false });
 }
 
-export function iommufdLiveupdatePreserve(ctx: Ctx, s: State, a: Preserve): State {
-  return match(a.step)
-    .with('P0', () => p0(s, a))
-    .with('P1', () => p1(ctx, s, a))
-    .with('P2', () => p2(ctx, s, a))
-    .with('P3a', () => p3a(ctx, s, a))
-    .with('P3c_imm', () => p3cImm(ctx, s, a))
-    .with('P3c_check', () => p3cCheck(ctx, s, a))
-    .with('P3c_domain', () => p3cDomain(s, a))
-    .with('P3c_err', () => p3cErr(ctx, s, a))
-    .with('P3e', () => p3e(s, a))
+type StepFn = (ctx: Ctx, s: State, a: Preserve) => State;
+
+/** The critical section of each preserve step (an exhaustive match, evaluated once per step and cached). */
+function stepOf(step: PreserveStep): StepFn {
+  return match(step)
+    .with('P0', (): StepFn => (_c, s, a) => p0(s, a))
+    .with('P1', (): StepFn => p1)
+    .with('P2', (): StepFn => p2)
+    .with('P3a', (): StepFn => p3a)
+    .with('P3c_imm', (): StepFn => p3cImm)
+    .with('P3c_check', (): StepFn => p3cCheck)
+    .with('P3c_domain', (): StepFn => (_c, s, a) => p3cDomain(s, a))
+    .with('P3c_err', (): StepFn => p3cErr)
+    .with('P3e', (): StepFn => (_c, s, a) => p3e(s, a))
     .exhaustive();
+}
+
+const STEPS = new Map<PreserveStep, StepFn>();
+
+export function iommufdLiveupdatePreserve(ctx: Ctx, s: State, a: Preserve): State {
+  let f = STEPS.get(a.step);
+  if (f === undefined) {
+    f = stepOf(a.step);
+    STEPS.set(a.step, f);
+  }
+  return f(ctx, s, a);
 }
 
 /** The next HWPT the unwind releases: marked and liveupdate_preserved, after the cursor. */

@@ -40,13 +40,21 @@ function rebuildMenu(devs: readonly number[], memfds: readonly Op[], maps: reado
 }
 
 const RETRIEVE_MEMFD0: Op = { op: 'retrieve_fd', file: MEMFD0 };
+/** PRESERVE_FD(iommufd) with token 1, the memfd's: luo_preserve_file refuses it -EEXIST. */
+const TOKEN_REUSE: Op = { op: 'preserve_fd', file: IOMMUFD, token: 1 };
+/** IOMMU_DESTROY of the marked HWPT both devices are attached to: -EBUSY (users > 1). */
+const DESTROY0: Op = { op: 'destroy', hwpt: 0 };
 
 /**
  * The whole lifecycle, two devices in singleton groups on one preserved HWPT
- * with two mappings: T1 preserves the iommufd and both cdevs while T2 may
- * unmap one IOVA and map it again; reboot at any pause (a freeze may fail);
- * boot; the VMM rebuilds, hot-swaps, and finishes or closes the session,
- * while kernel drivers try to bind to the devices.
+ * with two mappings: T1 preserves the iommufd and both cdevs (and once
+ * retries PRESERVE_FD(iommufd) with the memfd's token: -EEXIST) while T2 may
+ * unmap one IOVA and map it again and tries IOMMU_DESTROY of the attached,
+ * marked HWPT (-EBUSY, also between preserve's P1 and P4);
+ * iommu_domain_preserve may fail (the preserve unwinds and returns
+ * -ENOMEM); reboot at any pause (a freeze may fail); boot; the VMM
+ * rebuilds, hot-swaps, and finishes or closes the session, while kernel
+ * drivers try to bind to the devices.
  */
 const ci: IommufdScope = {
   phases: 'lifecycle',
@@ -62,18 +70,20 @@ const ci: IommufdScope = {
       { op: 'preserve_fd', file: IOMMUFD, token: 2 },
       { op: 'preserve_fd', file: cdev(0), token: 3 },
       { op: 'preserve_fd', file: cdev(1), token: 4 },
+      TOKEN_REUSE,
     ],
-    [{ op: 'unmap', ioas: 0, iova: 1 }, MAP1],
+    [{ op: 'unmap', ioas: 0, iova: 1 }, MAP1, DESTROY0],
   ],
   restore: [[...rebuildMenu([0, 1], [RETRIEVE_MEMFD0], [MAP0, MAP1]), { op: 'close_session' }, { op: 'bind_driver', dev: 0 }, { op: 'bind_driver', dev: 1 }]],
-  failures: { ...NO_FAIL, freeze: true },
+  failures: { ...NO_FAIL, freeze: true, domainPreserve: true },
 };
 
 /**
- * Nightly: ci with three IOVA slots, a second memfd the VMM may map by
- * mistake, a third device (never preserved, on a second HWPT that T2 may
- * try to destroy), racing unmaps, an injected freeze failure, an IOAS-only
- * attach (auto domain) and kernel drivers binding.
+ * Nightly: ci (its T1 menu, its racing DESTROY and its injected failures)
+ * with three IOVA slots, a second memfd the VMM may map by mistake, a third
+ * device (never preserved, on a second HWPT that T2 may try to destroy),
+ * racing unmaps, an IOAS-only attach (auto domain) and kernel drivers
+ * binding to dev1 and dev3 (dev2's binding is dev1's story again).
  */
 const deep: IommufdScope = {
   ...ci,
@@ -83,7 +93,10 @@ const deep: IommufdScope = {
   hwpts: [{ ioas: 0, token: 1 }, { ioas: 0 }],
   restoreSlots: 3,
   session: [{ file: MEMFD0, token: 1 }, { file: { kind: 'memfd', memfd: 1 }, token: 5 }],
-  threads: [ci.threads[0]!, [{ op: 'unmap', ioas: 0, iova: 1 }, { op: 'destroy', hwpt: 1 }, { op: 'unmap', ioas: 0, iova: 0 }, MAP1]],
+  threads: [
+    ci.threads[0]!,
+    [{ op: 'unmap', ioas: 0, iova: 1 }, { op: 'destroy', hwpt: 1 }, { op: 'unmap', ioas: 0, iova: 0 }, MAP1, DESTROY0],
+  ],
   restore: [
     [
       ...rebuildMenu(
@@ -99,7 +112,7 @@ const deep: IommufdScope = {
       { op: 'bind_driver', dev: 2 },
     ],
   ],
-  failures: { ...NO_FAIL, freeze: true },
+  failures: ci.failures,
 };
 
 /**
@@ -160,8 +173,8 @@ export const KEXEC_SCOPES: Readonly<Record<string, IommufdScope>> = {
 };
 
 export const KEXEC_SCOPE_DOCS: Readonly<Record<string, string>> = {
-  ci: 'default: the whole lifecycle with two devices: preserve, kexec, boot, rebuild and hot-swap, finish or cancel',
-  deep: 'nightly: ci with a second memfd and HWPT, racing unmaps and DESTROY, a failing freeze and an IOAS-only attach',
+  ci: 'default: the whole lifecycle with two devices: preserve (a failing iommu_domain_preserve, a reused token, a racing DESTROY), kexec, boot, rebuild and hot-swap, finish or cancel',
+  deep: 'nightly: ci with a second memfd and HWPT, a third device, racing unmaps and DESTROYs and an IOAS-only attach',
   'adopt-unverified': '5.8: the VMM rebuilds a different mapping after kexec and hot-swaps it in',
   'finish-unclaimed': '5.10: FINISH with a restored domain nobody reclaimed',
   sanitize: 'context and PASID-table entries of a device without preserved state, and driver binding after boot',

@@ -16,7 +16,7 @@ import { endsFailedPreserveFd, sameKernelState } from '../../model/iommufd/predi
 import { run, V2 } from './helpers.js';
 
 /** The default scope's distinct states under fixed (restore=rebuild), without symmetry reduction. */
-const CI_STATES = 31720;
+const CI_STATES = 34212;
 
 interface Pin {
   buggy: { result: 'violation' | 'ok'; invariant?: string; traceLength?: number; states: number };
@@ -45,8 +45,8 @@ const PINS: Record<string, Pin> = {
   '5.10-finish-blocking': { buggy: { result: 'violation', invariant: 'finish-clean', traceLength: 19, states: 65 }, fixed: { states: 66, witness: 'finish-clean' } },
   'sanitize-none': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 4, states: 16 }, fixed: { states: 51, witness: 'ctx-sanitized' } },
   'sanitize-ctx-only': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 4, states: 16 }, fixed: { states: 51, witness: 'owned-blocks-other-drivers' } },
-  'ci-trust': { buggy: { result: 'violation', invariant: 'rebuilt-equals-preserved', traceLength: 21, states: 4717 }, fixed: { states: CI_STATES, witness: 'rebuilt-equals-preserved' } },
-  'ci-v2': { buggy: { result: 'violation', invariant: 'restore-progress', traceLength: 18, states: 3870 }, fixed: { states: CI_STATES, witness: 'restore-progress' } },
+  'ci-trust': { buggy: { result: 'violation', invariant: 'rebuilt-equals-preserved', traceLength: 21, states: 7209 }, fixed: { states: CI_STATES, witness: 'rebuilt-equals-preserved' } },
+  'ci-v2': { buggy: { result: 'violation', invariant: 'restore-progress', traceLength: 18, states: 6348 }, fixed: { states: CI_STATES, witness: 'restore-progress' } },
   '5.3-cached-seals-v2': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 12, states: 100 }, fixed: { states: 130, witness: 'seal-check-live' } },
 };
 
