@@ -13,6 +13,8 @@ export interface WitnessResult {
   readonly invariant: string;
   readonly title: string;
   readonly reached: boolean;
+  /** When not reached: the scopes of the model's known-bug cases for this invariant, where it is exercised. */
+  readonly exercisedIn?: readonly string[];
 }
 
 /** What a check found wrong at one place: the invariant, its kind and the model's sentence. */

@@ -106,12 +106,18 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
   const command = commandLine(res, a) + ('path' in result && result.path ? ` --path ${result.path}` : '');
   const fixedVariant = res.spec.presets['fixed'];
   const refined = refine(res.model, res.invariants, result);
-  return refined.annotate(buildReport(
+  const report = refined.annotate(buildReport(
     { model: res.spec.name, scope: res.scopeName, scopeBounds: res.scope, variant: res.variant, variantName: res.variantName, ...(fixedVariant ? { fixedVariant } : {}), mode: a.mode, command },
     res.model,
     res.invariants,
     refined.result,
   ));
+  report.witnesses = report.witnesses.map((w) => {
+    if (w.reached) return w;
+    const scopes = [...new Set((res.spec.cases ?? []).filter((c) => c.invariant === w.invariant).map((c) => c.scope))];
+    return scopes.length > 0 ? { ...w, exercisedIn: scopes } : w;
+  });
+  return report;
 }
 
 function render(r: Report, format: CheckArgs['format'], models: readonly AnyModelSpec[]): string {

@@ -66,7 +66,10 @@ export function renderText(r: Report): string {
   const missing = r.witnesses.filter((w) => !w.reached);
   if (r.witnesses.length > 0) {
     out.push(`     witnesses reached: ${r.witnesses.length - missing.length}/${r.witnesses.length}`);
-    for (const w of missing) out.push(`       not reached: ${w.invariant}: ${w.title}`);
+    for (const w of missing) {
+      const where = w.exercisedIn?.length ? ` (exercised by --scope ${w.exercisedIn.join(', ')})` : '';
+      out.push(`       not reached here: ${w.invariant}: ${w.title}${where}`);
+    }
   }
   if (r.result === 'violation') out.push(`  reproduce: ${r.command}`);
   return out.join('\n') + '\n';
