@@ -74,9 +74,9 @@ function measureRows(label: string, checkArgs: string[], spinSeconds?: number, s
     const { distinctStates, transitions } = runs[0]!;
     rows.push([
       label, workers === cores ? `${workers} (default)` : String(workers), fmt(distinctStates), fmt(transitions), secs.toFixed(2),
-      fmt(distinctStates / secs), fmt(rss / distinctStates),
+      fmt(distinctStates / secs), (rss / distinctStates).toFixed(1),
       spinSeconds === undefined ? '-' : spinSeconds.toFixed(2),
-      spinBytes === undefined ? '-' : fmt(spinBytes),
+      spinBytes === undefined ? '-' : spinBytes.toFixed(1),
       spinSeconds === undefined ? '-' : (secs / spinSeconds).toFixed(2),
     ]);
   }
