@@ -71,16 +71,8 @@ export interface Report {
   command: string;
 }
 
-export interface ReportContext {
-  model: string;
-  scope: string;
-  scopeBounds: unknown;
-  variant: Variant;
-  variantName: string;
-  fixedVariant?: Variant;
-  mode: Report['mode'];
-  command: string;
-}
+/** What the command line knows of a run before it starts. */
+export type ReportContext = Pick<Report, 'model' | 'scope' | 'scopeBounds' | 'variant' | 'variantName' | 'fixedVariant' | 'mode' | 'command'>;
 
 type AnyResult = ExploreResult<unknown, unknown> & {
   runs?: number; steps?: number; seed?: number; path?: string; shrinks?: number; unshrunkLength?: number;
