@@ -32,6 +32,8 @@ export interface RandomOptions {
 }
 
 export interface RandomResult<S, A> extends ExploreResult<S, A> {
+  /** The seed the runs were drawn from (run i uses "<seed>/<i>"). */
+  seed: number;
   runs: number;
   steps: number;
   /** For each violation, the run that found it (replay with --seed and this run). */
@@ -145,6 +147,7 @@ export function randomWalks<S, A>(
     collisionProbability: collisionProbability(seen.size),
     violations,
     witnesses: checker.witnesses(),
+    seed: opts.seed,
     runs,
     steps,
     violatingRuns,

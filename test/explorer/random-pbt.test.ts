@@ -77,3 +77,9 @@ describe('property-based search', () => {
     expect(p.violations[0]!.kind).toBe('progress');
   });
 });
+
+describe('random reports', () => {
+  it('carry their seed', () => {
+    expect(randomWalks(fixed(), lostUpdateInvariants, { seed: 7, runs: 2, walkLength: 5 }).seed).toBe(7);
+  });
+});
