@@ -104,7 +104,7 @@ describe('--format email', () => {
 
   it('states the size before and after shrinking for a random walk', () => {
     const r = run('check', '--model', 'lostupdate', '--mode', 'random', '--seed', '3', '--walk-length', '40', '--format', 'email');
-    expect(r.out.replace(/\s+/g, ' ')).toContain('Trace: 4 steps, 2 context switches (shrunk from 7 steps, 3 switches); random search.');
+    expect(r.out.replace(/\s+/g, ' ')).toContain('Trace: 4 steps, 2 context switches (shrunk from 7 steps, 3 switches); random search, seed 3.');
   });
 
   it('says so in one paragraph when nothing is violated', () => {
