@@ -17,7 +17,9 @@ function stats(r: Report): string {
   if (r.mode === 'exhaustive') {
     return `${n(s.distinctStates)} states, ${n(s.transitions)} transitions, depth ${s.depth}, ${s.seconds.toFixed(2)} s, ${n(s.statesPerSecond)} states/s`;
   }
-  return `${n(s.runs ?? 0)} runs, ${n(s.steps ?? 0)} steps, ${n(s.distinctStates)} distinct states, ${s.seconds.toFixed(2)} s, ${n(s.statesPerSecond)} steps/s`;
+  // Random walks count the distinct states they visit; fast-check's runs do not.
+  const distinct = r.mode === 'random' ? `, ${n(s.distinctStates)} distinct states` : '';
+  return `${n(s.runs ?? 0)} runs, ${n(s.steps ?? 0)} steps${distinct}, ${s.seconds.toFixed(2)} s, ${n(s.statesPerSecond)} steps/s`;
 }
 
 export function renderTrace(v: ReportViolation): string[] {
