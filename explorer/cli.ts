@@ -10,7 +10,7 @@ import { defaultMaxMemory, interrupted, memoryVerdict } from './limits.js';
 import { randomWalks } from './random.js';
 import { pbtSearch } from './pbt.js';
 import { buildReport, exitCode, type Report } from './report.js';
-import { readJsonFile, resolve, findModel, resolveVariant, type Resolved } from './resolve.js';
+import { readJsonFile, resolve, resolveSaved, type Resolved } from './resolve.js';
 import { renderJson } from './render/json.js';
 import { renderJunit } from './render/junit.js';
 import { renderText } from './render/text.js';
@@ -131,13 +131,7 @@ function render(r: Report, format: CheckArgs['format'], models: readonly AnyMode
 
 function runReplay(file: string, invariant: string | undefined, io: Io, models: readonly AnyModelSpec[]): number {
   const t = parseTraceFile(readJsonFile(file, 'trace file'), invariant);
-  const spec = findModel(models, t.model);
-  let scope: unknown;
-  if (Object.hasOwn(spec.scopes, t.scope)) scope = spec.scopes[t.scope];
-  else if (t.scopeBounds !== undefined) scope = spec.parseScope(t.scopeBounds);
-  else throw new UsageError(`trace: unknown scope ${JSON.stringify(t.scope)} and no "scopeBounds"`);
-  const base = spec.presets[spec.defaultPreset]!;
-  const { variant } = resolveVariant(spec, spec.defaultPreset, Object.entries({ ...base, ...t.variant }));
+  const { spec, scope, variant } = resolveSaved(models, t, 'trace');
   const model = spec.build(scope, variant);
   const outcome = replayTrace(model, spec.invariants(scope, variant), { ...t });
   io.out(`replay ${file}: ${t.model} ${t.scope}, invariant ${t.invariant}\n`);

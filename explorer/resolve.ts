@@ -84,6 +84,26 @@ export function resolveInvariants(
   return all.filter((i) => ids.includes(i.id));
 }
 
+/**
+ * The spec, scope and variant a saved report or trace was produced on: its
+ * scope by name, else by the bounds it carries; its variant over the model's
+ * default preset. `what` names the file kind in errors.
+ */
+export function resolveSaved(
+  models: readonly AnyModelSpec[],
+  saved: { model: string; scope: string; scopeBounds?: unknown; variant: Readonly<Record<string, string>> },
+  what: string,
+): { spec: AnyModelSpec; scope: unknown; variant: Variant } {
+  const spec = findModel(models, saved.model);
+  let scope: unknown;
+  if (Object.hasOwn(spec.scopes, saved.scope)) scope = spec.scopes[saved.scope];
+  else if (saved.scopeBounds !== undefined) scope = spec.parseScope(saved.scopeBounds);
+  else throw new UsageError(`${what}: unknown scope ${JSON.stringify(saved.scope)} and no "scopeBounds"`);
+  const base = spec.presets[spec.defaultPreset]!;
+  const { variant } = resolveVariant(spec, spec.defaultPreset, Object.entries({ ...base, ...saved.variant }));
+  return { spec, scope, variant };
+}
+
 export function resolve(
   models: readonly AnyModelSpec[],
   defaultModel: string,

@@ -4,10 +4,9 @@
  * model the report names (scope bounds and variant included) to ask its
  * `kselftest` hook for each step's C.
  */
-import { UsageError } from '../errors.js';
 import type { Model } from '../model.js';
 import type { Report } from '../report.js';
-import { findModel, resolveVariant } from '../resolve.js';
+import { resolveSaved } from '../resolve.js';
 import type { AnyModelSpec } from '../spec.js';
 import { renderEmail } from './email.js';
 import { renderItf } from './itf.js';
@@ -19,13 +18,7 @@ export type TraceFormat = (typeof TRACE_FORMATS)[number];
 
 /** The model a report was produced on: its scope (by name, else by bounds) and its variant. */
 export function modelOfReport(models: readonly AnyModelSpec[], r: Pick<Report, 'model' | 'scope' | 'scopeBounds' | 'variant'>): Model<unknown, unknown> {
-  const spec = findModel(models, r.model);
-  let scope: unknown;
-  if (Object.hasOwn(spec.scopes, r.scope)) scope = spec.scopes[r.scope];
-  else if (r.scopeBounds !== undefined) scope = spec.parseScope(r.scopeBounds);
-  else throw new UsageError(`report: unknown scope ${JSON.stringify(r.scope)} and no "scopeBounds"`);
-  const base = spec.presets[spec.defaultPreset]!;
-  const { variant } = resolveVariant(spec, spec.defaultPreset, Object.entries({ ...base, ...r.variant }));
+  const { spec, scope, variant } = resolveSaved(models, r, 'report');
   return spec.build(scope, variant);
 }
 
