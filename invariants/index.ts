@@ -25,6 +25,7 @@ import finishClean from './finish-clean.js';
 import finishAtomic from './finish-atomic.js';
 import restoreProgress from './restore-progress.js';
 import restoreNoPanic from './restore-no-panic.js';
+import leavesKhoPreserved from './leaves-kho-preserved.js';
 
 export const INVARIANT_FACTORIES: readonly InvariantFactory[] = [
   immutableIffPreserved,
@@ -48,6 +49,7 @@ export const INVARIANT_FACTORIES: readonly InvariantFactory[] = [
   finishAtomic,
   restoreProgress,
   restoreNoPanic,
+  leavesKhoPreserved,
 ];
 
 export function iommufdInvariants(sw: Switches): readonly IommufdInvariant[] {

@@ -10,7 +10,26 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_003 } from './types.js';
-import { ioasName, liveCheckPasses, mappedAreas } from '../model/iommufd/predicates.js';
+import { ioasName, mappedAreas } from '../model/iommufd/predicates.js';
+import { folioOfPfn } from '../model/iommufd/pages.js';
+import { F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, type State } from '../model/iommufd/types.js';
+
+const SEALED = F_SEAL_SEAL | F_SEAL_GROW | F_SEAL_SHRINK;
+
+/**
+ * The memfds behind the IOAS are fit for preservation as they are now:
+ * sealed SEAL|GROW|SHRINK now, in the session, and each pinned folio still
+ * the file's page at its index (what memfd_luo preserves). Read from the
+ * state, not from the page check under test.
+ */
+function fitNow(s: State, ioas: number): boolean {
+  return mappedAreas(s.ioas[ioas]!).every((x) => {
+    const m = s.memfds[x.memfd]!;
+    const inSession = s.session.files.some((f) => f.file === x.memfd);
+    const stillThere = x.pfn < 0 || (x.page < m.size && m.cache[x.page] === folioOfPfn(x.pfn));
+    return (m.seals & SEALED) === SEALED && inSession && stillThere;
+  });
+}
 
 const make: InvariantFactory = () => ({
   id: 'seal-check-live',
@@ -19,12 +38,13 @@ const make: InvariantFactory = () => ({
   source: SEED_003,
   statement:
     'If every mapped area of the IOAS is FILE-backed by a memfd whose current seals include SEAL, GROW and ' +
-    'SHRINK and that is in the session, check_iopt_pages_preserved passes.',
+    'SHRINK, that is in the session, and whose page at the area\'s index is still the folio iommufd pinned, ' +
+    'check_iopt_pages_preserved passes.',
   check: (prev, a, next) => {
     if (a.type !== 'iommufd_liveupdate_preserve' || a.step !== 'P3c_check') return null;
     if (next.threads[a.pid]!.pc !== 'P3c_err') return null;
     const ioas = prev.hwpts[prev.threads[a.pid]!.cur]!.ioas;
-    if (!liveCheckPasses(prev, ioas)) return null;
+    if (!fitNow(prev, ioas)) return null;
     return `check_iopt_pages_preserved rejected ${ioasName(ioas)} (-EINVAL) although every memfd behind it is sealed and in the session: it read seals cached at map time`;
   },
   witness: {

@@ -97,6 +97,15 @@ export function newKernelFirst(ctx: Ctx, s: State, pid: number, idx: number, o: 
     case 'map_file':
       if (s.memfds[o.memfd]!.retrieved) out.push({ pid, idx, type: 'iommufd_ioas_map_file', op: o, step: 'M1' });
       return;
+    case 'add_seals':
+      if (s.memfds[o.memfd]!.retrieved) out.push({ pid, idx, type: 'memfd_add_seals', op: o });
+      return;
+    case 'ftruncate':
+      if (s.memfds[o.memfd]!.retrieved) out.push({ pid, idx, type: 'shmem_setattr', op: o });
+      return;
+    case 'fallocate':
+      if (s.memfds[o.memfd]!.retrieved) out.push({ pid, idx, type: 'shmem_fallocate', op: o });
+      return;
     case 'hwpt_alloc':
       out.push({ pid, idx, type: 'iommufd_hwpt_alloc', op: o });
       return;

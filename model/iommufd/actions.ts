@@ -34,6 +34,10 @@ function firstStep(ctx: Ctx, s: State, pid: number, idx: number, op: Op): Action
       return luMutexHeld(s) ? [] : [{ ...b, type: 'iommufd_hwpt_liveupdate_mark_preserve', op }];
     case 'add_seals':
       return [{ ...b, type: 'memfd_add_seals', op }];
+    case 'ftruncate':
+      return [{ ...b, type: 'shmem_setattr', op }];
+    case 'fallocate':
+      return [{ ...b, type: 'shmem_fallocate', op }];
     case 'preserve_fd':
       return sessionBusy(s) ? [] : preserveFdFirst(s, pid, idx, op);
     case 'close_session':

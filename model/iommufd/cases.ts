@@ -37,6 +37,46 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     expect: 'violation',
   },
   {
+    // Khawaja's answer to the cached-seals review (20 May 2026): a live check
+    // passes a memfd that was shrunk (and regrown) under its mapping before it
+    // was sealed; memfd_luo preserves the page cache, not the pinned page.
+    id: '5.3b-shrink-live',
+    title: 'live seal check: a mapped memfd shrunk before it is sealed keeps a pinned page KHO never preserves',
+    scope: 'shrink-regrow',
+    set: { seals: 'live', pagesCheck: 'seals' },
+    invariant: 'leaves-kho-preserved',
+    expect: 'violation',
+  },
+  {
+    id: '5.3b-shrink-cached',
+    title: 'cached seal check on the same scope: the memfd sealed after the map is refused',
+    scope: 'shrink-regrow',
+    set: { seals: 'cached', pagesCheck: 'seals' },
+    invariant: 'seal-check-live',
+    expect: 'violation',
+  },
+  {
+    // Harmless: with GROW|SHRINK required at MAP_FILE no mapped page can
+    // leave by a size change, and the live check accepts a memfd sealed
+    // SEAL after the map.
+    id: '5.3b-shrink-both',
+    title: 'seals required at map and checked live at preserve: no size change reaches a mapped page',
+    scope: 'shrink-regrow',
+    set: { seals: 'both', pagesCheck: 'seals' },
+    expect: 'ok',
+  },
+  {
+    // No seal the page check asks for stops FALLOC_FL_PUNCH_HOLE (only
+    // F_SEAL_WRITE does, which guest memory cannot have): every value of
+    // `seals` fails here; pagesCheck=pinned closes it.
+    id: 'punch-hole-both',
+    title: 'a hole punched in a mapped, sealed memfd: the pinned page is never KHO-preserved, whatever the seal check',
+    scope: 'punch-hole',
+    set: { seals: 'both', pagesCheck: 'seals' },
+    invariant: 'leaves-kho-preserved',
+    expect: 'violation',
+  },
+  {
     // The unwind makes the shared IOAS mutable while h2 is still preserved;
     // an IOAS_UNMAP in that window frees a KHO-marked table page of h2's
     // domain (if generic_pt frees empty levels on unmap, which the model assumes).
@@ -136,12 +176,14 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     expect: 'violation',
   },
   {
-    // Expected until phase 2: v2's iommufd can_finish is always false.
+    // With --continue the same run also reports what phase 2 must fix (v2's
+    // iommufd can_finish is always false: restore-progress) and the
+    // hot-swap without the radix-tree compare (rebuilt-equals-preserved).
     id: 'ci-v2',
-    title: 'the v2 series as posted, ci scope: a VMM that rebuilt everything can never FINISH',
+    title: 'the v2 series as posted, default scope: a memfd sealed after its map is refused by the cached seals',
     scope: 'ci',
     set: PRESETS['v2']!,
-    invariant: 'restore-progress',
+    invariant: 'seal-check-live',
     expect: 'violation',
   },
   {

@@ -9,6 +9,7 @@
 import type { Encoder } from '../../explorer/fingerprint.js';
 import type { IommufdScope } from './scopes.js';
 import { menus } from './process.js';
+import { cacheLengths } from './init.js';
 import {
   PCS,
   type Device,
@@ -37,11 +38,16 @@ export function encodeState(s: State, out: Sink): void {
   const nk = s.nk;
   out.push(s.phase | (s.oops << 4) | (s.frozen << 8) | (s.boot << 16) | (s.probed << 20));
   out.push(b(nk.retrieved) | (b(nk.finished) << 1) | (b(nk.cancelled) << 2) | (b(nk.flb) << 3) | (nk.bug << 4) | (nk.files << 8));
-  for (const m of s.memfds) out.push(m.seals | (b(m.frozen) << 8) | (b(m.preserved) << 9) | (b(m.retrieved) << 10));
+  for (const m of s.memfds) {
+    out.push(m.seals | (b(m.frozen) << 8) | (b(m.preserved) << 9) | (b(m.retrieved) << 10) | (m.size << 11) | (m.kho << 16));
+    let c = 0;
+    for (let i = 0; i < m.cache.length; i++) c |= (m.cache[i]! + 1) << (4 * i);
+    out.push(c);
+  }
   for (const io of s.ioas) {
     out.push(io.immutable);
     out.push(io.areas.length);
-    for (const a of io.areas) out.push(a.iova | (a.memfd << 8) | (a.page << 12) | (a.seals << 16) | (b(a.pages) << 24));
+    for (const a of io.areas) out.push(a.iova | (a.memfd << 8) | (a.page << 12) | (a.seals << 16) | (b(a.pages) << 24) | ((a.pfn + 1) << 25));
   }
   for (const h of s.hwpts) {
     const d = h.domain;
@@ -110,9 +116,12 @@ export function decodeState(scope: IommufdScope, words: Int32Array): State {
   const r = new Reader(words);
   const w0 = r.next();
   const w1 = r.next();
-  const memfds: Memfd[] = scope.memfds.map(() => {
+  const lens = cacheLengths(scope);
+  const memfds: Memfd[] = scope.memfds.map((_, m) => {
     const w = r.next();
-    return { seals: field(w, 0, 8), frozen: bit(w, 8), preserved: bit(w, 9), retrieved: bit(w, 10) };
+    const c = r.next();
+    const cache = Array.from({ length: lens[m]! }, (_, i) => field(c, 4 * i, 4) - 1);
+    return { seals: field(w, 0, 8), frozen: bit(w, 8), preserved: bit(w, 9), retrieved: bit(w, 10), size: field(w, 11, 4), kho: field(w, 16, 8), cache };
   });
   const ioas: Ioas[] = scope.ioas.map(() => {
     const immutable = r.next();
@@ -120,7 +129,7 @@ export function decodeState(scope: IommufdScope, words: Int32Array): State {
     const areas: IoptArea[] = [];
     for (let i = 0; i < n; i++) {
       const w = r.next();
-      areas.push({ iova: field(w, 0, 8), memfd: field(w, 8, 4), page: field(w, 12, 4), seals: field(w, 16, 8), pages: bit(w, 24) });
+      areas.push({ iova: field(w, 0, 8), memfd: field(w, 8, 4), page: field(w, 12, 4), seals: field(w, 16, 8), pages: bit(w, 24), pfn: field(w, 25, 7) - 1 });
     }
     return { immutable, areas };
   });

@@ -68,7 +68,7 @@ function finishFiles(ctx: Ctx, s: State): State {
     const f = s.session.files[i]!.file;
     if (f === FILE_IOMMUFD) n = { ...n, blob: NO_BLOB }; // kho_restore_free of the blob
     else if (f >= FILE_CDEV) n = cdevFinish(ctx, n, f - FILE_CDEV);
-    else if (!isRetrieved(n, f)) n = { ...n, memfds: update(n.memfds, f, (m) => ({ ...m, preserved: false })) }; // folios freed
+    else if (!isRetrieved(n, f)) n = { ...n, memfds: update(n.memfds, f, (m) => ({ ...m, preserved: false })) }; // memfd_luo_finish: folios freed (kho keeps what KHO handed over)
   }
   for (let h = 0; h < ctx.scope.hwpts.length; h++) n = freeRestoredIfUnused(n, h);
   return { ...n, nk: { ...n.nk, flb: false } };

@@ -7,6 +7,7 @@ import { domainMap, emptyDomain } from './hw_pagetable.js';
 import { NO_BLOB } from './kho.js';
 import { fileId } from './luo.js';
 import { pfnOf } from './pages.js';
+import { initialCache } from './memfd.js';
 import { IDLE, menus } from './process.js';
 import { ctxFor } from './context_entry.js';
 import type { IommufdScope, SealName } from './scopes.js';
@@ -43,7 +44,37 @@ function initialGroups(scope: IommufdScope): IommuGroup[] {
   return groups;
 }
 
+/**
+ * Per memfd, the page indices its page cache has room for: its initial
+ * size, or more where a menu op grows it (the encoding packs the cache in
+ * one word, scope-common.ts MAX_PAGES).
+ */
+export function cacheLengths(scope: IommufdScope): readonly number[] {
+  let lens = CACHE_LENGTHS.get(scope);
+  if (!lens) {
+    lens = computeCacheLengths(scope);
+    CACHE_LENGTHS.set(scope, lens);
+  }
+  return lens;
+}
+
+const CACHE_LENGTHS = new WeakMap<IommufdScope, readonly number[]>();
+
+function computeCacheLengths(scope: IommufdScope): number[] {
+  const ops = [...scope.threads.flat(), ...scope.restore.flat()];
+  return scope.memfds.map((m, i) => {
+    let len = m.pages;
+    for (const o of ops) {
+      if (o.op === 'ftruncate' && o.memfd === i) len = Math.max(len, o.size);
+      if (o.op === 'fallocate' && o.memfd === i) len = Math.max(len, o.page + 1);
+    }
+    return len;
+  });
+}
+
 export function initialState(scope: IommufdScope): State {
+  const lens = cacheLengths(scope);
+  const filled = (io: number) => scope.hwpts.some((h) => h.ioas === io);
   const inSession = (m: number) => scope.session.some((f) => f.file.kind === 'memfd' && f.file.memfd === m);
   const devices: Device[] = scope.devices.map((d) => ({
     group: d.group, hwpt: d.hwpt ?? -1, preserved: false, busMaster: true, bound: true, atFreeze: -1, pasid: d.pasid ?? false,
@@ -67,12 +98,15 @@ export function initialState(scope: IommufdScope): State {
     boot: 0,
     probed: 0,
     oops: 0,
-    memfds: scope.memfds.map((m, i) => ({ seals: sealMask(m.seals), frozen: inSession(i), preserved: inSession(i), retrieved: false })),
-    ioas: scope.ioas.map((io) => ({
+    memfds: scope.memfds.map((m, i) => ({
+      seals: sealMask(m.seals), size: m.pages, cache: initialCache(m.pages, lens[i]!), kho: inSession(i) ? (1 << m.pages) - 1 : 0,
+      frozen: inSession(i), preserved: inSession(i), retrieved: false,
+    })),
+    ioas: scope.ioas.map((io, i) => ({
       immutable: 0,
       areas: [...io.areas]
         .sort((x, y) => x.iova - y.iova)
-        .map((a) => ({ ...a, seals: sealMask(scope.memfds[a.memfd]!.seals), pages: true })),
+        .map((a) => ({ ...a, seals: sealMask(scope.memfds[a.memfd]!.seals), pages: true, pfn: filled(i) ? pfnOf(a.memfd, a.page) : -1 })),
     })),
     hwpts,
     devices,

@@ -32,6 +32,20 @@ export function completeArea(io: Ioas, iova: number): Ioas {
   return { ...io, areas: io.areas.map((x) => (x.iova === iova ? { ...x, pages: true } : x)) };
 }
 
+/** The pfn reader pinned the area's page (pages.c pfn_reader_fill_span): area.pfn = pfn. */
+export function pinArea(io: Ioas, iova: number, pfn: number): Ioas {
+  return { ...io, areas: io.areas.map((x) => (x.iova === iova ? { ...x, pfn } : x)) };
+}
+
+/**
+ * iopt_table_remove_domain of the IOAS's last domain: iopt_area_unfill_domain
+ * unpins every area's pages (nothing needs them until a domain is filled again).
+ */
+export function unpinIfNoDomain(s: State, ioas: number): State {
+  if (ioas < 0 || s.hwpts.some((h) => h.alive && h.ioas === ioas)) return s;
+  return withIoas(s, ioas, (io) => (io.areas.some((x) => x.pfn >= 0) ? { ...io, areas: io.areas.map((x) => ({ ...x, pfn: -1 })) } : io));
+}
+
 /** The mappings DMA can see: areas whose pages are set (a NULL-pages area is only a reservation). */
 export function mappedAreas(io: Ioas): readonly IoptArea[] {
   return io.areas.filter((x) => x.pages);

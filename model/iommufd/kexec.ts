@@ -51,7 +51,11 @@ export function liveupdateReboot(s: State, a: Reboot): State {
 
 /** kernel_kexec (after liveupdate_reboot returned; one CPU, no other process runs): sessions serialized, KHO finalized, device_shutdown, the jump. */
 export function kernelKexec(s: State): State {
-  const memfds = s.memfds.map((m) => ({ seals: m.seals, frozen: false, preserved: m.preserved, retrieved: false }));
+  // Seals are not preserved (mm/memfd_luo.c DOC), nor is the frozen mapping. A memfd nobody preserved dies with the
+  // old kernel (its pages are free RAM to the new one): one canonical husk.
+  const memfds = s.memfds.map((m) =>
+    m.preserved ? { ...m, seals: 0, frozen: false, retrieved: false } : { ...m, seals: 0, size: 0, cache: m.cache.map(() => -1), kho: 0, frozen: false, retrieved: false },
+  );
   const devices = s.devices.map((d, i) => ({
     ...d,
     hwpt: -1,

@@ -6,7 +6,7 @@
  * Mirrors drivers/iommu/iommufd/liveupdate.c of v2 13/16 as quoted in seed
  * 003 (Pranjal Shrivastava's review; the patch's own Message-ID, presumably
  * 20260427175633.1978233-14-skhawaja@google.com, was not seen) and DOMAIN.md 3.2, with the switches immutability, hwptCount,
- * seals and allocCheck. Merged steps, each sound because nothing another
+ * seals, pagesCheck and allocCheck. Merged steps, each sound because nothing another
  * thread does commutes differently: P3e with nothing else (it writes only
  * under lu_mutex), the last P3a with P4 (xa_unlock, return, LUO appends the
  * file). Left out: the hwpt->common.domain == NULL check (every HWPT has a
@@ -20,7 +20,7 @@ import { isImmutable, mappedAreas, withIoas } from './io_pagetable.js';
 import { khoAllocPreserve, NO_BLOB, writeSlotDomain, writeSlotToken } from './kho.js';
 import { inSession, luoAdmit, luoAppend, luoRemove } from './luo.js';
 import { addUsers, markedCount, nextMarked } from './main.js';
-import { hasRequiredSeals, sealsSeen } from './pages.js';
+import { hasRequiredSeals, inPageCache, sealsSeen } from './pages.js';
 import { begin, domainsReadHeld, goTo, ret } from './process.js';
 import { EINVAL, ENOENT, ENOMEM, FILE_IOMMUFD, type Action, type HwptPaging, type PreserveStep, type State, type VmmThread } from './types.js';
 
@@ -96,9 +96,17 @@ function p3cImm(ctx: Ctx, s: State, a: Preserve): State {
   return goTo(n, a.pid, cnt === 0 ? 'P3c_check' : 'P3c_domain', { made: true });
 }
 
-/** check_iopt_pages_preserved under iova_rwsem read: every mapped area's memfd sealed SEAL|GROW|SHRINK and in the session. */
+/**
+ * check_iopt_pages_preserved under iova_rwsem read: every mapped area's
+ * memfd sealed SEAL|GROW|SHRINK and in the session; with pagesCheck=pinned
+ * (derived, not in the series) also the folio iommufd pinned is the one in
+ * the memfd's page cache at that index, the one memfd_luo preserved.
+ */
 export function pagesCheckPasses(ctx: Ctx, s: State, ioas: number): boolean {
-  return mappedAreas(s.ioas[ioas]!).every((x) => hasRequiredSeals(sealsSeen(ctx, s, x)) && inSession(s, x.memfd));
+  const pinned = ctx.sw.pagesCheck === 'pinned';
+  return mappedAreas(s.ioas[ioas]!).every(
+    (x) => hasRequiredSeals(sealsSeen(ctx, s, x)) && inSession(s, x.memfd) && (!pinned || x.pfn < 0 || inPageCache(s, x.pfn, x.page)),
+  );
 }
 
 function p3cCheck(ctx: Ctx, s: State, a: Preserve): State {

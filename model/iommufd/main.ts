@@ -7,6 +7,7 @@
  * insert (objects exist from the start), shortterm_users (no step waits on
  * them), the tombstone, IOAS and device destroy.
  */
+import { unpinIfNoDomain } from './io_pagetable.js';
 import type { Ctx } from './ctx.js';
 import { update } from './copy.js';
 import { domainsReadHeld, inFlightRefs, ret } from './process.js';
@@ -61,5 +62,5 @@ export function iommufdDestroy(s: State, a: Extract<Action, { type: 'iommufd_des
     users: 0,
     domain: { ...h.domain, leaves: h.domain.leaves.map(() => -1), tables: 0 },
   };
-  return ret({ ...s, hwpts: update(s.hwpts, a.op.hwpt, () => freed) }, a.pid, a.idx);
+  return ret(unpinIfNoDomain({ ...s, hwpts: update(s.hwpts, a.op.hwpt, () => freed) }, h.ioas), a.pid, a.idx);
 }

@@ -12,7 +12,7 @@ import { iommufdIoasMapFile, iommufdIoasUnmap } from './ioas.js';
 import { iommufdHwptLiveupdateMarkPreserve, iommufdLiveupdatePreserve, iommufdLiveupdateUnpreserve } from './liveupdate.js';
 import { luoSessionRelease } from './luo.js';
 import { iommufdDestroy } from './main.js';
-import { memfdAddSeals, memfdLuoPreserve } from './memfd.js';
+import { memfdAddSeals, memfdLuoPreserve, shmemFallocate, shmemSetattr } from './memfd.js';
 import type { Action, ActionType, State } from './types.js';
 import { intelIommuInit, iommuProbeDevices, khoPopulate } from './boot.js';
 import { kernelKexec, liveupdateReboot } from './kexec.js';
@@ -36,6 +36,8 @@ function handlerOf(type: ActionType): AnyHandler {
     .with('iommufd_device_detach', (k) => on(k, (_c, s, x) => iommufdDeviceDetach(s, x)))
     .with('iommufd_hwpt_liveupdate_mark_preserve', (k) => on(k, (_c, s, x) => iommufdHwptLiveupdateMarkPreserve(s, x)))
     .with('memfd_add_seals', (k) => on(k, (_c, s, x) => memfdAddSeals(s, x)))
+    .with('shmem_setattr', (k) => on(k, (_c, s, x) => shmemSetattr(s, x)))
+    .with('shmem_fallocate', (k) => on(k, (_c, s, x) => shmemFallocate(s, x)))
     .with('memfd_luo_preserve', (k) => on(k, (_c, s, x) => memfdLuoPreserve(s, x)))
     .with('iommu_preserve_device', (k) => on(k, (_c, s, x) => iommuPreserveDevice(s, x)))
     .with('iommufd_liveupdate_preserve', (k) => on(k, (ctx, s, x) => iommufdLiveupdatePreserve(ctx, s, x)))

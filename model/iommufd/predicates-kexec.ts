@@ -8,7 +8,7 @@ import { onUnclaimedRestored } from './boot.js';
 import { booted } from './boot.js';
 import { tableAt } from './context_entry.js';
 import { reachablePages } from './hw_pagetable.js';
-import { memfdOfPfn } from './pages.js';
+import { folioOfPfn, memfdOfPfn } from './pages.js';
 import { domainOf, sameTree } from './rebuild.js';
 import { BLOCKING_DOMAIN, PHASE_NEW, RS_FREED, RS_LIVE, type State } from './types.js';
 import type { Switches } from './variants.js';
@@ -41,10 +41,19 @@ export function tablesAllocated(s: State, p: number): boolean {
   return (reachablePages(d) & ~d.kho) === 0;
 }
 
-/** Guest page pfn is allocated in the running kernel (new kernel: a preserved memfd's folio, held for or by the retrieved file). */
+/**
+ * Guest page pfn is allocated in the running kernel: in the old kernel
+ * every mapped page is (a pinned folio stays allocated after it leaves the
+ * page cache); in the new kernel a folio memfd_luo KHO-marked (held for or
+ * by the retrieved file until FINISH frees an unretrieved one), or one a
+ * retrieved memfd allocated since.
+ */
 export function pageAllocated(s: State, pfn: number): boolean {
   if (!memoryReused(s)) return true;
-  return s.memfds[memfdOfPfn(pfn)]?.preserved ?? false;
+  const m = s.memfds[memfdOfPfn(pfn)];
+  if (!m) return false;
+  const f = folioOfPfn(pfn);
+  return (m.preserved && (m.kho & (1 << f)) !== 0) || (m.retrieved && m.cache.includes(f));
 }
 
 /** Why device d's DMA can reach free memory, or null. */

@@ -26,10 +26,10 @@ import type { Ctx } from './ctx.js';
 import { update } from './copy.js';
 import { onRestoredDomain, restoreDomain } from './boot.js';
 import { domainMap, emptyDomain } from './hw_pagetable.js';
-import { mappedAreas } from './io_pagetable.js';
+import { mappedAreas, pinArea, unpinIfNoDomain, withIoas } from './io_pagetable.js';
 import { withGroup } from './iommu_group.js';
 import { isRetrieved } from './luo_incoming.js';
-import { memfdOfPfn, pfnOf } from './pages.js';
+import { getFolio, memfdOfPfn } from './pages.js';
 import { ret } from './process.js';
 import { DEFAULT_DOMAIN, FILE_IOMMUFD, RS_FREED, RS_NONE, type Action, type Domain, type HwptPaging, type State } from './types.js';
 
@@ -54,11 +54,24 @@ function withHwpt(s: State, k: number, f: (h: HwptPaging) => HwptPaging): State 
   return { ...s, hwpts: update(s.hwpts, k, f) };
 }
 
-/** iommufd_hwpt_paging_alloc into slot k: a new domain filled from every mapped area of the IOAS. */
-function allocHwpt(s: State, ioas: number, k: number): State {
+/**
+ * iommufd_hwpt_paging_alloc into slot k: a new domain filled from every
+ * mapped area of the IOAS (iopt_table_add_domain: an area not pinned yet is
+ * pinned now; a page past EOF fails the alloc, undefined).
+ */
+function allocHwpt(s: State, ioas: number, k: number): State | undefined {
+  let n = s;
   let d = emptyDomain(s.hwpts[k]!.domain.leaves.length);
-  for (const x of mappedAreas(s.ioas[ioas]!)) d = domainMap(d, x.iova, pfnOf(x.memfd, x.page));
-  return withHwpt(s, k, () => ({ alive: true, ioas, marked: false, token: 0, preserved: false, users: 1, domain: d, restored: -1 }));
+  for (const x of mappedAreas(s.ioas[ioas]!)) {
+    let pfn = x.pfn;
+    if (pfn < 0) {
+      [n, pfn] = getFolio(n, x.memfd, x.page);
+      if (pfn < 0) return undefined;
+      n = withIoas(n, ioas, (io) => pinArea(io, x.iova, pfn));
+    }
+    d = domainMap(d, x.iova, pfn);
+  }
+  return withHwpt(n, k, () => ({ alive: true, ioas, marked: false, token: 0, preserved: false, users: 1, domain: d, restored: -1 }));
 }
 
 /**
@@ -68,7 +81,7 @@ function allocHwpt(s: State, ioas: number, k: number): State {
  */
 export function iommufdHwptAlloc(s: State, a: Alloc): State {
   if (s.hwpts[a.op.hwpt]!.alive) return ret(s, a.pid, a.idx);
-  return ret(allocHwpt(s, a.op.ioas, a.op.hwpt), a.pid, a.idx);
+  return ret(allocHwpt(s, a.op.ioas, a.op.hwpt) ?? s, a.pid, a.idx);
 }
 
 /** The core frees restored domain h once no group is on it and no HWPT wraps it. */
@@ -91,7 +104,9 @@ export function iommufdDeviceHotswap(ctx: Ctx, s: State, a: Hotswap): State {
   const dev = s.devices[a.op.dev]!;
   const auto = a.op.op === 'attach_ioas';
   if (!dev.bound || (auto && s.hwpts[k]!.alive)) return ret(s, a.pid, a.idx);
-  let n = a.op.op === 'attach_ioas' ? allocHwpt(s, a.op.ioas, k) : s;
+  const alloc = a.op.op === 'attach_ioas' ? allocHwpt(s, a.op.ioas, k) : s;
+  if (!alloc) return ret(s, a.pid, a.idx);
+  let n = alloc;
   const g = dev.group;
   const cur = n.groups[g]!.domain;
   if (!n.hwpts[k]!.alive || cur === k) return ret(s, a.pid, a.idx);
@@ -140,7 +155,8 @@ export function iommufdDestroyRestored(s: State, a: DestroyRestored): State {
   const x = s.hwpts[a.op.hwpt]!;
   if (!x.alive || x.users !== 1) return ret(s, a.pid, a.idx);
   const n = withHwpt(s, a.op.hwpt, (h) => ({ ...h, alive: false, users: 0, domain: emptyDomain(h.domain.leaves.length) }));
-  return ret(x.restored >= 0 ? freeRestoredIfUnused(n, x.restored) : n, a.pid, a.idx);
+  const u = unpinIfNoDomain(n, x.ioas);
+  return ret(x.restored >= 0 ? freeRestoredIfUnused(u, x.restored) : u, a.pid, a.idx);
 }
 
 /** A kernel (non-VFIO) driver binds: iommu_device_use_default_domain, under group->mutex, is -EBUSY while the group is DMA-owned. */

@@ -8,3 +8,6 @@ export const NO_FAIL = { domainPreserve: false, khoAlloc: false, lockObj: false,
 export const IOMMUFD: FileRef = { kind: 'iommufd' };
 export const MEMFD0: FileRef = { kind: 'memfd', memfd: 0 };
 export const cdev = (dev: number): FileRef => ({ kind: 'cdev', dev });
+
+/** Page indices a memfd can have (its page cache is packed into one word of the state encoding). */
+export const MAX_PAGES = 7;

@@ -8,13 +8,14 @@ import { UsageError, oneOf } from '../../explorer/errors.js';
 import { describe } from '../../explorer/scope-file.js';
 import type { AreaInit, IommufdScope, PhaseSet, SealName } from './scopes.js';
 import type { FileRef, Op } from './types.js';
+import { MAX_PAGES } from './scope-common.js';
 
 type Obj = Record<string, unknown>;
 const SEALS: readonly SealName[] = ['SEAL', 'SHRINK', 'GROW', 'WRITE'];
 type MenuOp = Exclude<Op['op'], 'kexec'>;
-const OPS: readonly MenuOp[] = ['map_file', 'unmap', 'destroy', 'attach', 'replace', 'detach', 'mark_preserve', 'add_seals', 'preserve_fd', 'close_session'];
+const OPS: readonly MenuOp[] = ['map_file', 'unmap', 'destroy', 'attach', 'replace', 'detach', 'mark_preserve', 'add_seals', 'ftruncate', 'fallocate', 'preserve_fd', 'close_session'];
 /** Ops of the new kernel's menus (`restore`); map_file, replace, destroy and close_session are valid there too. */
-const RESTORE_OPS: readonly MenuOp[] = ['retrieve_session', 'retrieve_fd', 'map_file', 'hwpt_alloc', 'replace', 'attach_ioas', 'lu_restore', 'destroy', 'bind_driver', 'finish', 'close_session'];
+const RESTORE_OPS: readonly MenuOp[] = ['retrieve_session', 'retrieve_fd', 'map_file', 'add_seals', 'ftruncate', 'fallocate', 'hwpt_alloc', 'replace', 'attach_ioas', 'lu_restore', 'destroy', 'bind_driver', 'finish', 'close_session'];
 const OP_FIELDS: Readonly<Record<MenuOp, readonly string[]>> = {
   map_file: ['ioas', 'memfd', 'page', 'iova'],
   unmap: ['ioas', 'iova'],
@@ -24,6 +25,8 @@ const OP_FIELDS: Readonly<Record<MenuOp, readonly string[]>> = {
   detach: ['dev'],
   mark_preserve: ['hwpt', 'token'],
   add_seals: ['memfd', 'seals'],
+  ftruncate: ['memfd', 'size'],
+  fallocate: ['memfd', 'page', 'punch'],
   preserve_fd: ['file', 'token'],
   close_session: [],
   retrieve_session: [],
@@ -78,7 +81,7 @@ function parseOp(v: unknown, path: string, n: Bounds, ops: readonly MenuOp[] = O
   const f = (k: string, max: number, min = 0) => int(o[k], `${path}.${k}`, min, max);
   const hw = ops === RESTORE_OPS ? n.hwpts + n.slots - 1 : n.hwpts - 1;
   switch (kind) {
-    case 'map_file': return { op: kind, ioas: f('ioas', n.ioas - 1), memfd: f('memfd', n.memfds - 1), page: f('page', 7), iova: f('iova', n.iovas - 1) };
+    case 'map_file': return { op: kind, ioas: f('ioas', n.ioas - 1), memfd: f('memfd', n.memfds - 1), page: f('page', MAX_PAGES - 1), iova: f('iova', n.iovas - 1) };
     case 'unmap': return { op: kind, ioas: f('ioas', n.ioas - 1), iova: f('iova', n.iovas - 1) };
     case 'destroy': return { op: kind, hwpt: f('hwpt', hw) };
     case 'attach': return { op: kind, dev: f('dev', n.devices - 1), hwpt: f('hwpt', n.hwpts - 1) };
@@ -86,6 +89,8 @@ function parseOp(v: unknown, path: string, n: Bounds, ops: readonly MenuOp[] = O
     case 'detach': return { op: kind, dev: f('dev', n.devices - 1) };
     case 'mark_preserve': return { op: kind, hwpt: f('hwpt', n.hwpts - 1), token: f('token', 99, 1) };
     case 'add_seals': return { op: kind, memfd: f('memfd', n.memfds - 1), seals: f('seals', 15, 1) };
+    case 'ftruncate': return { op: kind, memfd: f('memfd', n.memfds - 1), size: f('size', MAX_PAGES) };
+    case 'fallocate': return { op: kind, memfd: f('memfd', n.memfds - 1), page: f('page', MAX_PAGES - 1), punch: bool(o['punch'], `${path}.punch`) };
     case 'preserve_fd': return { op: kind, file: fileRef(o['file'], `${path}.file`, n.memfds, n.devices), token: f('token', 99, 1) };
     case 'close_session': return { op: kind };
     case 'retrieve_session': return { op: kind };
@@ -115,7 +120,7 @@ export function parseIommufdScope(json: unknown): IommufdScope {
   const memfds = arr(o['memfds'] ?? [], 'memfds', 3).map((m, i) => {
     const x = obj(m, `memfds[${i}]`, ['pages', 'seals']);
     const seals = arr(x['seals'] ?? [], `memfds[${i}].seals`, 4).map((s, j) => (SEALS.includes(s as SealName) ? (s as SealName) : fail(`memfds[${i}].seals[${j}]`, s, oneOf(SEALS))));
-    return { pages: int(x['pages'], `memfds[${i}].pages`, 1, 8), seals };
+    return { pages: int(x['pages'], `memfds[${i}].pages`, 0, MAX_PAGES), seals };
   });
   const ioasRaw = arr(o['ioas'], 'ioas', 2);
   const hwptRaw = arr(o['hwpts'] ?? [], 'hwpts', 4);

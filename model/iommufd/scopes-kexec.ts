@@ -12,7 +12,7 @@
  */
 import { cdev, IOMMUFD, MEMFD0, NO_FAIL, SEALED } from './scope-common.js';
 import type { IommufdScope } from './scopes.js';
-import type { Op } from './types.js';
+import type { FileRef, Op } from './types.js';
 
 const MAP0: Op = { op: 'map_file', ioas: 0, memfd: 0, page: 0, iova: 0 };
 const MAP1: Op = { op: 'map_file', ioas: 0, memfd: 0, page: 1, iova: 1 };
@@ -45,21 +45,36 @@ const TOKEN_REUSE: Op = { op: 'preserve_fd', file: IOMMUFD, token: 1 };
 /** IOMMU_DESTROY of the marked HWPT both devices are attached to: -EBUSY (users > 1). */
 const DESTROY0: Op = { op: 'destroy', hwpt: 0 };
 
+const MEMFD1: FileRef = { kind: 'memfd', memfd: 1 };
+/** memfd2 (index 1), unsealed: mapped where memfd1's second page was, once T2 unmapped that. */
+const MAP_M1: Op = { op: 'map_file', ioas: 0, memfd: 1, page: 0, iova: 1 };
+/**
+ * What a VMM may do to an unsealed guest-memory memfd before it seals it
+ * (5.3, 5.3b): shrink it to nothing (its pinned page leaves the page
+ * cache), seal it. (Growing it back changes nothing a seal check sees:
+ * shrink-regrow has it.)
+ */
+const RESIZE_AND_SEAL_M1: readonly Op[] = [
+  { op: 'ftruncate', memfd: 1, size: 0 },
+  { op: 'add_seals', memfd: 1, seals: 0x7 },
+];
+
 /**
  * The whole lifecycle, two devices in singleton groups on one preserved HWPT
- * with two mappings: T1 preserves the iommufd and both cdevs (and once
- * retries PRESERVE_FD(iommufd) with the memfd's token: -EEXIST) while T2 may
- * unmap one IOVA and map it again and tries IOMMU_DESTROY of the attached,
- * marked HWPT (-EBUSY, also between preserve's P1 and P4);
- * iommu_domain_preserve may fail (the preserve unwinds and returns
- * -ENOMEM); reboot at any pause (a freeze may fail); boot; the VMM
- * rebuilds, hot-swaps, and finishes or closes the session, while kernel
- * drivers try to bind to the devices.
+ * with two mappings of a sealed memfd1: T1 preserves memfd2, the iommufd and
+ * both cdevs (and once retries PRESERVE_FD(iommufd) with memfd1's token:
+ * -EEXIST) while T2 may unmap one IOVA and map the unsealed memfd2 there,
+ * shrink memfd2 to nothing, seal it, and tries
+ * IOMMU_DESTROY of the attached, marked HWPT (-EBUSY, also between
+ * preserve's P1 and P4); iommu_domain_preserve may fail (the preserve
+ * unwinds and returns -ENOMEM); reboot at any pause (a freeze may fail);
+ * boot; the VMM rebuilds memfd1's mappings, hot-swaps, and finishes or
+ * closes the session, while kernel drivers try to bind to the devices.
  */
 const ci: IommufdScope = {
   phases: 'lifecycle',
   iovas: 2,
-  memfds: [{ pages: 2, seals: SEALED }],
+  memfds: [{ pages: 2, seals: SEALED }, { pages: 1, seals: [] }],
   ioas: [{ areas: [AREA0, AREA1] }],
   hwpts: [{ ioas: 0, token: 1 }],
   restoreSlots: 2,
@@ -67,42 +82,53 @@ const ci: IommufdScope = {
   session: [{ file: MEMFD0, token: 1 }],
   threads: [
     [
+      { op: 'preserve_fd', file: MEMFD1, token: 5 },
       { op: 'preserve_fd', file: IOMMUFD, token: 2 },
       { op: 'preserve_fd', file: cdev(0), token: 3 },
       { op: 'preserve_fd', file: cdev(1), token: 4 },
       TOKEN_REUSE,
     ],
-    [{ op: 'unmap', ioas: 0, iova: 1 }, MAP1, DESTROY0],
+    [{ op: 'unmap', ioas: 0, iova: 1 }, MAP_M1, DESTROY0, ...RESIZE_AND_SEAL_M1],
   ],
-  restore: [[...rebuildMenu([0, 1], [RETRIEVE_MEMFD0], [MAP0, MAP1]), { op: 'close_session' }, { op: 'bind_driver', dev: 0 }, { op: 'bind_driver', dev: 1 }]],
+  restore: [
+    [
+      ...rebuildMenu([0, 1], [RETRIEVE_MEMFD0], [MAP0, MAP1]),
+      { op: 'close_session' },
+      { op: 'bind_driver', dev: 0 },
+      { op: 'bind_driver', dev: 1 },
+    ],
+  ],
   failures: { ...NO_FAIL, freeze: true, domainPreserve: true },
 };
 
 /**
- * Nightly: ci (its T1 menu, its racing DESTROY and its injected failures)
- * with three IOVA slots, a second memfd the VMM may map by mistake, a third
- * device (never preserved, on a second HWPT that T2 may try to destroy),
- * racing unmaps, an IOAS-only attach (auto domain) and kernel drivers
- * binding to dev1 and dev3 (dev2's binding is dev1's story again).
+ * Nightly: ci (its T1 menu, its racing DESTROY, its unsealed memfd2 that T2
+ * may map, resize and seal, and its injected failures) with three IOVA
+ * slots, a third memfd (sealed, preserved) the new kernel's VMM may map by
+ * mistake, a third device (never preserved, on a second HWPT that T2 may
+ * try to destroy), racing unmaps, an IOAS-only attach (auto domain) and
+ * kernel drivers binding to dev1 and dev3 (dev2's binding is dev1's story
+ * again).
  */
+const MEMFD2: FileRef = { kind: 'memfd', memfd: 2 };
 const deep: IommufdScope = {
   ...ci,
   iovas: 3,
   devices: [...ci.devices, { group: 2, hwpt: 1, pasid: true }],
-  memfds: [{ pages: 2, seals: SEALED }, { pages: 1, seals: SEALED }],
+  memfds: [...ci.memfds, { pages: 1, seals: SEALED }],
   hwpts: [{ ioas: 0, token: 1 }, { ioas: 0 }],
   restoreSlots: 3,
-  session: [{ file: MEMFD0, token: 1 }, { file: { kind: 'memfd', memfd: 1 }, token: 5 }],
+  session: [{ file: MEMFD0, token: 1 }, { file: MEMFD2, token: 6 }],
   threads: [
     ci.threads[0]!,
-    [{ op: 'unmap', ioas: 0, iova: 1 }, { op: 'destroy', hwpt: 1 }, { op: 'unmap', ioas: 0, iova: 0 }, MAP1, DESTROY0],
+    [{ op: 'unmap', ioas: 0, iova: 1 }, { op: 'destroy', hwpt: 1 }, { op: 'unmap', ioas: 0, iova: 0 }, MAP_M1, ...RESIZE_AND_SEAL_M1, DESTROY0],
   ],
   restore: [
     [
       ...rebuildMenu(
         [0, 1],
-        [RETRIEVE_MEMFD0, { op: 'retrieve_fd', file: { kind: 'memfd', memfd: 1 } }],
-        [MAP0, MAP1, { op: 'map_file', ioas: 0, memfd: 1, page: 0, iova: 2 }],
+        [RETRIEVE_MEMFD0, { op: 'retrieve_fd', file: MEMFD2 }],
+        [MAP0, MAP1, { op: 'map_file', ioas: 0, memfd: 2, page: 0, iova: 2 }],
         2,
         3,
       ),
@@ -173,8 +199,8 @@ export const KEXEC_SCOPES: Readonly<Record<string, IommufdScope>> = {
 };
 
 export const KEXEC_SCOPE_DOCS: Readonly<Record<string, string>> = {
-  ci: 'default: the whole lifecycle with two devices: preserve (a failing iommu_domain_preserve, a reused token, a racing DESTROY), kexec, boot, rebuild and hot-swap, finish or cancel',
-  deep: 'nightly: ci with a second memfd and HWPT, a third device, racing unmaps and DESTROYs and an IOAS-only attach',
+  ci: 'default: the whole lifecycle with two devices: preserve (a failing iommu_domain_preserve, a reused token, a racing DESTROY, an unsealed memfd mapped, resized and sealed), kexec, boot, rebuild and hot-swap, finish or cancel',
+  deep: 'nightly: ci with a third memfd, a second HWPT, a third device, racing unmaps and DESTROYs and an IOAS-only attach',
   'adopt-unverified': '5.8: the VMM rebuilds a different mapping after kexec and hot-swaps it in',
   'finish-unclaimed': '5.10: FINISH with a restored domain nobody reclaimed',
   sanitize: 'context and PASID-table entries of a device without preserved state, and driver binding after boot',

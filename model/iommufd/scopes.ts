@@ -196,12 +196,64 @@ const allocFailure: IommufdScope = {
   failures: { ...NO_FAIL, khoAlloc: true },
 };
 
+/**
+ * 5.3b (Khawaja's answer, 20 May 2026): the VMM maps an unsealed memfd,
+ * shrinks it (the pinned page leaves the page cache, still mapped), grows
+ * it back (a hole), seals it, then preserves the memfd (which fills the hole
+ * with a new folio and KHO-marks only that) and the iommufd.
+ */
+const shrinkRegrow: IommufdScope = {
+  ...OLD,
+  iovas: 2,
+  memfds: [{ pages: 1, seals: [] }],
+  ioas: [{ areas: [] }],
+  hwpts: [{ ioas: 0, token: 1 }],
+  devices: [],
+  session: [],
+  threads: [
+    [
+      { op: 'map_file', ioas: 0, memfd: 0, page: 0, iova: 0 },
+      { op: 'ftruncate', memfd: 0, size: 0 },
+      { op: 'ftruncate', memfd: 0, size: 1 },
+      { op: 'add_seals', memfd: 0, seals: 0x7 },
+      { op: 'preserve_fd', file: MEMFD0, token: 1 },
+      { op: 'preserve_fd', file: IOMMUFD, token: 2 },
+    ],
+  ],
+  failures: NO_FAIL,
+};
+
+/**
+ * A mapped memfd sealed SEAL|GROW|SHRINK, as every seal check asks, has a
+ * hole punched in its mapped page (F_SEAL_WRITE alone forbids that), then
+ * is preserved with the iommufd.
+ */
+const punchHole: IommufdScope = {
+  ...OLD,
+  iovas: 2,
+  memfds: [{ pages: 1, seals: SEALED }],
+  ioas: [{ areas: [{ iova: 0, memfd: 0, page: 0 }] }],
+  hwpts: [{ ioas: 0, token: 1 }],
+  devices: [],
+  session: [],
+  threads: [
+    [
+      { op: 'fallocate', memfd: 0, page: 0, punch: true },
+      { op: 'preserve_fd', file: MEMFD0, token: 1 },
+      { op: 'preserve_fd', file: IOMMUFD, token: 2 },
+    ],
+  ],
+  failures: NO_FAIL,
+};
+
 export const SCOPES: Readonly<Record<string, IommufdScope>> = {
   'shared-ioas': sharedIoas,
   'count-race': countRace,
   'cached-seals': cachedSeals,
   'unwind-window': unwindWindow,
   'map-in-flight': mapInFlight,
+  'shrink-regrow': shrinkRegrow,
+  'punch-hole': punchHole,
   'group-replace': groupReplace,
   'preserve-order': preserveOrder,
   'alloc-failure': allocFailure,
@@ -214,6 +266,8 @@ export const SCOPE_DOCS: Readonly<Record<string, string>> = {
   'cached-seals': '5.3: memfd sealed after IOAS_MAP_FILE, then preserved',
   'unwind-window': '5.6: unwind of a failed preserve races IOAS_UNMAP on a shared IOAS',
   'map-in-flight': '5.7: IOAS_MAP_FILE in flight while preserve makes the IOAS immutable',
+  'shrink-regrow': '5.3b: a mapped, unsealed memfd shrunk, regrown and sealed before preserve (Khawaja, 20 May 2026)',
+  'punch-hole': 'a hole punched in a mapped memfd sealed SEAL|GROW|SHRINK, then preserved',
   'group-replace': '5.9: REPLACE one device of a 3-device group',
   'preserve-order': '5.11: PRESERVE_FD order, duplicate tokens, session close',
   'alloc-failure': '5.12: kho_alloc_preserve fails in P2',

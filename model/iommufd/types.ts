@@ -18,8 +18,8 @@
  * per device, dirty tracking, IOVA allocation (every area is one page at a
  * fixed IOVA slot), USER and DMABUF iopt_pages (every area comes from
  * IOAS_MAP_FILE), IOMMU units (one unit; the FLB arrays are the
- * domain_ser/device_ser flags and State.nk.flb), DIDs and the IOTLB, page
- * contents, and ftruncate/fallocate.
+ * domain_ser/device_ser flags and State.nk.flb), DIDs and the IOTLB, and
+ * page contents (see docs/model-limits.md for why each is harmless).
  *
  * Every index is 0-based (hwpt 0 is printed "hwpt1"). States are plain
  * readonly data; a transition copies only the branch it changes.
@@ -77,9 +77,20 @@ export const FILE_CDEV = 200;
 export interface Memfd {
   /** F_ADD_SEALS only adds; SEAL stops further adds. */
   readonly seals: number;
+  /** i_size, in pages. */
+  readonly size: number;
+  /**
+   * The page cache (i_mapping): per page index the folio there, -1 for a hole
+   * or past EOF. A folio is an id in the memfd's pool (pages.ts: its pfn is
+   * pfnOf(memfd, folio)); truncation removes a folio from the cache even while
+   * iommufd pins it, and a hole filled later gets a new folio.
+   */
+  readonly cache: readonly number[];
+  /** Folios memfd_luo_preserve pinned and KHO-marked (bit f: folio f); the new kernel restores exactly these. */
+  readonly kho: number;
   /** SHMEM_F_MAPPING_FROZEN, set by memfd_luo preserve. */
   readonly frozen: boolean;
-  /** memfd_luo preserved it: every folio pinned and KHO-marked (new kernel: the folios are held for or by the retrieved file). */
+  /** memfd_luo preserved it (in the session; its folios are in `kho`). */
   readonly preserved: boolean;
   /** New kernel: RETRIEVE_FD returned it (unsealed). */
   readonly retrieved: boolean;
@@ -92,6 +103,8 @@ export interface IoptArea {
   readonly page: number;
   /** iopt_pages.seals, the snapshot taken by iopt_alloc_file_pages (M1). */
   readonly seals: number;
+  /** The pfn iommufd pinned for it (memfd_pin_folios when a domain was first filled from it), -1 while none was. */
+  readonly pfn: number;
   /** area.pages != NULL: false from insertion (M2) until the map completes (M4). */
   readonly pages: boolean;
 }
@@ -261,6 +274,10 @@ export type Op =
   | { readonly op: 'detach'; readonly dev: number }
   | { readonly op: 'mark_preserve'; readonly hwpt: number; readonly token: number }
   | { readonly op: 'add_seals'; readonly memfd: number; readonly seals: number }
+  /** ftruncate(memfd, size pages). */
+  | { readonly op: 'ftruncate'; readonly memfd: number; readonly size: number }
+  /** fallocate(memfd, page): allocate the page (mode 0), or FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE it (punch). */
+  | { readonly op: 'fallocate'; readonly memfd: number; readonly page: number; readonly punch: boolean }
   | { readonly op: 'preserve_fd'; readonly file: FileRef; readonly token: number }
   | { readonly op: 'close_session' }
   // New kernel (DOMAIN.md 3.3, R1-F1):
@@ -296,6 +313,8 @@ export type Action =
   | (Base & { readonly type: 'iommufd_device_detach'; readonly op: OpOf<'detach'> })
   | (Base & { readonly type: 'iommufd_hwpt_liveupdate_mark_preserve'; readonly op: OpOf<'mark_preserve'> })
   | (Base & { readonly type: 'memfd_add_seals'; readonly op: OpOf<'add_seals'> })
+  | (Base & { readonly type: 'shmem_setattr'; readonly op: OpOf<'ftruncate'> })
+  | (Base & { readonly type: 'shmem_fallocate'; readonly op: OpOf<'fallocate'> })
   | (Base & { readonly type: 'memfd_luo_preserve'; readonly op: OpOf<'preserve_fd'> })
   | (Base & { readonly type: 'iommu_preserve_device'; readonly op: OpOf<'preserve_fd'> })
   | (Base & {

@@ -11,7 +11,8 @@ import type { SwitchSpec, Variant } from '../../explorer/spec.js';
 
 export type Immutability = 'flag' | 'refcount';
 export type HwptCount = 'two-pass' | 'stable';
-export type Seals = 'cached' | 'live';
+export type Seals = 'cached' | 'live' | 'both';
+export type PagesCheck = 'seals' | 'pinned';
 export type ImmutableCheck = 'area-insert' | 'fill-domains';
 export type Replace = 'per-device' | 'group';
 export type AllocCheck = 'null' | 'err-ptr';
@@ -25,6 +26,7 @@ export interface Switches {
   readonly immutability: Immutability;
   readonly hwptCount: HwptCount;
   readonly seals: Seals;
+  readonly pagesCheck: PagesCheck;
   readonly immutableCheck: ImmutableCheck;
   readonly replace: Replace;
   readonly allocCheck: AllocCheck;
@@ -47,8 +49,17 @@ export const SWITCHES: readonly SwitchSpec[] = [
   },
   {
     name: 'seals',
-    values: ['cached', 'live'],
-    doc: 'the page check reads iopt_pages.seals cached at MAP_FILE (cached, as posted) or memfd_get_seals() at preserve (live)',
+    values: ['cached', 'live', 'both'],
+    doc:
+      'the page check reads iopt_pages.seals cached at MAP_FILE (cached, as posted), memfd_get_seals() at preserve (live, ' +
+      'Shrivastava), or MAP_FILE requires GROW|SHRINK and preserve checks the live seals (both, after Khawaja 20 May 2026)',
+  },
+  {
+    name: 'pagesCheck',
+    values: ['seals', 'pinned'],
+    doc:
+      'check_iopt_pages_preserved checks seals and session only (seals, as posted), or also that every folio iommufd pinned ' +
+      'is still the page-cache folio memfd_luo preserves at its index (pinned; no seal the page check asks for stops a hole punch)',
   },
   {
     name: 'immutableCheck',
@@ -92,6 +103,7 @@ export const PRESETS: Readonly<Record<string, Variant>> = {
     immutability: 'flag',
     hwptCount: 'two-pass',
     seals: 'cached',
+    pagesCheck: 'seals',
     immutableCheck: 'fill-domains',
     replace: 'group',
     allocCheck: 'null',
@@ -104,6 +116,7 @@ export const PRESETS: Readonly<Record<string, Variant>> = {
     immutability: 'refcount',
     hwptCount: 'stable',
     seals: 'live',
+    pagesCheck: 'pinned',
     immutableCheck: 'fill-domains',
     replace: 'group',
     allocCheck: 'err-ptr',
@@ -127,6 +140,7 @@ export function decodeVariant(v: Variant): Switches {
     immutability: pick<Immutability>(v, 'immutability'),
     hwptCount: pick<HwptCount>(v, 'hwptCount'),
     seals: pick<Seals>(v, 'seals'),
+    pagesCheck: pick<PagesCheck>(v, 'pagesCheck'),
     immutableCheck: pick<ImmutableCheck>(v, 'immutableCheck'),
     replace: pick<Replace>(v, 'replace'),
     allocCheck: pick<AllocCheck>(v, 'allocCheck'),

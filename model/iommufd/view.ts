@@ -8,6 +8,7 @@ import {
   SEAL_NAMES, FILE_CDEV, FILE_IOMMUFD, BLOCKING_DOMAIN, DEFAULT_DOMAIN, NO_DOMAIN, CTX_NONE, CTX_DEFAULT, PHASE_FROZEN, PHASE_NEW,
   type Action, type FileRef, type State,
 } from './types.js';
+import { PAGES_PER_MEMFD, pfnOf } from './pages.js';
 
 const hw = (i: number) => `hwpt${i + 1}`;
 const io = (i: number) => `ioas${i + 1}`;
@@ -67,6 +68,8 @@ export function label(a: Action): string {
     .with({ type: 'iommufd_device_detach' }, (x) => `DETACH ${dv(x.op.dev)}`)
     .with({ type: 'iommufd_hwpt_liveupdate_mark_preserve' }, (x) => `MARK_PRESERVE ${hw(x.op.hwpt)} token ${x.op.token}`)
     .with({ type: 'memfd_add_seals' }, (x) => `F_ADD_SEALS ${mf(x.op.memfd)} ${sealsText(x.op.seals)}`)
+    .with({ type: 'shmem_setattr' }, (x) => `ftruncate ${mf(x.op.memfd)} to ${x.op.size} page${x.op.size === 1 ? '' : 's'}`)
+    .with({ type: 'shmem_fallocate' }, (x) => `fallocate ${mf(x.op.memfd)} page ${x.op.page}${x.op.punch ? ' PUNCH_HOLE|KEEP_SIZE' : ''}`)
     .with({ type: 'memfd_luo_preserve' }, (x) => `PRESERVE_FD ${fileRefText(x.op.file)} token ${x.op.token} (memfd_luo_preserve)`)
     .with({ type: 'iommu_preserve_device' }, (x) => `PRESERVE_FD ${fileRefText(x.op.file)} token ${x.op.token} (iommu_preserve_device)`)
     .with({ type: 'iommufd_liveupdate_preserve' }, preserveLabel)
@@ -108,6 +111,13 @@ function ctxName(c: number): string | null {
   return c === CTX_NONE ? null : c === CTX_DEFAULT ? 'default' : `${hw(c)} tables`;
 }
 
+/** The pfns of memfd m's folios in a folio bit mask. */
+function markedPfns(m: number, mask: number): number[] {
+  const out: number[] = [];
+  for (let f = 0; f < PAGES_PER_MEMFD; f++) if (mask & (1 << f)) out.push(pfnOf(m, f));
+  return out;
+}
+
 const PHASE_NAMES = ['old-kernel', 'reboot-freezing', 'new-kernel'] as const;
 const RESTORED_NAMES = ['no', 'live', 'freed'] as const;
 
@@ -117,11 +127,20 @@ export function stateJson(s: State): unknown {
     ...(s.phase === PHASE_FROZEN ? { frozenFiles: s.frozen } : {}),
     ...(s.phase === PHASE_NEW ? { boot: { stage: s.boot, probed: s.devices.map((_, i) => (s.probed >> i) & 1) }, incoming: s.nk } : {}),
     ...(s.oops ? { oops: `T${s.oops}` } : {}),
-    memfds: Object.fromEntries(s.memfds.map((m, i) => [mf(i), { seals: sealsText(m.seals), frozen: m.frozen, preserved: m.preserved, retrieved: m.retrieved }])),
+    memfds: Object.fromEntries(
+      s.memfds.map((m, i) => [
+        mf(i),
+        {
+          seals: sealsText(m.seals), size: m.size, pageCache: m.cache.slice(0, m.size).map((f) => (f < 0 ? null : pfnOf(i, f))),
+          khoPreserved: markedPfns(i, m.kho),
+          frozen: m.frozen, preserved: m.preserved, retrieved: m.retrieved,
+        },
+      ]),
+    ),
     ioas: Object.fromEntries(
       s.ioas.map((x, i) => [
         io(i),
-        { immutable: x.immutable, areas: x.areas.map((a) => ({ iova: a.iova, memfd: mf(a.memfd), page: a.page, seals: sealsText(a.seals), pages: a.pages })) },
+        { immutable: x.immutable, areas: x.areas.map((a) => ({ iova: a.iova, memfd: mf(a.memfd), page: a.page, seals: sealsText(a.seals), pages: a.pages, pinned: a.pfn < 0 ? null : a.pfn })) },
       ]),
     ),
     hwpts: Object.fromEntries(

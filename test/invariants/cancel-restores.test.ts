@@ -34,6 +34,6 @@ test('violated: a leaked mark after the unwind; a one-step failure that changed 
   const cl = walk(o, ['PRESERVE_FD memfd1']);
   const r = walk(o, ['close session'], cl);
   const rel = find(o, r, 'close session');
-  const frozen = { ...o.nextState(r, rel), memfds: [{ seals: 7, frozen: true, preserved: false, retrieved: false }] };
+  const frozen = { ...o.nextState(r, rel), memfds: [{ ...o.nextState(r, rel).memfds[0]!, frozen: true, preserved: false }] };
   expect(stepCheck(inv('cancel-restores'), r, rel, frozen)).toMatch(/memfd1 still frozen/);
 });

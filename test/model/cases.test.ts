@@ -16,7 +16,7 @@ import { endsFailedPreserveFd, sameKernelState } from '../../model/iommufd/predi
 import { run, V2 } from './helpers.js';
 
 /** The default scope's distinct states under fixed (restore=rebuild), without symmetry reduction. */
-const CI_STATES = 34212;
+const CI_STATES = 298104;
 
 interface Pin {
   buggy: { result: 'violation' | 'ok'; invariant?: string; traceLength?: number; states: number };
@@ -34,6 +34,10 @@ const PINS: Record<string, Pin> = {
   '5.1-shared-ioas': { buggy: { result: 'ok', states: 20 }, fixed: { states: 20, witness: 'preserve-error-restores-ioas' } },
   '5.2-count-race': { buggy: { result: 'violation', invariant: 'blob-count-matches', traceLength: 10, states: 37 }, fixed: { states: 54, witness: 'blob-count-matches' } },
   '5.3-cached-seals': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 12, states: 100 }, fixed: { states: 130, witness: 'seal-check-live' } },
+  '5.3b-shrink-live': { buggy: { result: 'violation', invariant: 'leaves-kho-preserved', traceLength: 14, states: 810 }, fixed: { states: 862, witness: 'leaves-kho-preserved' } },
+  '5.3b-shrink-cached': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 12, states: 597 }, fixed: { states: 862, witness: 'seal-check-live' } },
+  '5.3b-shrink-both': { buggy: { result: 'ok', states: 656 }, fixed: { states: 862, witness: 'leaves-kho-preserved' } },
+  'punch-hole-both': { buggy: { result: 'violation', invariant: 'leaves-kho-preserved', traceLength: 9, states: 44 }, fixed: { states: 49, witness: 'leaves-kho-preserved' } },
   '5.6-unwind-window': { buggy: { result: 'violation', invariant: 'immutable-iff-preserved', traceLength: 17, states: 73 }, fixed: { states: 79, witness: 'immutable-iff-preserved' } },
   '5.7-map-in-flight': { buggy: { result: 'violation', invariant: 'freeze-no-mutation', traceLength: 8, states: 35 }, fixed: { states: 49, witness: 'freeze-no-mutation' } },
   '5.9-group-replace': { buggy: { result: 'violation', invariant: 'replace-bookkeeping', traceLength: 3, states: 66 }, fixed: { states: 155, witness: 'replace-bookkeeping' } },
@@ -45,8 +49,8 @@ const PINS: Record<string, Pin> = {
   '5.10-finish-blocking': { buggy: { result: 'violation', invariant: 'finish-clean', traceLength: 19, states: 65 }, fixed: { states: 66, witness: 'finish-clean' } },
   'sanitize-none': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 4, states: 16 }, fixed: { states: 51, witness: 'ctx-sanitized' } },
   'sanitize-ctx-only': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 4, states: 16 }, fixed: { states: 51, witness: 'owned-blocks-other-drivers' } },
-  'ci-trust': { buggy: { result: 'violation', invariant: 'rebuilt-equals-preserved', traceLength: 21, states: 7209 }, fixed: { states: CI_STATES, witness: 'rebuilt-equals-preserved' } },
-  'ci-v2': { buggy: { result: 'violation', invariant: 'restore-progress', traceLength: 18, states: 6348 }, fixed: { states: CI_STATES, witness: 'restore-progress' } },
+  'ci-trust': { buggy: { result: 'violation', invariant: 'rebuilt-equals-preserved', traceLength: 21, states: 66155 }, fixed: { states: CI_STATES, witness: 'rebuilt-equals-preserved' } },
+  'ci-v2': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 13, states: 17393 }, fixed: { states: CI_STATES, witness: 'seal-check-live' } },
   '5.3-cached-seals-v2': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 12, states: 100 }, fixed: { states: 130, witness: 'seal-check-live' } },
 };
 
@@ -106,7 +110,7 @@ describe('harmless or partly harmless scenarios: the evidence', () => {
   test('5.7: with v1 placement the in-flight map reaches the preserved domain: unmarked table page, unpreserved memfd', () => {
     const { result } = run('map-in-flight', { immutableCheck: 'area-insert' }, { continueAfterViolation: true });
     const found = Object.fromEntries(result.violations.map((v) => [v.invariant, v.trace.length - 1]));
-    expect(found).toEqual({ 'freeze-no-mutation': 8, 'backing-preserved': 10, 'table-pages-preserved': 10 });
+    expect(found).toEqual({ 'freeze-no-mutation': 8, 'backing-preserved': 10, 'table-pages-preserved': 10, 'leaves-kho-preserved': 10 });
   });
 
   test('5.7: with v2 placement (fill-domains) the map is refused under domains_rwsem and nothing else breaks', () => {

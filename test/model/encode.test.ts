@@ -39,9 +39,12 @@ function roundTripping(inner: Model<State, Action>, bad: string[]): Model<State,
   };
 }
 
+// deep is the nightly scope (millions of states, `npm run bench` and the nightly workflow run it); ci covers the same code.
+const SCOPES = Object.keys(iommufdSpec.scopes).filter((n) => n !== 'deep');
+
 describe('decode(encode(s)) re-encodes identically', () => {
-  for (const name of Object.keys(iommufdSpec.scopes)) {
-    const variants = name === 'deep' ? { fixed: FIXED } : VARIANTS;
+  for (const name of SCOPES) {
+    const variants = VARIANTS;
     for (const [vname, v] of Object.entries(variants)) {
       test(`${name} (${vname}), every reachable state`, () => {
         const scope = iommufdSpec.scopes[name]!;
@@ -49,14 +52,14 @@ describe('decode(encode(s)) re-encodes identically', () => {
         const r = explore(roundTripping(iommufdSpec.build(scope, v), bad), iommufdSpec.invariants(scope, v), { continueAfterViolation: true });
         expect(bad).toEqual([]);
         expect(r.result).not.toBe('incomplete');
-      }, 60_000);
+      }, 1_800_000);
     }
   }
 });
 
 describe('symmetry reduction keeps every verdict', () => {
-  for (const name of Object.keys(iommufdSpec.scopes)) {
-    const variants = name === 'deep' ? { fixed: FIXED } : VARIANTS;
+  for (const name of SCOPES) {
+    const variants = VARIANTS;
     for (const [vname, v] of Object.entries(variants)) {
       test(`${name} (${vname})`, () => {
         const scope = iommufdSpec.scopes[name]!;
@@ -66,7 +69,7 @@ describe('symmetry reduction keeps every verdict', () => {
         expect(sym.violations.map((x) => [x.invariant, x.trace.length])).toEqual(plain.violations.map((x) => [x.invariant, x.trace.length]));
         expect(sym.witnesses).toEqual(plain.witnesses);
         expect(sym.distinctStates).toBeLessThanOrEqual(plain.distinctStates);
-      }, 60_000);
+      }, 1_800_000);
     }
   }
 
@@ -105,5 +108,5 @@ describe('symmetry reduction keeps every verdict', () => {
     expect(par.distinctStates).toBe(seq.distinctStates);
     expect(par.violations[0]!.invariant).toBe('rebuilt-equals-preserved');
     expect(par.violations[0]!.trace.length).toBe(seq.violations[0]!.trace.length);
-  }, 60_000);
+  }, 1_800_000);
 });

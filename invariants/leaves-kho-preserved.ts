@@ -1,0 +1,66 @@
+/**
+ * leaves-kho-preserved: what a device can reach across kexec is memory the
+ * new kernel keeps. Every IOMMU leaf of a preserved domain is a folio that
+ * KHO preserves (memfd_luo_preserve marked it), and after kexec every page a
+ * bus-mastering device translates to through the old kernel's tables is
+ * such a folio (DOMAIN 5.3b: Samiullah Khawaja's answer to the cached-seals
+ * review).
+ *
+ * Observed, not decided: it reads the domains' leaves, the memfds' KHO
+ * marks and the context entries, never a predicate that a preserve step or
+ * a switch decides with.
+ */
+import type { InvariantFactory } from './types.js';
+import { SEED_003 } from './types.js';
+import { tableAt } from '../model/iommufd/context_entry.js';
+import { folioOfPfn, memfdOfPfn } from '../model/iommufd/pages.js';
+import { devName, isOldTable } from '../model/iommufd/predicates-kexec.js';
+import { hwptName } from '../model/iommufd/predicates.js';
+import { PHASE_NEW, type State } from '../model/iommufd/types.js';
+
+/** The folio at pfn carries memfd_luo's KHO mark. */
+function khoMarked(s: State, pfn: number): boolean {
+  const m = s.memfds[memfdOfPfn(pfn)];
+  return m !== undefined && (m.kho & (1 << folioOfPfn(pfn))) !== 0;
+}
+
+const make: InvariantFactory = () => ({
+  id: 'leaves-kho-preserved',
+  title: 'No IOMMU leaf of a preserved domain, and after kexec no device translation, reaches a page KHO did not preserve',
+  kind: 'state',
+  source: `${SEED_003}; the author's answer on the map-time seal check (Samiullah Khawaja, 20 May 2026, same thread)`,
+  statement:
+    'Before kexec, every page a leaf of a preserved domain maps is a memfd folio that memfd_luo_preserve KHO-marked. ' +
+    'After kexec, every page a bus-mastering device reaches through the previous kernel\'s page tables is such a folio; ' +
+    'any other page is free memory to the new kernel.',
+  check: (s) => {
+    if (s.phase !== PHASE_NEW) {
+      for (let h = 0; h < s.hwpts.length; h++) {
+        const d = s.hwpts[h]!.domain;
+        if (!d.preservedState) continue;
+        for (let iova = 0; iova < d.leaves.length; iova++) {
+          const pfn = d.leaves[iova]!;
+          if (pfn >= 0 && !khoMarked(s, pfn)) return `${hwptName(h)}'s preserved domain maps iova ${iova} to pfn ${pfn} (memfd${memfdOfPfn(pfn) + 1}), which KHO does not preserve`;
+        }
+      }
+      return null;
+    }
+    for (let dev = 0; dev < s.devices.length; dev++) {
+      const p = s.ctx[dev]!;
+      if (!s.devices[dev]!.busMaster || p < 0 || !isOldTable(s, p)) continue;
+      const leaves = tableAt(s, p).leaves;
+      for (let iova = 0; iova < leaves.length; iova++) {
+        const pfn = leaves[iova]!;
+        if (pfn >= 0 && !khoMarked(s, pfn)) return `after kexec ${devName(dev)}'s DMA to iova ${iova} reaches pfn ${pfn} (memfd${memfdOfPfn(pfn) + 1}), which KHO did not preserve: free memory to the new kernel`;
+      }
+    }
+    return null;
+  },
+  witness: {
+    title: 'a preserved domain maps a folio that left the page cache after it was pinned, and the preserve refused it',
+    reached: (p, _a, s) =>
+      p !== undefined && p.threads.some((t, i) => t.pc === 'P3c_check' && s.threads[i]!.pc === 'P3c_err') &&
+      s.ioas.some((io) => io.areas.some((x) => x.pfn >= 0 && s.memfds[x.memfd]!.cache[x.page] !== folioOfPfn(x.pfn))),
+  },
+});
+export default make;
