@@ -334,8 +334,10 @@ export function renderKselftest(r: Report, steps: readonly (KselftestStep | unde
     ...block(wrap(`${MANUAL}: kexec into the new kernel now, as root (kexec -l <kernel> --reuse-cmdline && kexec -e, or the LUO selftests' do_kexec.sh)${twoTests ? `, then run ${second}` : ''}.`, 66), '\t'),
   ];
   const isPart = (p: Part) => (i: number) => parts[i] === p || (p === 'old' && steps[i] === undefined);
-  const firstTest = testBody(first, declsOf(['old', 'kexec']), [
-    ...stepLines(x, isPart('old')),
+  // Without a kexec step the new kernel's steps (if any) have no second half to go to.
+  const inFirst = (i: number) => isPart('old')(i) || (!twoTests && isPart('new')(i));
+  const firstTest = testBody(first, declsOf(twoTests ? ['old', 'kexec'] : ['old', 'kexec', 'new']), [
+    ...stepLines(x, inFirst),
     ...(kexec ? kexecNote : []),
     ...(kexec && !twoTests ? stepLines(x, isPart('kexec')) : []),
     ...(twoTests ? [] : violation),
