@@ -229,7 +229,7 @@ function threadFunctions(x: Ctx, main: string): string[] {
         const race = x.v.race?.second === i ? x.v.race.first : undefined;
         const a = race ?? mainSteps.filter((k) => k < i).at(-1) ?? c;
         const b = mainSteps.find((k) => k > i);
-        const after = race !== undefined ? `step ${a} (${title(x.v, a)}), the deciding step of the race` : `step ${a} (${title(x.v, a)})`;
+        const after = race !== undefined ? `step ${a} (${title(x.v, a)}), the deciding step of the race,` : `step ${a} (${title(x.v, a)})`;
         return wrap(`The model needs step ${i} after ${after} and before ${b !== undefined ? `step ${b} (${title(x.v, b)})` : 'the call returns'}.`, 72);
       });
       const head = [

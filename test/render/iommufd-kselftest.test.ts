@@ -90,7 +90,7 @@ describe('--format kselftest, iommufd count race (5.2, v2)', () => {
 
   it('says how the DESTROY must land between the count and the walk, and what userspace cannot force', () => {
     const head = flat(c.slice(c.indexOf('struct luocheck_thread {'), c.indexOf('static void *luocheck_T2_during_step1')));
-    expect(head).toContain('The model needs step 9 after step 2 (2. T1: iommufd_preserve P1: count marked HWPTs under xa_lock), the deciding step of the race and before step 10 (10. T1: iommufd_preserve P4: no marked HWPT left, return blob).');
+    expect(head).toContain('The model needs step 9 after step 2 (2. T1: iommufd_preserve P1: count marked HWPTs under xa_lock), the deciding step of the race, and before step 10 (10. T1: iommufd_preserve P4: no marked HWPT left, return blob).');
     expect(head).toContain(`${MANUAL}: landing it between the kernel-internal steps named above needs the kernel's help`);
     for (const step of ['P1', 'P2', 'P3a', 'P3c_imm', 'P3c_check', 'P3c_domain', 'P3e', 'P4']) {
       expect(flat(c)).toMatch(new RegExp(`\\* \\d+\\. T1: iommufd_preserve ${step}: [^*]*\\(no userspace call: a step inside the kernel\\)`));
