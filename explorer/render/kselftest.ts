@@ -237,7 +237,7 @@ function threadFunctions(x: Ctx, main: string): string[] {
         ...windows,
         ...(x.v.race ? wrap(`Deciding pair: ${x.v.race.why}`, 72) : []),
         '',
-        ...wrap(`Userspace orders the calls, not the kernel's steps inside them: this thread is released by a byte on a pipe written right before step ${c}'s call, so its call enters the kernel while that call is in flight. ${MANUAL}: landing it between the kernel-internal steps named above needs the kernel's help: a delay between them in a debug build of the kernel under test (e.g. an msleep() at that point), or rerunning the test until the check after the kexec fails.`, 72),
+        ...wrap(`Userspace orders the calls, not the kernel's steps inside them: this thread is released by a byte on a pipe written right before step ${c}'s call, so its call enters the kernel while that call is in flight. ${MANUAL}: landing it between the kernel-internal steps named above needs the kernel's help: a delay between them in a debug build of the kernel under test (e.g. an msleep() at that point), or rerunning the test until the interleaving happens.`, 72),
       ];
       const body = steps.flatMap((i, k) => {
         const code = x.steps[i]!.code!;
