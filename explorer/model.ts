@@ -64,7 +64,16 @@ export interface Model<S, A> {
    * `comment` says what the step does in kernel terms; `needs` names what
    * straight-line code cannot do ("a kexec", "the device to issue DMA"),
    * which turns the step into a marked comment. A step without `code` (an
-   * internal step of an ioctl in flight) is a comment.
+   * internal step of an ioctl in flight) is a comment. `globals` is
+   * file-scope C (deduplicated; e.g. an unmerged uapi block, the handles a
+   * second thread and both halves of a kexec test share). `arm` is C that
+   * makes a step inside a call issued earlier happen (e.g. a fault injection
+   * armed for that call), run just before the call. `kernel` places the step
+   * in a two-stage test: 'kexec' for a step of the reboot or the boot (its
+   * `decls` start the test that runs before the kexec, its `code` is what
+   * holds the preserved state until the kexec, run at the end of that test;
+   * the kexec is left to the reader), 'new' for a step of the new kernel's
+   * userspace (in a second TEST_F run after the kexec, whose setup is its `decls`).
    */
   kselftest?(a: A, s: S): {
     code?: readonly string[];
@@ -72,5 +81,8 @@ export interface Model<S, A> {
     includes?: readonly string[];
     comment?: string;
     needs?: string;
+    globals?: readonly string[];
+    arm?: readonly string[];
+    kernel?: 'kexec' | 'new';
   };
 }

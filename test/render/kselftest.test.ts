@@ -4,20 +4,31 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MANUAL } from '../../explorer/render/kselftest.js';
+import { SERIES_UAPI } from '../../model/iommufd/kselftest.js';
 import { run } from './helpers.js';
 
 const hasGcc = spawnSync('gcc', ['--version']).status === 0;
+/** Says in the test's own name that it did not run, where gcc is missing. */
+const gccTest = (name: string) => (hasGcc ? name : `${name} [SKIPPED: no gcc on this machine]`);
 const include = resolve('test/fixtures/kselftest/include');
 
-/** Writes the C where a selftest lives (a directory below the harness) and syntax-checks it. */
-function gccCheck(c: string): { status: number | null; stderr: string } {
+/**
+ * Writes the C where a selftest lives (a directory below the harness) and
+ * runs gcc -fsyntax-only -Wall -Werror on it, with the stub headers of the
+ * upstream shape in test/fixtures/kselftest (and `extra` include dirs first).
+ */
+function gccCheck(c: string, extra: readonly string[] = []): { status: number | null; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), 'luocheck-kselftest-'));
   mkdirSync(join(dir, 'iommu'));
   const file = join(dir, 'iommu', 'luocheck_trace.c');
   writeFileSync(file, c);
-  const r = spawnSync('gcc', ['-fsyntax-only', '-Wall', '-Werror=implicit-function-declaration', '-I', include, file], { encoding: 'utf8' });
+  const r = spawnSync('gcc', ['-fsyntax-only', '-Wall', '-Werror', ...extra.flatMap((d) => ['-I', d]), '-I', include, file], { encoding: 'utf8' });
   return { status: r.status, stderr: r.stderr };
 }
+
+/** The C without its comments: what the test would run. */
+const code = (c: string) => c.replace(/\/\*[\s\S]*?\*\//g, '');
+const flat = (c: string) => c.replace(/\n\t? \* /g, ' ');
 
 describe('--format kselftest', () => {
   const count = () => run('check', '--model', 'preserverace', '--variant', 'fixed', '--set', 'count=two-pass', '--format', 'kselftest');
@@ -30,33 +41,81 @@ describe('--format kselftest', () => {
     for (const m of ['FIXTURE(luocheck_preserverace)', 'FIXTURE_SETUP(luocheck_preserverace)', 'FIXTURE_TEARDOWN(luocheck_preserverace)', 'TEST_F(luocheck_preserverace, blob_count_matches)', 'TEST_HARNESS_MAIN']) {
       expect(c).toContain(m);
     }
+    const test = c.slice(c.indexOf('TEST_F('));
     const order = ['IOMMU_IOAS_ALLOC, &cmd', 'IOMMU_IOAS_MAP_FILE, &cmd', 'IOMMU_HWPT_LIVEUPDATE_MARK_PRESERVE, &cmd', 'LIVEUPDATE_SESSION_PRESERVE_FD, &arg'];
-    const at = order.map((s) => c.indexOf(s));
+    const at = order.map((s) => test.indexOf(s));
     expect(at.every((x) => x > 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     expect(c).toMatch(/ASSERT_EQ\(0, ioctl\(self->fd, IOMMU_IOAS_MAP_FILE, &cmd\)\);/);
   });
 
-  it('leaves the second thread and the kexec as marked comments, never as code', () => {
+  it('runs the second process in a pthread released right before the call it races; the kexec stays a marked comment', () => {
     const c = count().out;
-    const body = c.replace(/\/\*[\s\S]*?\*\//g, '');
-    expect(body).not.toContain('IOMMU_DESTROY');
+    const body = code(c);
+    const fn = body.indexOf('static void *luocheck_T2_during_step7(void *arg)');
+    const test = body.indexOf('TEST_F(');
+    expect(fn).toBeGreaterThan(0);
+    expect(fn).toBeLessThan(test);
+    // The thread waits for its go byte, then destroys h1.
+    const thread = body.slice(fn, test);
+    expect(thread.indexOf('read(t->go[0], &go, 1)')).toBeGreaterThan(0);
+    expect(thread.indexOf('read(t->go[0], &go, 1)')).toBeLessThan(thread.indexOf('ioctl(self->fd, IOMMU_DESTROY, &cmd)'));
+    // The main process starts it, releases it right before its PRESERVE_FD, and joins it after.
+    const main = body.slice(test);
+    const seq = ['pthread_create(&luocheck_T2_during_step7_thread', 'write(luocheck_T2_during_step7_arg.go[1]', 'ioctl(session_fd, LIVEUPDATE_SESSION_PRESERVE_FD, &arg)', 'pthread_join(luocheck_T2_during_step7_thread'];
+    const at = seq.map((s) => main.indexOf(s));
+    expect(at.every((x) => x > 0), JSON.stringify(at)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(main).not.toContain('IOMMU_DESTROY');
+    expect(flat(c)).toMatch(/\* 10\. T2: IOMMU_DESTROY h1 \(performed by code: in luocheck_T2_during_step7, a second thread released right before the call of step 7\)/);
+    expect(c).toContain('#include <pthread.h>');
     expect(body).not.toMatch(/kexec/i);
-    expect(c).toMatch(new RegExp(`${MANUAL}: 10\\. T2: IOMMU_DESTROY h1 — needs a second thread`));
-    expect(c).toMatch(new RegExp(`${MANUAL}: 12\\. boot: kexec — needs a kexec`));
+    expect(flat(c)).toMatch(new RegExp(`${MANUAL}: 12\\. boot: kexec — needs a kexec`));
     expect(c).toContain('8. T1: P2: allocate the blob (no userspace call:');
   });
 
-  it.skipIf(!hasGcc)('is accepted by gcc -fsyntax-only with the stub headers in test/fixtures/kselftest', () => {
+  it.skipIf(!hasGcc)(gccTest('is accepted by gcc -fsyntax-only -Wall -Werror with the stub headers in test/fixtures/kselftest'), () => {
     const r = gccCheck(count().out);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
 
-  it.skipIf(!hasGcc)('is accepted by gcc for a model without the hook, and gcc rejects broken C', () => {
+  it.skipIf(!hasGcc)(gccTest('is accepted by gcc for a model without the hook, and gcc rejects broken C'), () => {
     const r = gccCheck(run('check', '--model', 'lostupdate', '--format', 'kselftest').out);
     expect(r.status).toBe(0);
     expect(gccCheck(count().out.replace('ASSERT_EQ(0, ioctl(self->fd, IOMMU_IOAS_ALLOC, &cmd));', 'ASSERT_EQ(0, ioctl(self->fd, IOMMU_IOAS_ALOC, &cmd));')).status).not.toBe(0);
+  });
+});
+
+describe('the stub headers keep the upstream shape', () => {
+  const test = (body: string) =>
+    ['#include <fcntl.h>', '#include <unistd.h>', '#include <linux/iommufd.h>', '#include "../kselftest_harness.h"', 'FIXTURE(f) { int fd; };', 'FIXTURE_SETUP(f) { self->fd = open("/dev/iommu", O_RDWR); }', 'FIXTURE_TEARDOWN(f) { close(self->fd); }', 'TEST_F(f, t)', '{', body, '}', 'TEST_HARNESS_MAIN', ''].join('\n');
+
+  it.skipIf(!hasGcc)(gccTest('ASSERT_* ends in the for handler, so a block right after one is -Wmisleading-indentation'), () => {
+    const bad = gccCheck(test('\tASSERT_EQ(0, close(3));\n\t{\n\t\tint x = 1;\n\t\tASSERT_EQ(1, x);\n\t}'));
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('-Werror=misleading-indentation');
+    expect(gccCheck(test('\t{\n\t\tASSERT_EQ(0, close(3));\n\t}\n\t{\n\t\tint x = 1;\n\t\tASSERT_EQ(1, x);\n\t}')).status).toBe(0);
+    // The handler is the statement after the macro, as upstream: a TH_LOG runs when the check fails.
+    expect(gccCheck(test('\tASSERT_EQ(0, close(3)) TH_LOG("close: %d", 3);')).status).toBe(0);
+  });
+
+  it.skipIf(!hasGcc)(gccTest('iommufd.h has no live-update ioctl; the series block defines it, and steps aside once the headers have it'), () => {
+    const use = '\tstruct iommu_hwpt_liveupdate_mark_preserve cmd = { .size = sizeof(cmd), .hwpt_id = 1, .hwpt_token = 2 };\n\tASSERT_EQ(0, ioctl(self->fd, IOMMU_HWPT_LIVEUPDATE_MARK_PRESERVE, &cmd));';
+    const withBlock = (t: string) => t.replace('TEST_F(f, t)', `#include <sys/ioctl.h>\n${SERIES_UAPI}\nTEST_F(f, t)`);
+    const without = gccCheck(test(use).replace('FIXTURE(f)', '#include <sys/ioctl.h>\nFIXTURE(f)'));
+    expect(without.status).not.toBe(0);
+    expect(without.stderr).toMatch(/IOMMU_HWPT_LIVEUPDATE_MARK_PRESERVE.{0,3} undeclared/);
+    const own = gccCheck(withBlock(test(use)));
+    expect(own.stderr).toBe('');
+    expect(own.status).toBe(0);
+    // A tree whose uapi has the series merged: the block is skipped, the file builds unchanged.
+    const merged = mkdtempSync(join(tmpdir(), 'luocheck-merged-'));
+    mkdirSync(join(merged, 'linux'));
+    writeFileSync(join(merged, 'linux', 'iommufd.h'), `#include "${include}/linux/iommufd.h"\nstruct iommu_hwpt_liveupdate_mark_preserve { __u32 size; __u32 hwpt_id; __aligned_u64 hwpt_token; };\n#define IOMMU_HWPT_LIVEUPDATE_MARK_PRESERVE _IO(IOMMUFD_TYPE, 0x95)\n`);
+    const after = gccCheck(withBlock(test(use)), [merged]);
+    expect(after.stderr).toBe('');
+    expect(after.status).toBe(0);
   });
 });
 
