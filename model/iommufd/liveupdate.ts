@@ -3,10 +3,9 @@
  * per critical section), its unwind and the unpreserve callback
  * (_iommufd_unpreserve, one action per HWPT), and iommufd_preserve_hwpt.
  *
- * Mirrors drivers/iommu/iommufd/liveupdate.c of v2 13/16
- * (<20260427175633.1978233-14-skhawaja@google.com>, by the series'
- * numbering) as quoted in Pranjal Shrivastava's review of it (20 May 2026)
- * and DOMAIN.md 3.2, with the switches immutability, hwptCount,
+ * Mirrors drivers/iommu/iommufd/liveupdate.c of v2 13/16 as quoted in seed
+ * 003 (Pranjal Shrivastava's review; the patch's own Message-ID, presumably
+ * 20260427175633.1978233-14-skhawaja@google.com, was not seen) and DOMAIN.md 3.2, with the switches immutability, hwptCount,
  * seals and allocCheck. Merged steps, each sound because nothing another
  * thread does commutes differently: P3e with nothing else (it writes only
  * under lu_mutex), the last P3a with P4 (xa_unlock, return, LUO appends the
