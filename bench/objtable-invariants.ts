@@ -5,7 +5,7 @@
 import type { Invariant } from '../explorer/invariant.js';
 import { HOLD, LOCKA, LOCKR, LOCKU, RESV, type ObjState, type ObjtableScope } from './objtable.js';
 
-const SOURCE = 'shared/bench/BENCH_MODEL.md section 6';
+const SOURCE = 'the objtable benchmark specification, section 6 (invariants I1-I4), as transcribed in bench/objtable.ts';
 
 export function objtableInvariants({ P, K, M }: ObjtableScope): Invariant<ObjState, number>[] {
   const rc0 = 2, ph0 = 2 + K;

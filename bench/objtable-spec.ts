@@ -9,7 +9,7 @@ import { parseIntField, requireObject, rejectUnknownKeys } from '../explorer/sco
 
 export const objtableSpec: ModelSpec<ObjtableScope, ObjState, number> = {
   name: 'bench',
-  description: 'objtable: P threads, K refcounted slots, quota M, TOCTOU lookup (shared/bench/BENCH_MODEL.md)',
+  description: 'objtable: P threads, K refcounted slots, quota M, TOCTOU lookup (the objtable benchmark specification)',
   scopes: {
     small: { P: 5, K: 3, M: 2 },
     medium: { P: 6, K: 3, M: 2 },

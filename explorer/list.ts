@@ -52,6 +52,7 @@ export function listText(models: readonly AnyModelSpec[]): string {
         const set = Object.entries(c.set).map(([k, v]) => ` --set ${k}=${v}`).join('');
         const verdict = c.expect === 'violation' ? `violates ${c.invariant}` : 'holds (harmless in the model)';
         out.push(`    ${c.id}: ${c.title}`);
+        if (c.source) out.push(`      source: ${c.source}`);
         out.push(`      --scope ${c.scope} --variant fixed${set}: ${verdict}`);
       }
     }

@@ -34,6 +34,8 @@ export interface SwitchSpec {
 export interface KnownCase {
   readonly id: string;
   readonly title: string;
+  /** Where the scenario comes from: author, date, subject and Message-ID of the mail, or a kernel path. */
+  readonly source?: string;
   readonly scope: string;
   /** Switch overrides on top of the `fixed` preset ({} when no switch is buggy). */
   readonly set: Variant;

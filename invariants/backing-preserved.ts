@@ -10,6 +10,7 @@
  * (pages NULL) are not mappings yet and are left to the domain-leaf part.
  */
 import type { InvariantFactory } from './types.js';
+import { V2_13_16 } from './types.js';
 import { hwptName, isPreserved, mappedAreas } from '../model/iommufd/predicates.js';
 import { inSession } from '../model/iommufd/luo.js';
 import { memfdOfPfn } from '../model/iommufd/pages.js';
@@ -18,7 +19,7 @@ const make: InvariantFactory = () => ({
   id: 'backing-preserved',
   title: 'Every page a preserved HWPT maps is a preserved memfd folio',
   kind: 'state',
-  source: 'v2 13/16 commit text (shared/seeds/003_9b339ccb64119be1.txt); mm/memfd_luo.c',
+  source: `the commit text of ${V2_13_16}; torvalds/linux mm/memfd_luo.c`,
   statement:
     'For every preserved HWPT: each mapped area of its IOAS comes from a memfd in the session, and every pfn ' +
     'in its domain belongs to a memfd whose folios memfd_luo pinned and KHO-marked.',

@@ -4,13 +4,14 @@
  * domain already has preserved_state (so the iommufd was preserved first).
  */
 import type { InvariantFactory } from './types.js';
+import { V2_SERIES } from './types.js';
 import { groupOnPreservedDomain } from '../model/iommufd/iommu_group.js';
 
 const make: InvariantFactory = () => ({
   id: 'device-needs-preserved-domain',
   title: "A device is preserved only on a preserved domain of a DMA-owned group",
   kind: 'step',
-  source: 'v2 15/16 iommu_preserve_device (drivers/iommu/liveupdate.c)',
+  source: `iommu_preserve_device (drivers/iommu/liveupdate.c) in patch 15/16 of ${V2_SERIES}`,
   statement: "When iommu_preserve_device succeeds, the device's group is DMA-owned and its active domain has preserved_state.",
   check: (prev, a, next) => {
     if (a.type !== 'iommu_preserve_device' || a.op.file.kind !== 'cdev') return null;

@@ -14,6 +14,7 @@
  * pages are being checked against the very mappings a map could change.
  */
 import type { InvariantFactory } from './types.js';
+import { V2_13_16 } from './types.js';
 import { ioasName, isPreserved, mappedAreas } from '../model/iommufd/predicates.js';
 import { isImmutable } from '../model/iommufd/io_pagetable.js';
 import { PHASE_FROZEN, PHASE_NEW, type Action, type State } from '../model/iommufd/types.js';
@@ -39,7 +40,7 @@ const make: InvariantFactory = () => ({
   id: 'freeze-no-mutation',
   title: 'No map or unmap changes an IOAS that is immutable or has a preserved HWPT',
   kind: 'step',
-  source: 'v2 13/16 commit text: "any map/unmap attempts will fail with -EBUSY" (shared/seeds/003_9b339ccb64119be1.txt); kernel/liveupdate/luo_file.c',
+  source: `the commit text of ${V2_13_16}: 'any map/unmap attempts will fail with -EBUSY'; torvalds/linux kernel/liveupdate/luo_file.c`,
   statement:
     'For every IOAS that is immutable or has a preserved HWPT before a step, the step leaves its mapped areas ' +
     'and the leaves of its HWPTs\' domains unchanged; between the first freeze and the jump no userspace step runs.',

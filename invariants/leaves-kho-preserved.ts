@@ -3,15 +3,15 @@
  * new kernel keeps. Every IOMMU leaf of a preserved domain is a folio that
  * KHO preserves (memfd_luo_preserve marked it), and after kexec every page a
  * bus-mastering device translates to through the old kernel's tables is
- * such a folio (DOMAIN 5.3b: Samiullah Khawaja's answer to the cached-seals
- * review).
+ * such a folio (Samiullah Khawaja's answer to the cached-seals review,
+ * 20 May 2026).
  *
  * Observed, not decided: it reads the domains' leaves, the memfds' KHO
  * marks and the context entries, never a predicate that a preserve step or
  * a switch decides with.
  */
 import type { InvariantFactory } from './types.js';
-import { SEED_003 } from './types.js';
+import { KHAWAJA_SEALS } from './types.js';
 import { tableAt } from '../model/iommufd/context_entry.js';
 import { folioOfPfn, memfdOfPfn } from '../model/iommufd/pages.js';
 import { devName, isOldTable } from '../model/iommufd/predicates-kexec.js';
@@ -28,7 +28,7 @@ const make: InvariantFactory = () => ({
   id: 'leaves-kho-preserved',
   title: 'No IOMMU leaf of a preserved domain, and after kexec no device translation, reaches a page KHO did not preserve',
   kind: 'state',
-  source: `${SEED_003}; the author's answer on the map-time seal check (Samiullah Khawaja, 20 May 2026, same thread)`,
+  source: KHAWAJA_SEALS,
   statement:
     'Before kexec, every page a leaf of a preserved domain maps is a memfd folio that memfd_luo_preserve KHO-marked. ' +
     'After kexec, every page a bus-mastering device reaches through the previous kernel\'s page tables is such a folio; ' +

@@ -4,6 +4,7 @@
  * preserved_state, and no preserve reference on it.
  */
 import type { InvariantFactory } from './types.js';
+import { V2_13_16 } from './types.js';
 import { attachedCount } from '../model/iommufd/main.js';
 import { hwptName, inFlightRefs } from '../model/iommufd/predicates.js';
 
@@ -11,7 +12,7 @@ const make: InvariantFactory = () => ({
   id: 'no-free-while-in-use',
   title: 'IOMMU_DESTROY never frees a HWPT that is attached, preserved or referenced by preserve',
   kind: 'step',
-  source: 'torvalds/linux drivers/iommu/iommufd/main.c (iommufd_object_remove: -EBUSY unless users drops 1 -> 0); v2 iommufd_lock_obj in preserve (seed 003)',
+  source: `torvalds/linux drivers/iommu/iommufd/main.c (iommufd_object_remove: -EBUSY unless users drops 1 -> 0); iommufd_lock_obj in the preserve loop of ${V2_13_16}`,
   statement:
     'A successful IOMMU_DESTROY(h) starts from a state where h has no attached device, is not preserved, its ' +
     'domain has no preserved_state, and no preserve thread holds a reference on it.',

@@ -10,7 +10,7 @@
  * __iommu_take_dma_ownership and is not modelled apart.
  */
 import type { InvariantFactory } from './types.js';
-import { SEED_000 } from './types.js';
+import { SEED_000, V1_08_14 } from './types.js';
 import { devName, onRestoredDomain } from '../model/iommufd/predicates-kexec.js';
 import { PHASE_NEW } from '../model/iommufd/types.js';
 
@@ -18,7 +18,7 @@ const make: InvariantFactory = () => ({
   id: 'owned-blocks-other-drivers',
   title: 'A group on a restored domain is DMA-owned, so no other driver can bind',
   kind: 'step',
-  source: `${SEED_000}; v1 08/14 20260203220948.2176157-9-skhawaja@google.com`,
+  source: `${SEED_000}; ${V1_08_14}`,
   statement:
     'In the new kernel every group whose active domain is a restored one is DMA-owned, and a kernel driver bind ' +
     'never takes a device whose group is on a restored domain.',

@@ -10,16 +10,15 @@
  * hwptCount=stable), which DOMAIN.md calls "lock refs".
  */
 import type { InvariantFactory } from './types.js';
+import { SEED_004 } from './types.js';
 import { expectedUsers, hwptName } from '../model/iommufd/predicates.js';
 import { attachedInGroup } from '../model/iommufd/iommu_group.js';
-
-const SOURCE = 'shared/seeds/004_039ac5ff5e47ed77.txt (Nicolin Chen, Re: [PATCH v2 08/10] iommufd/device: Use iommu_group_replace_domain(), Feb 2023)';
 
 const make: InvariantFactory = () => ({
   id: 'replace-bookkeeping',
   title: "iommufd's attach records match the group's active domain and the HWPT reference counts",
   kind: 'state',
-  source: SOURCE,
+  source: SEED_004,
   statement:
     "For every group: its active domain is igroup.hwpt's domain and every attached idev names igroup.hwpt; " +
     'for every HWPT: users = 1 + attached devices + preserve references.',

@@ -22,7 +22,7 @@ const make: InvariantFactory = () => ({
   id: 'restore-no-panic',
   title: 'The new kernel never BUGs on the preserved state it restores',
   kind: 'state',
-  source: `${SEED_003}, scenario 5.2 step 5; BUG() on restore failure in drivers/iommu/liveupdate.c (samikhawaja/linux)`,
+  source: `${SEED_003} (the HWPT count TOCTOU: 'a bug in the new kernel as it may try to restore nr_hwpts which is one more than the preserved HWPTs'); BUG() on restore failure in drivers/iommu/liveupdate.c (samikhawaja/linux)`,
   statement: 'Every page the new kernel reclaims by physical address (blob entries, domain_ser, table pages) was KHO-marked by the old kernel.',
   check: (s) => (s.nk.bug ? (WHY[s.nk.bug] ?? 'the new kernel hit BUG()') : null),
   witness: {

@@ -11,6 +11,7 @@
  * which table pages are owned.
  */
 import type { InvariantFactory } from './types.js';
+import { V2_SERIES } from './types.js';
 import { hwptName, leakedMarks, reachablePages } from '../model/iommufd/predicates.js';
 import { PHASE_NEW } from '../model/iommufd/types.js';
 
@@ -18,7 +19,7 @@ const make: InvariantFactory = () => ({
   id: 'table-pages-preserved',
   title: 'A preserved domain has all its table pages KHO-marked, and no marked table page is freed',
   kind: 'state',
-  source: 'v2 generic_pt preserve (include/linux/generic_pt/iommu.h, drivers/iommu/liveupdate.c)',
+  source: `the generic_pt preserve of ${V2_SERIES} (include/linux/generic_pt/iommu.h, drivers/iommu/liveupdate.c)`,
   statement:
     'For every domain with preserved_state, every table page reachable from its root is KHO-marked; for every ' +
     'domain, every KHO-marked table page is still allocated.',

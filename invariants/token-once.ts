@@ -12,6 +12,7 @@
  * construction of the state (a bit per file).
  */
 import type { InvariantFactory } from './types.js';
+import { V2_SERIES } from './types.js';
 import { markedTokenInUse } from '../model/iommufd/predicates.js';
 import { tokenInSession } from '../model/iommufd/luo.js';
 
@@ -23,7 +24,7 @@ const make: InvariantFactory = () => ({
   id: 'token-once',
   title: 'Live-update tokens are unique: among marked HWPTs, and among the files of a session',
   kind: 'state',
-  source: 'kernel/liveupdate/luo_file.c (-EEXIST, retrieve once); v2 12/16 IOMMU_HWPT_LIVEUPDATE_MARK_PRESERVE (-EADDRINUSE); samikhawaja/linux RFC iommufd_hwpt_lu_restore (reclaimed)',
+  source: `torvalds/linux kernel/liveupdate/luo_file.c (-EEXIST, retrieve once); IOMMU_HWPT_LIVEUPDATE_MARK_PRESERVE (-EADDRINUSE) in patch 12/16 of ${V2_SERIES}; samikhawaja/linux RFC iommufd_hwpt_lu_restore (reclaimed)`,
   statement:
     'No two marked live HWPTs share a token; no two files of the session share a token; no blob entry is reclaimed ' +
     'twice (no two HWPTs wrap one restored domain) and a reclaimed entry was handed to exactly one HWPT.',

@@ -5,10 +5,12 @@
  * steps of one line each with only what changed, one sentence on what is
  * broken, the race when one was found, the two-column interleaving when two
  * processes take part, and the command that reproduces it. Every line fits
- * in 72 columns.
+ * in 72 columns but the `Link:` lines (one per Message-ID of the source,
+ * never broken, as in kernel commits).
  */
 import { diff, show } from '../diff.js';
 import type { Report, ReportViolation } from '../report.js';
+import { loreLink, messageIds } from './links.js';
 import { MAIL_WIDTH, wrap, wrapCommand } from './wrap.js';
 
 const W = MAIL_WIDTH;
@@ -38,6 +40,7 @@ function header(r: Report, v: ReportViolation): string[] {
   const src = `Source: ${v.source}`;
   if (src.length <= W) out.push(src);
   else out.push('Source:', ...wrap(v.source, W, '  '));
+  for (const id of messageIds(v.source)) out.push(`Link: ${loreLink(id)}`);
   out.push(...wrap(`Model: ${r.model}, scope ${r.scope}, ${variantLine(r)}`, W, '', '  '));
   const mode = r.mode === 'exhaustive' || r.seed === undefined ? `${r.mode} search` : `${r.mode} search, seed ${r.seed}`;
   let size = `Trace: ${v.length} steps, ${v.contextSwitches} context switches`;

@@ -7,6 +7,7 @@
  */
 import type { KnownCase } from '../../explorer/spec.js';
 import { PRESETS } from './variants.js';
+import { KHAWAJA_SEALS, SEED_000, SEED_002, SEED_003, SEED_004, V2_13_16, V2_SERIES } from '../../invariants/types.js';
 
 export const IOMMUFD_CASES: readonly KnownCase[] = [
   {
@@ -16,6 +17,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     // to out_unpreserve, which clears the flag of every preserved HWPT's IOAS.
     id: '5.1-shared-ioas',
     title: 'shared IOAS: failing h2 leaves A immutable (flag); logically incomplete, masked by the unwind',
+    source: SEED_003,
     scope: 'shared-ioas',
     set: { immutability: 'flag' },
     expect: 'ok',
@@ -23,6 +25,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
   {
     id: '5.2-count-race',
     title: 'HWPT count TOCTOU: DESTROY between P1 and P3 leaves nr_hwpts > preserved',
+    source: SEED_003,
     scope: 'count-race',
     set: { hwptCount: 'two-pass' },
     invariant: 'blob-count-matches',
@@ -31,6 +34,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
   {
     id: '5.3-cached-seals',
     title: 'cached seals: memfd sealed after MAP_FILE is rejected -EINVAL',
+    source: SEED_003,
     scope: 'cached-seals',
     set: { seals: 'cached' },
     invariant: 'seal-check-live',
@@ -41,6 +45,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     // passes a memfd that was shrunk (and regrown) under its mapping before it
     // was sealed; memfd_luo preserves the page cache, not the pinned page.
     id: '5.3b-shrink-live',
+    source: KHAWAJA_SEALS,
     title: 'live seal check: a mapped memfd shrunk before it is sealed keeps a pinned page KHO never preserves',
     scope: 'shrink-regrow',
     set: { seals: 'live', pagesCheck: 'seals' },
@@ -49,6 +54,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
   },
   {
     id: '5.3b-shrink-cached',
+    source: SEED_003,
     title: 'cached seal check on the same scope: the memfd sealed after the map is refused',
     scope: 'shrink-regrow',
     set: { seals: 'cached', pagesCheck: 'seals' },
@@ -60,6 +66,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     // leave by a size change, and the live check accepts a memfd sealed
     // SEAL after the map.
     id: '5.3b-shrink-both',
+    source: KHAWAJA_SEALS,
     title: 'seals required at map and checked live at preserve: no size change reaches a mapped page',
     scope: 'shrink-regrow',
     set: { seals: 'both', pagesCheck: 'seals' },
@@ -70,6 +77,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     // F_SEAL_WRITE does, which guest memory cannot have): every value of
     // `seals` fails here; pagesCheck=pinned closes it.
     id: 'punch-hole-both',
+    source: `derived: mm/shmem.c (shmem_fallocate: FALLOC_FL_PUNCH_HOLE refused only under F_SEAL_WRITE or a frozen mapping) and mm/memfd_luo.c (memfd_pin_folios fills holes) against the seal check of ${V2_13_16}`,
     title: 'a hole punched in a mapped, sealed memfd: the pinned page is never KHO-preserved, whatever the seal check',
     scope: 'punch-hole',
     set: { seals: 'both', pagesCheck: 'seals' },
@@ -82,6 +90,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     // domain (if generic_pt frees empty levels on unmap, which the model assumes).
     id: '5.6-unwind-window',
     title: 'unwind window: unwinding h1 makes A mutable while h2 is still preserved',
+    source: `derived from the shared-IOAS point of ${SEED_003}: the unwind of iommufd_preserve_hwpt quoted there`,
     scope: 'unwind-window',
     set: { immutability: 'flag' },
     invariant: 'immutable-iff-preserved',
@@ -92,6 +101,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     // ioas_set_immutable takes for write); a violation with v1's placement.
     id: '5.7-map-in-flight',
     title: 'map in flight: M3 fills a domain after preserve made the IOAS immutable (v1 placement)',
+    source: `derived from the commit text of ${V2_13_16}: 'synchronized using the domains_rwsem'`,
     scope: 'map-in-flight',
     set: { immutableCheck: 'area-insert' },
     invariant: 'freeze-no-mutation',
@@ -100,6 +110,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
   {
     id: '5.9-group-replace',
     title: 'partial REPLACE in a multi-device group: the other idevs lag behind the hardware',
+    source: SEED_004,
     scope: 'group-replace',
     set: { replace: 'per-device' },
     invariant: 'replace-bookkeeping',
@@ -110,6 +121,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     // refused with nothing changed (cancel-restores holds, its witness is reached).
     id: '5.11-preserve-order',
     title: 'PRESERVE_FD order mistakes are refused with nothing changed',
+    source: `torvalds/linux kernel/liveupdate/luo_file.c; check_iopt_pages_preserved in ${V2_13_16}; iommu_preserve_device in patch 15/16 of ${V2_SERIES}`,
     scope: 'preserve-order',
     set: {},
     expect: 'ok',
@@ -117,6 +129,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
   {
     id: '5.12-alloc-failure',
     title: 'kho_alloc_preserve fails in P2: the NULL test misses ERR_PTR and writes through it',
+    source: `derived from P2's 'if (!mem)' in ${V2_13_16}; kho_alloc_preserve returns ERR_PTR, never NULL (torvalds/linux kernel/liveupdate/kexec_handover.c)`,
     scope: 'alloc-failure',
     set: { allocCheck: 'null' },
     invariant: 'cancel-restores',
@@ -127,6 +140,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     // mapped everything; without the compare the restored domain is replaced.
     id: '5.8-adopt-unverified',
     title: 'adoption without comparison: a rebuilt HWPT with a different radix tree replaces the restored domain',
+    source: SEED_002,
     scope: 'adopt-unverified',
     set: { verify: 'trust' },
     invariant: 'rebuilt-equals-preserved',
@@ -138,6 +152,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     // FINISH frees when nobody retrieved the memfd (finish-clean also fails).
     id: '5.10-finish-leave',
     title: 'FINISH leaves a restored domain nobody reclaimed attached: DMA into freed pages, a dead owner',
+    source: SEED_000,
     scope: 'finish-unclaimed',
     set: { finish: 'leave' },
     invariant: 'no-dma-to-free',
@@ -146,6 +161,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
   {
     id: '5.10-finish-blocking',
     title: 'FINISH switches an unclaimed device to blocking without an FLR: in-flight DMA faults',
+    source: SEED_000,
     scope: 'finish-unclaimed',
     set: { finish: 'blocking' },
     invariant: 'finish-clean',
@@ -154,6 +170,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
   {
     id: 'sanitize-none',
     title: 'the new IOMMU driver keeps the context entry of a device without preserved state',
+    source: SEED_000,
     scope: 'sanitize',
     set: { sanitize: 'none' },
     invariant: 'ctx-sanitized',
@@ -162,6 +179,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
   {
     id: 'sanitize-ctx-only',
     title: 'the new IOMMU driver clears context entries but not the PASID table of a device without preserved state',
+    source: SEED_000,
     scope: 'sanitize',
     set: { sanitize: 'ctx-only' },
     invariant: 'ctx-sanitized',
@@ -170,6 +188,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
   {
     id: 'ci-trust',
     title: 'the whole lifecycle without the radix-tree compare: a hot-swap before the rebuild is complete',
+    source: SEED_002,
     scope: 'ci',
     set: { verify: 'trust' },
     invariant: 'rebuilt-equals-preserved',
@@ -181,6 +200,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     // hot-swap without the radix-tree compare (rebuilt-equals-preserved).
     id: 'ci-v2',
     title: 'the v2 series as posted, default scope: a memfd sealed after its map is refused by the cached seals',
+    source: SEED_003,
     scope: 'ci',
     set: PRESETS['v2']!,
     invariant: 'seal-check-live',
@@ -189,6 +209,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
   {
     id: '5.2-count-race-v2',
     title: 'the v2 series as posted, count-race scope',
+    source: SEED_003,
     scope: 'count-race',
     set: PRESETS['v2']!,
     invariant: 'blob-count-matches',
@@ -197,6 +218,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
   {
     id: '5.3-cached-seals-v2',
     title: 'the v2 series as posted, cached-seals scope',
+    source: SEED_003,
     scope: 'cached-seals',
     set: PRESETS['v2']!,
     invariant: 'seal-check-live',

@@ -5,7 +5,7 @@
  * Mirrors drivers/iommu/iommufd/device.c. replace=group is mainline (and
  * what v2 builds on): igroup.hwpt is swapped once and the references of all
  * the group's devices move. replace=per-device is the 2023 device-centric
- * design of seed 004 (Nicolin Chen, Feb 2023): the hardware moves the whole
+ * design Nicolin Chen describes (10 Feb 2023, <Y+bc8OrWfw3Fq57n@Asurada-Nvidia>): the hardware moves the whole
  * group but only the calling idev's bookkeeping moves; the others lag until
  * userspace replaces them too. Left out: reserved-region enforcement,
  * PASID attach, auto domains, the idev's own refcount.

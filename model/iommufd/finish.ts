@@ -9,7 +9,8 @@
  * Mirrors kernel/liveupdate/luo_session.c and luo_file.c (torvalds/linux:
  * luo_file_can_finish, luo_file_finish), the RFC iommufd can_finish (fd
  * retrieved, every entry reclaimed, no restored HWPT still attached) for
- * restore=rehydrate, and the policies of seed 000 for a restored domain
+ * restore=rehydrate, and the policies Khawaja and Gunthorpe discuss (1 Oct
+ * 2025, <CAAywjhRKvZBShj7KAXew2v_uGjn3HhvO=sFrZ=bVfMJ8ye-Vyw@mail.gmail.com>) for a restored domain
  * nobody reclaimed (switch `finish`): `refuse` (v2: iommufd can_finish is
  * always false), `leave` it attached (Gunthorpe: finish does nothing on the
  * restore path), switch to `blocking` (Khawaja), or `flr`: an unclaimed

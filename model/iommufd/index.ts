@@ -4,9 +4,9 @@
  * Model<State, Action> and the ModelSpec the command line uses.
  *
  * Tracks the "iommu: live update" v2 series (cover
- * 20260427175633.1978233-1-skhawaja@google.com, April 2026) as far as
- * shared/DOMAIN.md and seed 003 show it; each kernel area is in its own file
- * named after the kernel source it mirrors.
+ * <20260427175633.1978233-1-skhawaja@google.com>, 27 Apr 2026) as far as its
+ * review threads show it (the sources in invariants/types.ts); each kernel
+ * area is in its own file named after the kernel source it mirrors.
  */
 import { Encoder } from '../../explorer/fingerprint.js';
 import type { Model } from '../../explorer/model.js';

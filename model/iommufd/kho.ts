@@ -3,7 +3,7 @@
  * by kho_alloc_preserve (zeroed and marked; ERR_PTR on failure, never NULL,
  * kernel/liveupdate/kexec_handover.c) and freed by kho_unpreserve_free.
  * The marks on table pages live in each Domain (hw_pagetable.ts), the marks
- * on memfd folios in Memfd.preserved.
+ * on memfd folios in Memfd.kho (one bit per folio).
  *
  * Left out: the FDT, scratch memory, page orders, kho_preserve_folio of the
  * domain_ser and device_ser pages (their existence is a flag on the object).

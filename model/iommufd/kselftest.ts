@@ -190,6 +190,11 @@ const call = {
     expr: 'ioctl(self->fd, IOMMU_HWPT_LIVEUPDATE_MARK_PRESERVE, &cmd)',
   }),
   addSeals: (m: number, seals: number): Call => ({ pre: [], expr: `fcntl(memfd[${m}], F_ADD_SEALS, ${sealsC(seals)})` }),
+  ftruncate: (m: number, pages: number): Call => ({ pre: [], expr: `ftruncate(memfd[${m}], ${pages} * page_size)` }),
+  fallocate: (m: number, page: number, punch: boolean): Call => ({
+    pre: [],
+    expr: `fallocate(memfd[${m}], ${punch ? 'FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE' : '0'}, ${page} * page_size, page_size)`,
+  }),
   preserveFd: (f: FileRef, token: number): Call => ({
     pre: [`struct liveupdate_session_preserve_fd cmd = { .size = sizeof(cmd), .fd = ${fileC(f)}, .token = ${token} };`],
     expr: 'ioctl(session_fd, LIVEUPDATE_SESSION_PRESERVE_FD, &cmd)',
@@ -409,6 +414,10 @@ function succeeds(ctx: Ctx, s: State, a: Action & { pid: number }, o: Op): boole
       return s.session.open && !n.session.open;
     case 'add_seals': // F_ADD_SEALS of seals already set returns 0 and changes nothing
       return (s.memfds[o.memfd]!.seals & F_SEAL_SEAL) === 0;
+    case 'ftruncate': // to the size it has: returns 0 and changes nothing
+      return n.memfds[o.memfd]!.size === o.size;
+    case 'fallocate': // of a page already there (or a hole punched in a hole): returns 0 and changes nothing
+      return o.punch ? n.memfds[o.memfd]!.cache[o.page] === -1 : n.memfds[o.memfd]!.cache[o.page] !== -1;
     case 'replace': // replacing with the HWPT already attached returns 0
       return n.devices[o.dev]!.hwpt === o.hwpt;
     default: // every other op changes some object when it returns 0
@@ -481,6 +490,8 @@ const MAP: { readonly [T in ActionType]: Mapper<T> } = {
   iommufd_device_detach: (ctx, a, s) => issue(ctx, s, a, a.op, call.detach(a.op.dev), 'detach through the VFIO cdev'),
   iommufd_hwpt_liveupdate_mark_preserve: (ctx, a, s) => issue(ctx, s, a, a.op, call.mark(a.op.hwpt, a.op.token), 'IOMMU_HWPT_LIVEUPDATE_MARK_PRESERVE'),
   memfd_add_seals: (ctx, a, s) => issue(ctx, s, a, a.op, call.addSeals(a.op.memfd, a.op.seals), 'F_ADD_SEALS (memfd_add_seals)'),
+  shmem_setattr: (ctx, a, s) => issue(ctx, s, a, a.op, call.ftruncate(a.op.memfd, a.op.size), 'ftruncate (shmem_setattr)'),
+  shmem_fallocate: (ctx, a, s) => issue(ctx, s, a, a.op, call.fallocate(a.op.memfd, a.op.page, a.op.punch), 'fallocate (shmem_fallocate)'),
   memfd_luo_preserve: (ctx, a, s) => issue(ctx, s, a, a.op, call.preserveFd(a.op.file, a.op.token), `LIVEUPDATE_SESSION_PRESERVE_FD (${a.type})`),
   iommu_preserve_device: (ctx, a, s) => issue(ctx, s, a, a.op, call.preserveFd(a.op.file, a.op.token), `LIVEUPDATE_SESSION_PRESERVE_FD (${a.type})`),
   iommufd_liveupdate_preserve: (ctx, a, s) => preserveStep(ctx, s, a),

@@ -10,7 +10,8 @@
  * thread does commutes differently: P3e with nothing else (it writes only
  * under lu_mutex), the last P3a with P4 (xa_unlock, return, LUO appends the
  * file). Left out: the hwpt->common.domain == NULL check (every HWPT has a
- * domain), freeze (a no-op for iommufd), retrieve/finish (new kernel).
+ * domain), freeze (a no-op for iommufd), retrieve/finish (the new kernel's:
+ * luo_incoming.ts and finish.ts).
  */
 import { match } from 'ts-pattern';
 import type { Ctx } from './ctx.js';

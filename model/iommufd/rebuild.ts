@@ -1,26 +1,29 @@
 /**
  * The VMM's rebuild in the new kernel and the hot-swap (DOMAIN.md 3.3 R2).
- * restore=rebuild (seeds 000/002): HWPT_ALLOC on the new IOAS builds D'
+ * restore=rebuild (Gunthorpe, 7 Oct 2024 and 1 Oct 2025): HWPT_ALLOC on the new IOAS builds D'
  * from its areas; attaching a device whose group is on the restored domain D
  * is an iommu_group_replace_domain(D -> D'), which under verify=compare first
  * compares the two radix trees (refused with -EINVAL when they differ); the
  * core frees D once no group is on it. IOAS-only users (attach_ioas) get an
  * auto domain built from the IOAS as it is at attach, so they cannot
- * prepare D' first. restore=rehydrate (the RFC, seed 001):
+ * prepare D' first. restore=rehydrate (the RFC, Gowans, 16 Sep 2024):
  * IOMMU_HWPT_LU_RESTORE(token) wraps D in a HWPT and sets the entry's
  * `reclaimed` (once), provided the VMM holds the memfds D maps; D is freed
  * when that HWPT is destroyed.
  *
  * Mirrors drivers/iommu/iommufd/hw_pagetable.c (iommufd_hwpt_paging_alloc,
  * iommufd_hw_pagetable_attach), device.c (iommufd_device_auto_get_domain),
- * the generic_pt tree compare Jason Gunthorpe describes in seed 002
- * (20241007151633.GO2456194@ziepe.ca), samikhawaja/linux RFC
+ * the generic_pt tree compare Jason Gunthorpe describes (7 Oct 2024,
+ * <20241007151633.GO2456194@ziepe.ca>), samikhawaja/linux RFC
  * iommufd_hwpt_lu_restore, and drivers/iommu/iommu.c
  * (iommu_device_use_default_domain: -EBUSY on an owned group).
  *
  * Left out: page sizes and prot in the compare (IOVA -> PA only), the
  * iommufd object ids (the menu names the HWPT slot each ioctl fills),
- * per-device REPLACE bookkeeping (mainline group replace).
+ * per-device REPLACE bookkeeping (the hot-swap moves every bound idev of the
+ * group under every value of `replace`: replace=per-device is not applied
+ * after kexec, which no lifecycle scope has a multi-device group to show;
+ * see docs/model-limits.md).
  */
 import type { Ctx } from './ctx.js';
 import { update } from './copy.js';

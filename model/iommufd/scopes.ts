@@ -2,7 +2,8 @@
  * Scopes of the iommufd model: the objects userspace built before the
  * explored window (the initial state), the menu of ioctls each VMM thread may
  * issue (each at most once, in any order), and which kernel failures are
- * injected. One named scope per scenario of shared/DOMAIN.md section 5;
+ * injected. One named scope per review scenario (model/iommufd/cases.ts
+ * names each one's source);
  * the scopes that go through kexec, and `ci` and `deep`, are in
  * scopes-kexec.ts.
  *

@@ -3,7 +3,7 @@
  *
  * Mirrors drivers/iommu/iommufd/iommufd_private.h and io_pagetable.h of the
  * "iommu: live update" v2 series (cover 20260427175633.1978233-1-skhawaja@google.com,
- * as read in shared/seeds/003 and shared/DOMAIN.md section 2), plus the LUO,
+ * as reviewed by Pranjal Shrivastava, 20 May 2026, in the thread of v2 13/16), plus the LUO,
  * KHO and memfd records the preserve path touches.
  *
  * Across kexec (DOMAIN.md 3.2, 3.3): the VT-d context entry of every

@@ -40,7 +40,7 @@ export const SWITCHES: readonly SwitchSpec[] = [
   {
     name: 'immutability',
     values: ['flag', 'refcount'],
-    doc: 'IOAS liveupdate_immutable: one bool (flag, as posted) or a count of the HWPTs holding it (refcount, seed 003)',
+    doc: "IOAS liveupdate_immutable: one bool (flag, as posted) or a count of the HWPTs holding it (refcount, Shrivastava's review of v2 13/16, May 2026)",
   },
   {
     name: 'hwptCount',
@@ -79,22 +79,22 @@ export const SWITCHES: readonly SwitchSpec[] = [
   {
     name: 'verify',
     values: ['compare', 'trust'],
-    doc: "a hot-swap from a restored domain adopts the rebuilt HWPT only if its radix tree equals the restored one (compare, seed 002) or without comparing (trust; v2 has no compare)",
+    doc: "a hot-swap from a restored domain adopts the rebuilt HWPT only if its radix tree equals the restored one (compare, Gunthorpe, 7 Oct 2024) or without comparing (trust; v2 has no compare)",
   },
   {
     name: 'finish',
     values: ['refuse', 'leave', 'blocking', 'flr'],
-    doc: 'FINISH and a restored domain nobody reclaimed: iommufd can_finish is always false (refuse, v2), or finish leaves it attached, switches to blocking, or FLRs an unclaimed device then switches to blocking (flr, seed 000)',
+    doc: 'FINISH and a restored domain nobody reclaimed: iommufd can_finish is always false (refuse, v2), or finish leaves it attached, switches to blocking, or FLRs an unclaimed device then switches to blocking (flr, Gunthorpe and Khawaja, 1 Oct 2025)',
   },
   {
     name: 'restore',
     values: ['rebuild', 'rehydrate'],
-    doc: 'the VMM rebuilds an equal HWPT and hot-swaps it in (rebuild, seeds 000/002) or gets the restored domain back as a HWPT by token first (rehydrate, RFC of seed 001)',
+    doc: 'the VMM rebuilds an equal HWPT and hot-swaps it in (rebuild, Gunthorpe, 7 Oct 2024 and 1 Oct 2025) or gets the restored domain back as a HWPT by token first (rehydrate, the RFC of Gowans, 16 Sep 2024)',
   },
   {
     name: 'sanitize',
     values: ['none', 'ctx-only', 'full'],
-    doc: 'the new kernel\'s IOMMU driver clears the context entries and PASID tables of devices without preserved state (full, seed 000), only the context entries, or neither',
+    doc: 'the new kernel\'s IOMMU driver clears the context entries and PASID tables of devices without preserved state (full, Gunthorpe and Khawaja, 1 Oct 2025), only the context entries, or neither',
   },
 ];
 

@@ -169,7 +169,7 @@ describe('luocheck list, explain and replay', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('model bench');
     expect(r.out).toContain('lock-exclusive [state]');
-    expect(r.out).toContain('source: shared/bench/BENCH_MODEL.md');
+    expect(r.out).toContain('source: the objtable benchmark specification, section 6');
     expect(r.out).toContain('--set lock=off|on');
     expect(r.out).toContain('known-bug cases:');
     const j = JSON.parse(run('list', '--format', 'json').out);

@@ -168,7 +168,7 @@ describe('luocheck explain', () => {
     expect(r.out).toMatch(/^blob-count-matches \(state, model iommufd\): The published iommufd blob counts exactly the preserved HWPTs\n/);
     expect(inv.statement).toMatch(/nr_hwpts/);
     expect(r.out).toContain(`\n${inv.statement}\n`);
-    expect(r.out).toContain('source: shared/seeds/003_9b339ccb64119be1.txt (review of v2 13/16, series 20260427175633.1978233-1-skhawaja@google.com)');
+    expect(r.out).toContain("source: Pranjal Shrivastava, 20 May 2026, 'Re: [PATCH v2 13/16] iommufd: Persist iommu hardware pagetables for live update', a reply to <20260427175633.1978233-14-skhawaja@google.com>");
     expect(r.out).toContain(`witness (must be reachable): ${inv.witness!.title}`);
     expect(r.out).toMatch(/in the scopes of iommufd, variant fixed, exhaustive, 2 s cap each:\n/);
     expect(r.out).toMatch(/\n {4}count-race: reached\n/);

@@ -1,15 +1,15 @@
 /**
  * Every known-bug case of the iommufd model (iommufdSpec.cases) through
  * --format email, as a reviewer would paste it: 72 columns, numbered steps,
- * the invariant's source (seed file and Message-ID), JSON values never
+ * the invariant's source (author, date, subject, Message-ID) with one lore
+ * Link: line per Message-ID, JSON values never
  * broken inside a string, and a reproduce command that does reproduce it.
  * The count race (5.2) names the preserve count step P1 and the
  * IOMMU_DESTROY as its race, with the fewest context switches.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KnownCase } from '../../explorer/spec.js';
+import { loreLink, messageIds } from '../../explorer/render/links.js';
 import { iommufdSpec } from '../../model/iommufd/index.js';
 import { run } from './helpers.js';
 
@@ -27,9 +27,6 @@ function reproduceCommand(email: string): string {
   return email.slice(at + 'Reproduce with:\n'.length).replace(/ \\\n\s*/g, ' ').replace(/\\\n/g, '').trim();
 }
 
-const MESSAGE_ID = /\b[\w.-]+@[\w-]+(\.[\w-]+)+\b/;
-const SEED = /shared\/seeds\/(\d{3}_[0-9a-f]{16}\.txt)/;
-const SEEDS = resolve('..', 'shared', 'seeds');
 const violating = iommufdSpec.cases!.filter((c) => c.expect === 'violation');
 
 describe('the iommufd known-bug cases through --format email', () => {
@@ -45,7 +42,8 @@ describe('the iommufd known-bug cases through --format email', () => {
       const r = run('check', ...caseArgs(c), '--format', 'email');
       expect(r.code).toBe(1);
       const lines = r.out.trimEnd().split('\n');
-      for (const l of lines) expect([...l].length, l).toBeLessThanOrEqual(72);
+      const links = lines.filter((l) => l.startsWith('Link: '));
+      for (const l of lines.filter((x) => !links.includes(x))) expect([...l].length, l).toBeLessThanOrEqual(72);
       // A line break inside a JSON string leaves an odd number of quotes on both lines.
       for (const l of lines) expect((l.match(/"/g) ?? []).length % 2, l).toBe(0);
       const v = JSON.parse(run('check', ...caseArgs(c), '--format', 'json').out).violations[0];
@@ -54,9 +52,9 @@ describe('the iommufd known-bug cases through --format email', () => {
       const numbered = steps.filter((l) => /^ *\d+\. [\w-]+: /.test(l)).map((l) => Number(/^ *(\d+)\./.exec(l)![1]));
       expect(numbered).toEqual(Array.from({ length: v.length }, (_, i) => i + 1));
       expect(r.out.replace(/\n\s*/g, ' ')).toContain(`Source: ${v.source}`);
-      // The seed a source names exists, where the shared specs sit next to the checkout.
-      const seed = SEED.exec(v.source);
-      if (seed && existsSync(SEEDS)) expect(existsSync(join(SEEDS, seed[1]!)), seed[1]).toBe(true);
+      // One lore link per Message-ID of the source, right after it (kernel style).
+      expect(links).toEqual(messageIds(v.source).map((id) => `Link: ${loreLink(id)}`));
+      if (links.length > 0) expect(lines[lines.indexOf(links[0]!) + links.length]).toMatch(/^Model: /);
       const cmd = reproduceCommand(r.out);
       expect(cmd).toMatch(new RegExp(`^luocheck check --model iommufd --scope ${c.scope} --variant \\S+( --set \\S+)*$`));
       const again = JSON.parse(run(...cmd.split(' ').slice(1), '--format', 'json').out);
@@ -65,10 +63,10 @@ describe('the iommufd known-bug cases through --format email', () => {
     });
   }
 
-  it('names a seed file or a Message-ID in the source of every case but the one sourced from kernel code', () => {
+  it('names a Message-ID in the source of every case but the one sourced from kernel code', () => {
     const without = violating.filter((c) => {
       const v = JSON.parse(run('check', ...caseArgs(c), '--format', 'json').out).violations[0];
-      return !SEED.test(v.source) && !MESSAGE_ID.test(v.source);
+      return messageIds(v.source).length === 0;
     });
     // cancel-restores cites kernel/liveupdate/luo_file.c, not a thread.
     expect(without.map((c) => c.id)).toEqual(['5.12-alloc-failure']);
