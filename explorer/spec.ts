@@ -42,6 +42,12 @@ export interface KnownCase {
   /** The invariant the case violates; undefined when the model shows it harmless. */
   readonly invariant?: string;
   readonly expect: 'violation' | 'ok';
+  /**
+   * An open case: the scope violates `invariant` even with every switch as
+   * the reviewers asked (`set` is {}); `closedBy` names the switch values,
+   * not proposed on the list, under which it passes, and `why` says so.
+   */
+  readonly open?: { readonly closedBy: Variant; readonly why: string };
 }
 
 export interface ModelSpec<Scope, S, A> {

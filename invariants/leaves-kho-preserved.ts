@@ -57,10 +57,11 @@ const make: InvariantFactory = () => ({
     return null;
   },
   witness: {
-    title: 'a preserved domain maps a folio that left the page cache after it was pinned, and the preserve refused it',
-    reached: (p, _a, s) =>
-      p !== undefined && p.threads.some((t, i) => t.pc === 'P3c_check' && s.threads[i]!.pc === 'P3c_err') &&
-      s.ioas.some((io) => io.areas.some((x) => x.pfn >= 0 && s.memfds[x.memfd]!.cache[x.page] !== folioOfPfn(x.pfn))),
+    title: 'a preserved domain maps a page (and, through kexec, a device still translates to it through the old tables)',
+    reached: (_p, _a, s) =>
+      s.phase === PHASE_NEW
+        ? s.devices.some((d, i) => d.busMaster && s.ctx[i]! >= 0 && isOldTable(s, s.ctx[i]!) && tableAt(s, s.ctx[i]!).leaves.some((pfn) => pfn >= 0))
+        : s.hwpts.some((h) => h.domain.preservedState && h.domain.leaves.some((pfn) => pfn >= 0)),
   },
 });
 export default make;

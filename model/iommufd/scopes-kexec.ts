@@ -40,6 +40,20 @@ function rebuildMenu(devs: readonly number[], memfds: readonly Op[], maps: reado
 }
 
 const RETRIEVE_MEMFD0: Op = { op: 'retrieve_fd', file: MEMFD0 };
+/**
+ * memfd_luo restores a memfd unsealed (mm/memfd_luo.c DOC: seals are not
+ * preserved); a VMM seals it again before it maps it (seals=both refuses
+ * the map otherwise).
+ */
+const reseal = (memfd: number): Op => ({ op: 'add_seals', memfd, seals: 0x7 });
+
+/**
+ * Stages for a new-kernel menu whose first `first` ops (the session, the
+ * guest memory and its seals) come before everything else.
+ */
+function memoryFirst(menu: readonly Op[], first: number): number[][] {
+  return [menu.map((_, i) => (i < first ? 0 : 1))];
+}
 /** PRESERVE_FD(iommufd) with token 1, the memfd's: luo_preserve_file refuses it -EEXIST. */
 const TOKEN_REUSE: Op = { op: 'preserve_fd', file: IOMMUFD, token: 1 };
 /** IOMMU_DESTROY of the marked HWPT both devices are attached to: -EBUSY (users > 1). */
@@ -49,14 +63,15 @@ const MEMFD1: FileRef = { kind: 'memfd', memfd: 1 };
 /** memfd2 (index 1), unsealed: mapped where memfd1's second page was, once T2 unmapped that. */
 const MAP_M1: Op = { op: 'map_file', ioas: 0, memfd: 1, page: 0, iova: 1 };
 /**
- * What a VMM may do to an unsealed guest-memory memfd before it seals it
- * (5.3, 5.3b): shrink it to nothing (its pinned page leaves the page
- * cache), seal it. (Growing it back changes nothing a seal check sees:
- * shrink-regrow has it.)
+ * What a VMM may do to an unsealed guest-memory memfd (5.3, 5.3b): shrink
+ * it to nothing (a pinned page leaves the page cache), seal it GROW|SHRINK,
+ * and seal the seals (F_SEAL_SEAL), each at any point. (Growing it back
+ * changes nothing a seal check sees: shrink-regrow has it.)
  */
 const RESIZE_AND_SEAL_M1: readonly Op[] = [
   { op: 'ftruncate', memfd: 1, size: 0 },
-  { op: 'add_seals', memfd: 1, seals: 0x7 },
+  { op: 'add_seals', memfd: 1, seals: 0x6 },
+  { op: 'add_seals', memfd: 1, seals: 0x1 },
 ];
 
 /**
@@ -71,6 +86,13 @@ const RESIZE_AND_SEAL_M1: readonly Op[] = [
  * boot; the VMM rebuilds memfd1's mappings, hot-swaps, and finishes or
  * closes the session, while kernel drivers try to bind to the devices.
  */
+const CI_RESTORE: readonly Op[] = [
+  ...rebuildMenu([0, 1], [RETRIEVE_MEMFD0, reseal(0)], [MAP0, MAP1]),
+  { op: 'close_session' },
+  { op: 'bind_driver', dev: 0 },
+  { op: 'bind_driver', dev: 1 },
+];
+
 const ci: IommufdScope = {
   phases: 'lifecycle',
   iovas: 2,
@@ -90,14 +112,8 @@ const ci: IommufdScope = {
     ],
     [{ op: 'unmap', ioas: 0, iova: 1 }, MAP_M1, DESTROY0, ...RESIZE_AND_SEAL_M1],
   ],
-  restore: [
-    [
-      ...rebuildMenu([0, 1], [RETRIEVE_MEMFD0], [MAP0, MAP1]),
-      { op: 'close_session' },
-      { op: 'bind_driver', dev: 0 },
-      { op: 'bind_driver', dev: 1 },
-    ],
-  ],
+  restore: [CI_RESTORE],
+  restoreStages: memoryFirst(CI_RESTORE, 3),
   failures: { ...NO_FAIL, freeze: true, domainPreserve: true },
 };
 
@@ -111,6 +127,19 @@ const ci: IommufdScope = {
  * again).
  */
 const MEMFD2: FileRef = { kind: 'memfd', memfd: 2 };
+const DEEP_RESTORE: readonly Op[] = [
+  ...rebuildMenu(
+    [0, 1],
+    [RETRIEVE_MEMFD0, reseal(0), { op: 'retrieve_fd', file: MEMFD2 }, reseal(2)],
+    [MAP0, MAP1, { op: 'map_file', ioas: 0, memfd: 2, page: 0, iova: 2 }],
+    2,
+    3,
+  ),
+  { op: 'attach_ioas', dev: 1, ioas: 0, hwpt: 4 },
+  { op: 'close_session' },
+  { op: 'bind_driver', dev: 0 },
+  { op: 'bind_driver', dev: 2 },
+];
 const deep: IommufdScope = {
   ...ci,
   iovas: 3,
@@ -123,21 +152,8 @@ const deep: IommufdScope = {
     ci.threads[0]!,
     [{ op: 'unmap', ioas: 0, iova: 1 }, { op: 'destroy', hwpt: 1 }, { op: 'unmap', ioas: 0, iova: 0 }, MAP_M1, ...RESIZE_AND_SEAL_M1, DESTROY0],
   ],
-  restore: [
-    [
-      ...rebuildMenu(
-        [0, 1],
-        [RETRIEVE_MEMFD0, { op: 'retrieve_fd', file: MEMFD2 }],
-        [MAP0, MAP1, { op: 'map_file', ioas: 0, memfd: 2, page: 0, iova: 2 }],
-        2,
-        3,
-      ),
-      { op: 'attach_ioas', dev: 1, ioas: 0, hwpt: 4 },
-      { op: 'close_session' },
-      { op: 'bind_driver', dev: 0 },
-      { op: 'bind_driver', dev: 2 },
-    ],
-  ],
+  restore: [DEEP_RESTORE],
+  restoreStages: memoryFirst(DEEP_RESTORE, 5),
   failures: ci.failures,
 };
 
@@ -162,13 +178,14 @@ const adoptUnverified: IommufdScope = {
       { op: 'retrieve_session' },
       { op: 'retrieve_fd', file: MEMFD0 },
       { op: 'retrieve_fd', file: cdev(0) },
+      reseal(0),
       { op: 'map_file', ioas: 0, memfd: 0, page: 1, iova: 0 },
       MAP0,
       { op: 'hwpt_alloc', ioas: 0, hwpt: 1 },
       { op: 'replace', dev: 0, hwpt: 1 },
     ],
   ],
-  restoreStages: [[0, 0, 0, 1, 1, 2, 3]],
+  restoreStages: [[0, 0, 0, 0, 1, 1, 2, 3]],
   failures: NO_FAIL,
 };
 

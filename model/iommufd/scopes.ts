@@ -90,7 +90,11 @@ const countRace: IommufdScope = {
   failures: NO_FAIL,
 };
 
-/** 5.3: one thread maps an unsealed memfd, seals it, preserves it, then the iommufd, in any order. */
+/**
+ * 5.3: one thread maps an unsealed memfd, seals it GROW|SHRINK and then
+ * SEAL (either may come before the map), preserves it, then the iommufd,
+ * in any order.
+ */
 const cachedSeals: IommufdScope = {
   ...OLD,
   iovas: 2,
@@ -102,7 +106,8 @@ const cachedSeals: IommufdScope = {
   threads: [
     [
       { op: 'map_file', ioas: 0, memfd: 0, page: 0, iova: 0 },
-      { op: 'add_seals', memfd: 0, seals: 0x7 },
+      { op: 'add_seals', memfd: 0, seals: 0x6 },
+      { op: 'add_seals', memfd: 0, seals: 0x1 },
       { op: 'preserve_fd', file: MEMFD0, token: 1 },
       { op: 'preserve_fd', file: IOMMUFD, token: 2 },
     ],
@@ -123,11 +128,14 @@ const unwindWindow: IommufdScope = {
   failures: { ...NO_FAIL, domainPreserve: true },
 };
 
-/** 5.7: T2 maps a second, unpreserved memfd into the IOAS while T1 preserves its HWPT. */
+/**
+ * 5.7: T2 maps a second, unpreserved memfd (sealed GROW|SHRINK, so that
+ * seals=both lets it be mapped) into the IOAS while T1 preserves its HWPT.
+ */
 const mapInFlight: IommufdScope = {
   ...OLD,
   iovas: 4,
-  memfds: [{ pages: 1, seals: SEALED }, { pages: 1, seals: [] }],
+  memfds: [{ pages: 1, seals: SEALED }, { pages: 1, seals: ['GROW', 'SHRINK'] }],
   ioas: [{ areas: [{ iova: 0, memfd: 0, page: 0 }] }],
   hwpts: [{ ioas: 0, token: 1 }],
   devices: [],
@@ -264,7 +272,7 @@ export const SCOPES: Readonly<Record<string, IommufdScope>> = {
 export const SCOPE_DOCS: Readonly<Record<string, string>> = {
   'shared-ioas': '5.1: two HWPTs share an IOAS; iommu_domain_preserve may fail',
   'count-race': '5.2: DESTROY of a marked HWPT races the preserve count; the new kernel retrieves the blob',
-  'cached-seals': '5.3: memfd sealed after IOAS_MAP_FILE, then preserved',
+  'cached-seals': '5.3: memfd sealed (GROW|SHRINK, then SEAL) before or after IOAS_MAP_FILE, then preserved',
   'unwind-window': '5.6: unwind of a failed preserve races IOAS_UNMAP on a shared IOAS',
   'map-in-flight': '5.7: IOAS_MAP_FILE in flight while preserve makes the IOAS immutable',
   'shrink-regrow': '5.3b: a mapped, unsealed memfd shrunk, regrown and sealed before preserve (Khawaja, 20 May 2026)',

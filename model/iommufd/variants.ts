@@ -115,8 +115,8 @@ export const PRESETS: Readonly<Record<string, Variant>> = {
   fixed: {
     immutability: 'refcount',
     hwptCount: 'stable',
-    seals: 'live',
-    pagesCheck: 'pinned',
+    seals: 'both',
+    pagesCheck: 'seals',
     immutableCheck: 'fill-domains',
     replace: 'group',
     allocCheck: 'err-ptr',

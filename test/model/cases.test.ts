@@ -16,7 +16,7 @@ import { endsFailedPreserveFd, sameKernelState } from '../../model/iommufd/predi
 import { run, V2 } from './helpers.js';
 
 /** The default scope's distinct states under fixed (restore=rebuild), without symmetry reduction. */
-const CI_STATES = 298104;
+const CI_STATES = 326122;
 
 interface Pin {
   buggy: { result: 'violation' | 'ok'; invariant?: string; traceLength?: number; states: number };
@@ -33,25 +33,24 @@ interface Pin {
 const PINS: Record<string, Pin> = {
   '5.1-shared-ioas': { buggy: { result: 'ok', states: 20 }, fixed: { states: 20, witness: 'preserve-error-restores-ioas' } },
   '5.2-count-race': { buggy: { result: 'violation', invariant: 'blob-count-matches', traceLength: 10, states: 37 }, fixed: { states: 54, witness: 'blob-count-matches' } },
-  '5.3-cached-seals': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 12, states: 100 }, fixed: { states: 130, witness: 'seal-check-live' } },
-  '5.3b-shrink-live': { buggy: { result: 'violation', invariant: 'leaves-kho-preserved', traceLength: 14, states: 810 }, fixed: { states: 862, witness: 'leaves-kho-preserved' } },
-  '5.3b-shrink-cached': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 12, states: 597 }, fixed: { states: 862, witness: 'seal-check-live' } },
-  '5.3b-shrink-both': { buggy: { result: 'ok', states: 656 }, fixed: { states: 862, witness: 'leaves-kho-preserved' } },
-  'punch-hole-both': { buggy: { result: 'violation', invariant: 'leaves-kho-preserved', traceLength: 9, states: 44 }, fixed: { states: 49, witness: 'leaves-kho-preserved' } },
+  '5.3-cached-seals': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 13, states: 294 }, fixed: { states: 292, witness: 'seal-check-live' } },
+  '5.3b-shrink-live': { buggy: { result: 'violation', invariant: 'leaves-kho-preserved', traceLength: 14, states: 810 }, fixed: { states: 656, witness: 'leaves-kho-preserved' } },
+  '5.3b-shrink-cached': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 12, states: 597 }, fixed: { states: 656, witness: 'leaves-kho-preserved' } },
+  'punch-hole': { buggy: { result: 'violation', invariant: 'leaves-kho-preserved', traceLength: 9, states: 44 }, fixed: { states: 49, witness: 'leaves-kho-preserved' } },
   '5.6-unwind-window': { buggy: { result: 'violation', invariant: 'immutable-iff-preserved', traceLength: 17, states: 73 }, fixed: { states: 79, witness: 'immutable-iff-preserved' } },
   '5.7-map-in-flight': { buggy: { result: 'violation', invariant: 'freeze-no-mutation', traceLength: 8, states: 35 }, fixed: { states: 49, witness: 'freeze-no-mutation' } },
   '5.9-group-replace': { buggy: { result: 'violation', invariant: 'replace-bookkeeping', traceLength: 3, states: 66 }, fixed: { states: 155, witness: 'replace-bookkeeping' } },
   '5.11-preserve-order': { buggy: { result: 'ok', states: 892 }, fixed: { states: 892, witness: 'cancel-restores' } },
   '5.12-alloc-failure': { buggy: { result: 'violation', invariant: 'cancel-restores', traceLength: 3, states: 4 }, fixed: { states: 11, witness: 'cancel-restores' } },
   '5.2-count-race-v2': { buggy: { result: 'violation', invariant: 'blob-count-matches', traceLength: 10, states: 37 }, fixed: { states: 54, witness: 'blob-count-matches' } },
-  '5.8-adopt-unverified': { buggy: { result: 'violation', invariant: 'rebuilt-equals-preserved', traceLength: 28, states: 96 }, fixed: { states: 98, witness: 'rebuilt-equals-preserved' } },
+  '5.8-adopt-unverified': { buggy: { result: 'violation', invariant: 'rebuilt-equals-preserved', traceLength: 29, states: 102 }, fixed: { states: 104, witness: 'rebuilt-equals-preserved' } },
   '5.10-finish-leave': { buggy: { result: 'violation', invariant: 'no-dma-to-free', traceLength: 19, states: 65 }, fixed: { states: 66, witness: 'finish-clean' } },
   '5.10-finish-blocking': { buggy: { result: 'violation', invariant: 'finish-clean', traceLength: 19, states: 65 }, fixed: { states: 66, witness: 'finish-clean' } },
   'sanitize-none': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 4, states: 16 }, fixed: { states: 51, witness: 'ctx-sanitized' } },
   'sanitize-ctx-only': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 4, states: 16 }, fixed: { states: 51, witness: 'owned-blocks-other-drivers' } },
-  'ci-trust': { buggy: { result: 'violation', invariant: 'rebuilt-equals-preserved', traceLength: 21, states: 66155 }, fixed: { states: CI_STATES, witness: 'rebuilt-equals-preserved' } },
-  'ci-v2': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 13, states: 17393 }, fixed: { states: CI_STATES, witness: 'seal-check-live' } },
-  '5.3-cached-seals-v2': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 12, states: 100 }, fixed: { states: 130, witness: 'seal-check-live' } },
+  'ci-trust': { buggy: { result: 'violation', invariant: 'rebuilt-equals-preserved', traceLength: 23, states: 122658 }, fixed: { states: CI_STATES, witness: 'rebuilt-equals-preserved' } },
+  'ci-v2': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 14, states: 43865 }, fixed: { states: CI_STATES, witness: 'seal-check-live' } },
+  '5.3-cached-seals-v2': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 13, states: 294 }, fixed: { states: 292, witness: 'seal-check-live' } },
 };
 
 describe('known-bug cases', () => {
@@ -76,13 +75,28 @@ describe('known-bug cases', () => {
         expect(result.violations[0]!.trace.length - 1).toBe(pin.buggy.traceLength);
       }
     });
-    test(`${c.id}: fixed -> ok, witness of ${pin.fixed.witness} reached`, () => {
-      const { result } = run(c.scope, {});
+    test(`${c.id}: ${c.open ? 'closed by ' + JSON.stringify(c.open.closedBy) : 'fixed'} -> ok, witness of ${pin.fixed.witness} reached`, () => {
+      const { result } = run(c.scope, c.open?.closedBy ?? {});
       expect(result.result).toBe('ok');
       expect(result.distinctStates).toBe(pin.fixed.states);
       expect(result.witnesses.find((w) => w.invariant === pin.fixed.witness)?.reached).toBe(true);
     });
   }
+});
+
+describe('the seal check cannot satisfy both reviewers alone', () => {
+  test('punch-hole: every value of seals maps a page KHO never preserves; only pagesCheck=pinned closes it', () => {
+    for (const seals of ['cached', 'live', 'both']) {
+      expect(run('punch-hole', { seals }).result.violations[0]?.invariant, seals).toBe('leaves-kho-preserved');
+      expect(run('punch-hole', { seals, pagesCheck: 'pinned' }).result.result, seals).toBe('ok');
+    }
+  });
+  test('shrink-regrow: cached refuses the late-sealed memfd, live preserves a mapped page KHO never marks, both holds', () => {
+    expect(run('shrink-regrow', { seals: 'cached' }).result.violations[0]!.invariant).toBe('seal-check-live');
+    expect(run('shrink-regrow', { seals: 'live' }).result.violations[0]!.invariant).toBe('leaves-kho-preserved');
+    expect(run('shrink-regrow', { seals: 'both' }).result.result).toBe('ok');
+    expect(run('shrink-regrow', { seals: 'live', pagesCheck: 'pinned' }).result.result).toBe('ok');
+  });
 });
 
 describe('the v2 preset names the reviewed bugs', () => {
