@@ -54,6 +54,7 @@ export function listText(models: readonly AnyModelSpec[]): string {
         out.push(`    ${c.id}: ${c.title}`);
         if (c.source) out.push(`      source: ${c.source}`);
         out.push(`      --scope ${c.scope} --variant fixed${set}: ${verdict}`);
+        if (c.open) out.push(`      open: ${c.open.why}; passes with${Object.entries(c.open.closedBy).map(([k, v]) => ` --set ${k}=${v}`).join('')}`);
       }
     }
     out.push('');
@@ -81,7 +82,7 @@ export function explainText(models: readonly AnyModelSpec[], id: string, timeLim
       out.push('violated in:');
       for (const c of cases) {
         const set = Object.entries(c.set).map(([k, v]) => ` --set ${k}=${v}`).join('');
-        out.push(`  ${c.id}: luocheck check --model ${m.name} --scope ${c.scope} --variant fixed${set}`);
+        out.push(`  ${c.id}: luocheck check --model ${m.name} --scope ${c.scope} --variant fixed${set}${c.open ? ' (open: no design on the list closes it)' : ''}`);
       }
     }
     return out.join('\n') + '\n';

@@ -5,8 +5,9 @@
  * before any VMM step), and the first step of every new-kernel menu op.
  *
  * A new-kernel op is issued once the VMM holds what it needs: the session
- * fd (retrieved) for every LUO and iommufd ioctl, the memfd for MAP_FILE,
- * the bound cdev for an attach, the retrieved iommufd for
+ * fd (retrieved) for every LUO and iommufd ioctl, the memfd for MAP_FILE
+ * (resealed first, if its menu reseals it), the bound cdev for an attach,
+ * the retrieved iommufd for
  * IOMMU_HWPT_LU_RESTORE; ops of the rehydrate design (lu_restore and the
  * ops naming the HWPT slot it fills) are never enabled under
  * restore=rebuild; a scope may order the ops in stages (restoreStages).
@@ -70,6 +71,21 @@ function stageOpen(ctx: Ctx, s: State, pid: number, idx: number): boolean {
   return stages.every((st, j) => st >= mine || (s.threads[pid]!.done & (1 << (split + j))) !== 0);
 }
 
+/**
+ * The VMM maps a retrieved memfd only once it sealed it again, if its menu
+ * does (memfd_luo hands the memfd back unsealed).
+ */
+function resealed(ctx: Ctx, s: State, pid: number, memfd: number): boolean {
+  const m = menus(ctx.scope);
+  const split = m.split[pid]!;
+  const ops = m.ops[pid]!;
+  for (let i = split; i < ops.length; i++) {
+    const o = ops[i]!;
+    if (o.op === 'add_seals' && o.memfd === memfd && (s.threads[pid]!.done & (1 << i)) === 0) return false;
+  }
+  return true;
+}
+
 /** The new kernel is booted and sane: its VMM issues ops. */
 export function newKernelRunning(s: State): boolean {
   return s.phase === PHASE_NEW && s.nk.bug === 0 && booted(s);
@@ -95,7 +111,7 @@ export function newKernelFirst(ctx: Ctx, s: State, pid: number, idx: number, o: 
       out.push({ pid, idx, type: 'luo_retrieve_file', op: o });
       return;
     case 'map_file':
-      if (s.memfds[o.memfd]!.retrieved) out.push({ pid, idx, type: 'iommufd_ioas_map_file', op: o, step: 'M1' });
+      if (s.memfds[o.memfd]!.retrieved && resealed(ctx, s, pid, o.memfd)) out.push({ pid, idx, type: 'iommufd_ioas_map_file', op: o, step: 'M1' });
       return;
     case 'add_seals':
       if (s.memfds[o.memfd]!.retrieved) out.push({ pid, idx, type: 'memfd_add_seals', op: o });

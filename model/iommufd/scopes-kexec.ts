@@ -42,18 +42,11 @@ function rebuildMenu(devs: readonly number[], memfds: readonly Op[], maps: reado
 const RETRIEVE_MEMFD0: Op = { op: 'retrieve_fd', file: MEMFD0 };
 /**
  * memfd_luo restores a memfd unsealed (mm/memfd_luo.c DOC: seals are not
- * preserved); a VMM seals it again before it maps it (seals=both refuses
- * the map otherwise).
+ * preserved); a VMM whose menu seals it again maps it only after that
+ * (actions-kexec.ts; seals=both would refuse the map otherwise).
  */
 const reseal = (memfd: number): Op => ({ op: 'add_seals', memfd, seals: 0x7 });
 
-/**
- * Stages for a new-kernel menu whose first `first` ops (the session, the
- * guest memory and its seals) come before everything else.
- */
-function memoryFirst(menu: readonly Op[], first: number): number[][] {
-  return [menu.map((_, i) => (i < first ? 0 : 1))];
-}
 /** PRESERVE_FD(iommufd) with token 1, the memfd's: luo_preserve_file refuses it -EEXIST. */
 const TOKEN_REUSE: Op = { op: 'preserve_fd', file: IOMMUFD, token: 1 };
 /** IOMMU_DESTROY of the marked HWPT both devices are attached to: -EBUSY (users > 1). */
@@ -113,7 +106,6 @@ const ci: IommufdScope = {
     [{ op: 'unmap', ioas: 0, iova: 1 }, MAP_M1, DESTROY0, ...RESIZE_AND_SEAL_M1],
   ],
   restore: [CI_RESTORE],
-  restoreStages: memoryFirst(CI_RESTORE, 3),
   failures: { ...NO_FAIL, freeze: true, domainPreserve: true },
 };
 
@@ -153,7 +145,6 @@ const deep: IommufdScope = {
     [{ op: 'unmap', ioas: 0, iova: 1 }, { op: 'destroy', hwpt: 1 }, { op: 'unmap', ioas: 0, iova: 0 }, MAP_M1, ...RESIZE_AND_SEAL_M1, DESTROY0],
   ],
   restore: [DEEP_RESTORE],
-  restoreStages: memoryFirst(DEEP_RESTORE, 5),
   failures: ci.failures,
 };
 

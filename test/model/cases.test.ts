@@ -16,7 +16,7 @@ import { endsFailedPreserveFd, sameKernelState } from '../../model/iommufd/predi
 import { run, V2 } from './helpers.js';
 
 /** The default scope's distinct states under fixed (restore=rebuild), without symmetry reduction. */
-const CI_STATES = 326122;
+const CI_STATES = 380225;
 
 interface Pin {
   buggy: { result: 'violation' | 'ok'; invariant?: string; traceLength?: number; states: number };
@@ -48,8 +48,8 @@ const PINS: Record<string, Pin> = {
   '5.10-finish-blocking': { buggy: { result: 'violation', invariant: 'finish-clean', traceLength: 19, states: 65 }, fixed: { states: 66, witness: 'finish-clean' } },
   'sanitize-none': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 4, states: 16 }, fixed: { states: 51, witness: 'ctx-sanitized' } },
   'sanitize-ctx-only': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 4, states: 16 }, fixed: { states: 51, witness: 'owned-blocks-other-drivers' } },
-  'ci-trust': { buggy: { result: 'violation', invariant: 'rebuilt-equals-preserved', traceLength: 23, states: 122658 }, fixed: { states: CI_STATES, witness: 'rebuilt-equals-preserved' } },
-  'ci-v2': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 14, states: 43865 }, fixed: { states: CI_STATES, witness: 'seal-check-live' } },
+  'ci-trust': { buggy: { result: 'violation', invariant: 'rebuilt-equals-preserved', traceLength: 21, states: 119857 }, fixed: { states: CI_STATES, witness: 'rebuilt-equals-preserved' } },
+  'ci-v2': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 14, states: 45562 }, fixed: { states: CI_STATES, witness: 'seal-check-live' } },
   '5.3-cached-seals-v2': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 13, states: 294 }, fixed: { states: 292, witness: 'seal-check-live' } },
 };
 

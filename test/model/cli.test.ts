@@ -90,7 +90,7 @@ describe('the lifecycle through kexec (issue 4 acceptance)', () => {
     const r = json(['check']);
     expect(r.code).toBe(0);
     expect(r.report.scope).toBe('ci');
-    expect(r.report.stats.distinctStates).toBe(326122);
+    expect(r.report.stats.distinctStates).toBe(380225);
     for (const w of ['rebuilt-equals-preserved', 'dma-continuity', 'no-dma-to-free', 'finish-clean', 'restore-progress', 'restore-no-panic', 'ctx-sanitized', 'blob-count-matches', 'no-free-while-in-use', 'token-once', 'cancel-restores', 'seal-check-live', 'leaves-kho-preserved']) {
       expect(r.report.witnesses.find((x) => x.invariant === w)?.reached, w).toBe(true);
     }

@@ -11,7 +11,8 @@ import { booted } from './helpers-kexec.js';
 import { labels, walk } from './helpers.js';
 
 const RETRIEVE = ['RETRIEVE_SESSION', 'RETRIEVE_FD memfd1', 'RETRIEVE_FD iommufd', 'RETRIEVE_FD cdev(dev1)', 'RETRIEVE_FD cdev(dev2)'];
-const MAPS = ['IOAS_MAP_FILE M1 iopt_alloc_file_pages (seals snapshot): ioas1 iova 0', 'IOAS_MAP_FILE M2', 'IOAS_MAP_FILE M3', 'IOAS_MAP_FILE M4',
+// memfd_luo hands the memfd back unsealed; the VMM seals it again before it maps it (seals=both requires it).
+const MAPS = ['F_ADD_SEALS memfd1', 'IOAS_MAP_FILE M1 iopt_alloc_file_pages (seals snapshot): ioas1 iova 0', 'IOAS_MAP_FILE M2', 'IOAS_MAP_FILE M3', 'IOAS_MAP_FILE M4',
   'IOAS_MAP_FILE M1 iopt_alloc_file_pages (seals snapshot): ioas1 iova 1', 'IOAS_MAP_FILE M2', 'IOAS_MAP_FILE M3', 'IOAS_MAP_FILE M4'];
 
 describe('retrieve', () => {
@@ -50,11 +51,11 @@ describe('rebuild and hot-swap (restore=rebuild)', () => {
 
   test('verify=compare refuses a D\' that differs (the map of iova 1 is missing) and nothing changes; trust adopts it', () => {
     const { m, s } = booted();
-    const r = walk(m, [...RETRIEVE, ...MAPS.slice(0, 4), 'HWPT_ALLOC hwpt2'], s);
+    const r = walk(m, [...RETRIEVE, ...MAPS.slice(0, 5), 'HWPT_ALLOC hwpt2'], s);
     const refused = walk(m, ['REPLACE dev1 -> hwpt2'], r);
     expect({ ...refused, threads: r.threads }).toEqual(r);
     const t = booted({ verify: 'trust' });
-    const adopted = walk(t.m, [...RETRIEVE, ...MAPS.slice(0, 4), 'HWPT_ALLOC hwpt2', 'REPLACE dev1 -> hwpt2'], t.s);
+    const adopted = walk(t.m, [...RETRIEVE, ...MAPS.slice(0, 5), 'HWPT_ALLOC hwpt2', 'REPLACE dev1 -> hwpt2'], t.s);
     expect(adopted.ctx[0]).toBe(1);
   });
 });
