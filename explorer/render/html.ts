@@ -20,12 +20,27 @@ import { PAGE_STYLE, esc, stateTree } from './html-parts.js';
 /** What the report does not carry about an invariant: its statement (Invariant.statement). */
 export type Statements = Readonly<Record<string, string | undefined>>;
 
-/** A source's addresses without scheme, and a Message-ID's lore address, as copyable text. */
+/**
+ * A source as text: an address in it is shown without its scheme as
+ * copyable text, and a Message-ID outside an address gets its lore address
+ * (lore.kernel.org/r/ID) the same way.
+ */
 export function sourceHtml(source: string): string {
-  const text = esc(source.replace(/\bhttps?:\/\//g, ''));
-  const ids = [...source.matchAll(/(?:^|[\s(<,;])([\w.+=-]+@[\w-]+(?:\.[\w-]+)+)(?=$|[\s)>,;])/g)].map((m) => m[1]!);
+  const parts: string[] = [];
+  const ids: string[] = [];
+  let at = 0;
+  for (const m of source.matchAll(/\bhttps?:\/\/([^\s<>"]*[^\s<>".,;:)\]])/g)) {
+    const rest = source.slice(at, m.index);
+    parts.push(esc(rest));
+    for (const x of rest.matchAll(/(?:^|[\s(<,;])([\w.+=-]+@[\w-]+(?:\.[\w-]+)+)(?=$|[\s)>,;])/g)) ids.push(x[1]!);
+    parts.push(`<code class="copy">${esc(m[1]!)}</code>`);
+    at = m.index + m[0].length;
+  }
+  const tail = source.slice(at);
+  parts.push(esc(tail));
+  for (const x of tail.matchAll(/(?:^|[\s(<,;])([\w.+=-]+@[\w-]+(?:\.[\w-]+)+)(?=$|[\s)>,;])/g)) ids.push(x[1]!);
   const lore = [...new Set(ids)].map((id) => `<div class="lore">lore: <code class="copy">lore.kernel.org/r/${esc(id)}</code></div>`);
-  return `<div>${text}</div>${lore.join('')}`;
+  return `<div>${parts.join('')}</div>${lore.join('')}`;
 }
 
 /** The processes of a trace in order of first step: the lanes. */
