@@ -5,7 +5,7 @@
  * be shared, reloaded, and walked with the browser's back and forward too.
  */
 import type { ExploreInfo } from './explore.js';
-import { PAGE_STYLE, esc } from './render/html-parts.js';
+import { LANE_COLORS, PAGE_STYLE, esc } from './render/html-parts.js';
 
 const STYLE = `
 main { max-width: 1400px; }
@@ -17,13 +17,14 @@ main { max-width: 1400px; }
 .nav { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin-bottom: 10px; }
 .nav .depth { color: var(--muted); font-size: 13px; margin-left: auto; }
 ol.trail { list-style: none; margin: 0; padding: 0; font: 12px var(--mono); max-height: 420px; overflow: auto; position: relative; }
-ol.trail li { padding: 3px 6px 3px 2.9em; text-indent: -2.2em; border-left: 3px solid var(--line); cursor: pointer; }
+ol.trail li { position: relative; padding: 3px 6px 3px 2.8em; border-left: 3px solid var(--line); cursor: pointer; }
 ol.trail li:hover { background: #f3f6fb; }
 ol.trail li.here { border-left-color: var(--accent); background: #eef3fb; font-weight: 600; }
-ol.trail li .n { color: var(--muted); display: inline-block; min-width: 2.2em; }
+ol.trail li .n { color: var(--muted); position: absolute; left: 6px; }
+ol.trail li .p { color: var(--lane, var(--ink)); }
 .acts { display: flex; flex-direction: column; gap: 6px; }
 button.act { text-align: left; display: grid; grid-template-columns: 3.2em 1fr; gap: 2px 8px; padding: 7px 10px; }
-button.act .proc { grid-row: span 2; font: 600 12px var(--mono); color: var(--accent); background: #eef3fb; border-radius: 4px; text-align: center; padding: 3px 0; align-self: start; }
+button.act .proc { grid-row: span 2; font: 600 12px var(--mono); color: var(--lane, var(--accent)); background: #eef3fb; background: color-mix(in srgb, var(--lane, #2456a6) 12%, #fff); border-radius: 4px; text-align: center; padding: 3px 0; align-self: start; }
 button.act .label { font: 13px var(--mono); }
 button.act .fn { font: 11px var(--mono); color: var(--muted); }
 button.act.on-trace { border-color: var(--race); box-shadow: inset 3px 0 0 var(--race); }
@@ -53,6 +54,9 @@ const info = JSON.parse(document.getElementById('info').textContent);
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 const show = (v) => (v === undefined ? '-' : JSON.stringify(v));
+const COLORS = JSON.parse(document.getElementById('colors').textContent);
+/** A process's colour: by its name, so it is the same on every page. */
+const lane = (p) => { let h = 0; for (const c of p) h = (h * 31 + c.charCodeAt(0)) >>> 0; return '--lane:' + COLORS[h % COLORS.length]; };
 let cur = null;
 let forward = [];
 let seq = 0;
@@ -81,7 +85,7 @@ function render(p) {
   $('back').disabled = p.path.length < 2;
   $('fwd').disabled = !(forward.length > 0 || (onTrace(p.path) && p.path.length < trace.path.length));
   const trail = ['<li data-depth="0" class="' + (p.depth === 0 ? 'here' : '') + '"><span class="n">0</span>initial state</li>'];
-  p.trail.forEach((t, i) => trail.push('<li data-depth="' + (i + 1) + '" class="' + (i + 1 === p.depth ? 'here' : '') + '"><span class="n">' + (i + 1) + '</span>' + esc(t.process) + ': ' + esc(t.label) + '</li>'));
+  p.trail.forEach((t, i) => trail.push('<li data-depth="' + (i + 1) + '" class="' + (i + 1 === p.depth ? 'here' : '') + '"><span class="n">' + (i + 1) + '</span><b class="p" style="' + lane(t.process) + '">' + esc(t.process) + '</b>: ' + esc(t.label) + '</li>'));
   $('trail').innerHTML = trail.join('');
   const here = $('trail').querySelector('li.here');
   if (here) $('trail').scrollTop = Math.max(0, here.offsetTop - $('trail').offsetTop - $('trail').clientHeight + here.offsetHeight + 8);
@@ -89,7 +93,7 @@ function render(p) {
   $('actions').innerHTML = p.actions.length === 0
     ? '<p class="none">' + (p.deadlock ? 'No action is enabled, and the model does not accept this state as an end (deadlock).' : 'No action is enabled: a terminal state.') + '</p>'
     : p.actions.map((a) => '<button type="button" class="act' + (a.index === next ? ' on-trace' : '') + '" data-index="' + a.index + '" data-process="' + esc(a.process) + '" data-label="' + esc(a.label) + '">' +
-        '<span class="proc">' + esc(a.process) + '</span><span class="label">' + esc(a.label) + (a.index === next ? ' <span class="tr">(trace)</span>' : '') + '</span>' +
+        '<span class="proc" style="' + lane(a.process) + '">' + esc(a.process) + '</span><span class="label">' + esc(a.label) + (a.index === next ? ' <span class="tr">(trace)</span>' : '') + '</span>' +
         '<span class="fn">' + esc(a.kind) + (a.pc ? ' · ' + esc(a.pc) : '') + '</span></button>').join('');
   const bad = p.verdicts.filter((v) => v.verdict === 'violated');
   const alert = $('status');
@@ -107,7 +111,7 @@ function render(p) {
   $('tree').innerHTML = p.stateHtml;
   if (trace) {
     const here = onTrace(p.path) ? p.path.length - 1 : -1;
-    $('tracesteps').innerHTML = trace.steps.map((t, i) => '<li data-depth="' + (i + 1) + '" class="' + (i + 1 === here ? 'here' : '') + '"><span class="n">' + (i + 1) + '</span>' + esc(t.process) + ': ' + esc(t.action) + '</li>').join('');
+    $('tracesteps').innerHTML = trace.steps.map((t, i) => '<li data-depth="' + (i + 1) + '" class="' + (i + 1 === here ? 'here' : '') + '"><span class="n">' + (i + 1) + '</span><b class="p" style="' + lane(t.process) + '">' + esc(t.process) + '</b>: ' + esc(t.action) + '</li>').join('');
   }
 }
 
@@ -182,6 +186,7 @@ ${trace}
 </div>
 </main>
 <script type="application/json" id="info">${data}</script>
+<script type="application/json" id="colors">${JSON.stringify(LANE_COLORS)}</script>
 <script>${SCRIPT}</script>
 </body>
 </html>

@@ -49,6 +49,9 @@ export function stateTree(v: unknown, changed: ReadonlySet<string> = new Set(), 
   return `<ul>${items.join('')}</ul>`;
 }
 
+/** One colour per lane (process), in order of first appearance. */
+export const LANE_COLORS = ['#2456a6', '#7b3fa0', '#0f7b74', '#8a5a00', '#5d6b7c', '#a3316f'] as const;
+
 export const PAGE_STYLE = `
 :root {
   --bg: #f6f7f9; --card: #ffffff; --ink: #1c2430; --muted: #5d6b7c; --line: #dde2e8;
@@ -97,7 +100,8 @@ details.step > summary { list-style: none; cursor: pointer; }
 details.step > summary::-webkit-details-marker { display: none; }
 details.step > summary:hover { background: #f3f6fb; }
 .cell { border-left: 1px solid var(--line); padding: 6px 10px; min-height: 34px; }
-.cell.on { background: #eef3fb; border-left: 3px solid var(--accent); }
+.cell.on { background: #eef3fb; background: color-mix(in srgb, var(--lane, #2456a6) 9%, #fff); border-left: 3px solid var(--lane, var(--accent)); }
+.lane-head { color: var(--lane, var(--ink)); border-bottom: 3px solid var(--lane, transparent); }
 .cell.init { color: var(--muted); font-style: italic; }
 .cell .proc { display: none; }
 .cell .label { font: 13px var(--mono); word-break: break-word; }

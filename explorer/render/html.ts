@@ -15,7 +15,7 @@
 import { diff, show, type Change } from '../diff.js';
 import type { Report, ReportViolation } from '../report.js';
 import { switchesFromFixed } from './email.js';
-import { PAGE_STYLE, esc, stateTree } from './html-parts.js';
+import { LANE_COLORS, PAGE_STYLE, esc, stateTree } from './html-parts.js';
 
 /** What the report does not carry about an invariant: its statement (Invariant.statement). */
 export type Statements = Readonly<Record<string, string | undefined>>;
@@ -63,7 +63,8 @@ function stepRows(v: ReportViolation, vi: number): string {
   const last = v.trace.length - 1;
   const out: string[] = [];
   const grid = `style="--lanes:${Math.max(1, lanes.length)}"`;
-  out.push(`<div class="lanes-head" ${grid}><div class="num">#</div>${lanes.map((p) => `<div class="lane-head" data-process="${esc(p)}">${esc(p)}</div>`).join('')}</div>`);
+  const color = (j: number) => `--lane:${LANE_COLORS[j % LANE_COLORS.length]}`;
+  out.push(`<div class="lanes-head" ${grid}><div class="num">#</div>${lanes.map((p, j) => `<div class="lane-head" data-process="${esc(p)}" style="${color(j)}">${esc(p)}</div>`).join('')}</div>`);
   v.trace.forEach((st, i) => {
     const prev = i === 0 ? undefined : v.trace[i - 1]!.state;
     const cs = i === 0 ? [] : diff(prev, st.state);
@@ -81,7 +82,7 @@ function stepRows(v: ReportViolation, vi: number): string {
       const lane = lanes.indexOf(st.process);
       const cells = lanes.map((p, j) =>
         j === lane
-          ? `<div class="cell on" data-lane="${esc(p)}"><span class="proc">${esc(p)}</span><span class="label">${esc(st.action)}</span><span class="count">${cs.length} change${cs.length === 1 ? '' : 's'}</span>${badges}</div>`
+          ? `<div class="cell on" data-lane="${esc(p)}" style="${color(j)}"><span class="proc">${esc(p)}</span><span class="label">${esc(st.action)}</span><span class="count">${cs.length} change${cs.length === 1 ? '' : 's'}</span>${badges}</div>`
           : `<div class="cell" data-lane="${esc(p)}"></div>`,
       );
       summary = `<div class="num">${st.step}</div>${cells.join('')}`;

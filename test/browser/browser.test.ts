@@ -136,6 +136,7 @@ describe.skipIf(!HAVE_BROWSER)(HAVE_BROWSER ? 'in Chromium' : `browser tests ski
       await page.setViewport({ width: 1400, height: 1000 });
       await page.goto(ex.url);
       await waitPath(page, '0');
+      await page.screenshot({ path: shot('explore-start.png'), fullPage: true });
       const path = [0];
       for (let i = 1; i < v.trace.length; i++) {
         const st = v.trace[i]!;
@@ -149,6 +150,7 @@ describe.skipIf(!HAVE_BROWSER)(HAVE_BROWSER ? 'in Chromium' : `browser tests ski
         await waitPath(page, path.join('.'));
         expect(await rowsIn(page, '#changes tr.change')).toEqual(expected(report, i));
         expect(await page.evaluate(() => location.search)).toBe(`?path=${path.join('.')}`);
+        if (i === v.race!.first) await page.screenshot({ path: shot('explore-race-step.png'), fullPage: true });
       }
       const last = await page.$eval(`tr.verdict[data-id="${v.invariant}"]`, (e) => ({ verdict: e.getAttribute('data-verdict'), msg: e.querySelector('.msg')!.textContent }));
       expect(last).toEqual({ verdict: 'violated', msg: v.message });
