@@ -73,7 +73,7 @@ describe('--format html', () => {
     expect(html).toContain('differs from fixed in');
     for (const sw of ['immutability = flag', 'hwptCount = two-pass']) expect(html).toContain(sw);
     expect(html).toContain(`<h2>Broken</h2><p>${v.message.replace(/\.?$/, '.')}</p>`);
-    expect([...html.matchAll(/<div class="lane-head" data-process="([^"]+)">/g)].map((m) => m[1])).toEqual(['T1', 'T2']);
+    expect([...html.matchAll(/<div class="lane-head" data-process="([^"]+)"/g)].map((m) => m[1])).toEqual(['T1', 'T2']);
     const race = [...html.matchAll(/<details class="step race[^"]*" id="v0-step-(\d+)"/g)].map((m) => Number(m[1]));
     expect(race).toEqual([v.race!.first, v.race!.second]);
     expect(html).toMatch(/<details class="step violates" id="v0-step-10"/);
