@@ -6,11 +6,11 @@
 import { UsageError, oneOf } from './errors.js';
 import { parseSize } from './limits.js';
 
-export const COMMANDS = ['list', 'check', 'replay', 'explain'] as const;
+export const COMMANDS = ['list', 'check', 'replay', 'explain', 'explore'] as const;
 export type Command = (typeof COMMANDS)[number];
 export const MODES = ['exhaustive', 'random', 'pbt'] as const;
 export type Mode = (typeof MODES)[number];
-export const FORMATS = ['text', 'json', 'itf', 'junit', 'email', 'kselftest', 'mermaid'] as const;
+export const FORMATS = ['text', 'json', 'itf', 'junit', 'email', 'kselftest', 'mermaid', 'html', 'dot'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface CheckArgs {
@@ -42,6 +42,10 @@ export interface CheckArgs {
   out?: string;
   /** Modules of extra invariants (--load, repeatable; explorer/load.ts). */
   loads?: string[];
+  /** Per-action coverage after the run (explorer/coverage.ts). */
+  coverage?: boolean;
+  /** explore: the port to serve on (default: a free one). */
+  port?: number;
 }
 
 export interface ParsedArgs {
@@ -57,12 +61,12 @@ interface FlagSpec {
 }
 
 const FLAGS: Readonly<Record<string, FlagSpec>> = {
-  '--model': { kind: 'string', commands: ['check'] },
-  '--scope': { kind: 'string', commands: ['check'] },
-  '--variant': { kind: 'string', commands: ['check'] },
-  '--set': { kind: 'string', commands: ['check'] },
+  '--model': { kind: 'string', commands: ['check', 'explore'] },
+  '--scope': { kind: 'string', commands: ['check', 'explore'] },
+  '--variant': { kind: 'string', commands: ['check', 'explore'] },
+  '--set': { kind: 'string', commands: ['check', 'explore'] },
   '--mode': { kind: 'string', commands: ['check'] },
-  '--invariant': { kind: 'string', commands: ['check', 'replay'] },
+  '--invariant': { kind: 'string', commands: ['check', 'replay', 'explore'] },
   '--depth': { kind: 'int', commands: ['check'] },
   '--max-states': { kind: 'int', commands: ['check'] },
   '--time-limit': { kind: 'number', commands: ['check', 'explain'] },
@@ -76,13 +80,15 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   '--workers': { kind: 'int', commands: ['check'] },
   '--max-memory': { kind: 'string', commands: ['check'] },
   '--symmetry': { kind: 'bool', commands: ['check'] },
+  '--coverage': { kind: 'bool', commands: ['check'] },
+  '--port': { kind: 'int', commands: ['explore'] },
   '--por': { kind: 'bool', commands: ['check'] },
   '--format': { kind: 'string', commands: ['check', 'list'] },
-  '--load': { kind: 'string', commands: ['check', 'list', 'explain', 'replay'] },
+  '--load': { kind: 'string', commands: ['check', 'list', 'explain', 'replay', 'explore'] },
   '--out': { kind: 'string', commands: ['check'] },
 };
 
-const USAGE = `usage: luocheck list|check|replay TRACE.json|explain INVARIANT-ID [flags]; see README.md`;
+const USAGE = `usage: luocheck list|check|replay TRACE.json|explain INVARIANT-ID|explore [TRACE.json] [flags]; see README.md`;
 
 function parseNonNegInt(flag: string, v: string): number {
   if (!/^\d+$/.test(v)) throw new UsageError(`${flag} ${JSON.stringify(v)}: expected a non-negative integer`);
@@ -149,12 +155,13 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     applyFlag(check, flag, value);
   }
-  const maxPositional = command === 'replay' || command === 'explain' ? 1 : 0;
+  const maxPositional = command === 'replay' || command === 'explain' || command === 'explore' ? 1 : 0;
   if (positional.length > maxPositional) throw new UsageError(`unexpected argument ${JSON.stringify(positional[maxPositional])}`);
-  if (maxPositional === 1 && positional.length === 0) {
+  if (maxPositional === 1 && positional.length === 0 && command !== 'explore') {
     throw new UsageError(command === 'replay' ? 'replay needs a trace file: luocheck replay TRACE.json' : 'explain needs an invariant id: luocheck explain INVARIANT-ID');
   }
   if (check.path !== undefined && check.mode !== 'pbt') throw new UsageError('--path replays a fast-check failure and needs --mode pbt');
+  if (check.coverage && check.mode === 'pbt') throw new UsageError('--coverage counts exhaustive and random runs: use --mode exhaustive or random, not pbt');
   if (command === 'list' && check.format !== 'text' && check.format !== 'json') throw new UsageError(`--format ${JSON.stringify(check.format)} for list: accepted: text or json`);
   return { command, positional, check };
 }
@@ -200,6 +207,12 @@ function applyFlag(c: CheckArgs, flag: string, v: string | undefined): void {
     }
     case '--max-memory': c.maxMemory = parseSize(flag, val); break;
     case '--symmetry': c.symmetry = true; break;
+    case '--coverage': c.coverage = true; break;
+    case '--port': {
+      c.port = parseNonNegInt(flag, val);
+      if (c.port > 65535) throw new UsageError(`--port ${val}: expected 0 to 65535 (0: a free port)`);
+      break;
+    }
     case '--por': c.por = true; break;
     case '--format': c.format = pick(flag, val, FORMATS); break;
     case '--out': c.out = val; break;

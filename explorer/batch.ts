@@ -13,6 +13,7 @@ import type { Invariant } from './invariant.js';
 import type { Model } from './model.js';
 import type { BatchFinding, BatchRequest, BatchResult } from './parallel-protocol.js';
 import { probe } from './visited.js';
+import { CoverageCounter } from './coverage.js';
 
 /** Fingerprints already sent in one batch: slots are valid only when stamped with the batch's number. */
 const LOCAL_BITS = 15;
@@ -29,6 +30,8 @@ export class BatchExpander<S, A> {
   private readonly localStamp = new Uint32Array(1 << LOCAL_BITS);
   private stamp = 0;
   private localUsed = 0;
+  /** Interns coverage keys (only its key table is used here). */
+  private readonly cov: CoverageCounter<S, A>;
 
   constructor(
     private readonly model: Model<S, A>,
@@ -36,6 +39,7 @@ export class BatchExpander<S, A> {
   ) {
     this.checker = new Checker(model, invariants);
     this.decode = model.decode!.bind(model);
+    this.cov = new CoverageCounter(model);
   }
 
   /** Siblings often share successors: true if (hi, lo) was already sent in this batch. */
@@ -87,6 +91,7 @@ export class BatchExpander<S, A> {
         const hits = checker.observe(s, a, n);
         if (hits) for (const w of hits) witnesses.push(w, i, k);
         if (checker.stepInvs.length > 0) for (const f of checker.checkStepAll(s, a, n)) findings.push({ ...f, src: i, k });
+        if (req.coverage) this.put(this.cov.idOf(a));
         enc.reset();
         model.encode(n, enc);
         enc.hash();
@@ -103,6 +108,6 @@ export class BatchExpander<S, A> {
     }
     const result = this.out.subarray(0, this.len);
     this.out = new Int32Array(this.out.length);
-    return { out: result, length: this.len, findings, witnesses };
+    return { out: result, length: this.len, findings, witnesses, ...(req.coverage ? { keys: this.cov.keys } : {}) };
   }
 }

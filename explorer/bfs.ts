@@ -15,6 +15,7 @@ import type { TraceStep } from './trace.js';
 import { SearchRun } from './search-run.js';
 import { VisitedSet } from './visited.js';
 import { newFrontier } from './frontier.js';
+import type { CoverageSink } from './coverage.js';
 
 export type { TraceStep } from './trace.js';
 export type { WitnessResult } from './checker.js';
@@ -34,6 +35,8 @@ export interface ExploreOptions {
   onProgress?: (p: Progress) => void;
   /** Polled with the figures; returning a reason stops the run as "incomplete" (memory cap, SIGINT). */
   shouldStop?: (p: Progress) => string | undefined;
+  /** Counts each transition and each new state per action kind (--coverage). */
+  coverage?: CoverageSink;
 }
 
 export interface Progress {
@@ -82,6 +85,7 @@ export function explore<S, A>(
   const run = new SearchRun(model, invariants, opts, new VisitedSet(), newFrontier(decode), newFrontier(decode));
   const { checker, visited, enc } = run;
   let nextPoll = 4096;
+  const cov = opts.coverage;
 
   const indep = opts.por && model.independent ? model.independent.bind(model) : undefined;
   /**
@@ -120,7 +124,9 @@ export function explore<S, A>(
         enc.reset();
         model.encode(n, enc);
         enc.hash();
-        if (visited.insert(enc.hi, enc.lo, id, k) < 0) continue;
+        const fresh = visited.insert(enc.hi, enc.lo, id, k) >= 0;
+        if (cov) cov.count(cov.idOf(a), fresh);
+        if (!fresh) continue;
         next.push(n, enc);
         if (run.overStates()) break search;
       }

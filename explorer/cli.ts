@@ -23,6 +23,7 @@ import { writeAtomic } from './atomic-write.js';
 import { listText, listJson, explainText } from './list.js';
 import { MODELS, DEFAULT_MODEL } from '../model/registry.js';
 import type { AnyModelSpec } from './spec.js';
+import { CoverageCounter } from './coverage.js';
 
 export interface Io {
   out: (s: string) => void;
@@ -59,6 +60,7 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
   const cap = a.maxMemory ?? defaultMaxMemory();
   const shouldStop = (p?: { upcomingBytes: number }) =>
     interrupted(io.interrupt) ? 'interrupt' : memoryVerdict(cap, p?.upcomingBytes ?? 0);
+  const coverage = a.coverage ? new CoverageCounter(res.model) : undefined;
   let result;
   if (a.mode === 'exhaustive') {
     // Invariants from --load exist only in this thread, and the POR proviso
@@ -75,6 +77,7 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
       continueAfterViolation: a.continue,
       por: a.por ?? false,
       shouldStop,
+      ...(coverage ? { coverage } : {}),
       ...(io.isTTY
         ? {
             onProgress: (p) =>
@@ -92,6 +95,7 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
       continueAfterViolation: a.continue,
       ...(a.shard ? { shardIndex: a.shard.index, shardCount: a.shard.count } : {}),
       shouldStop: () => shouldStop(),
+      ...(coverage ? { coverage } : {}),
       ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
     });
   } else {
@@ -117,6 +121,7 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
     const scopes = [...new Set((res.spec.cases ?? []).filter((c) => c.invariant === w.invariant).map((c) => c.scope))];
     return scopes.length > 0 ? { ...w, exercisedIn: scopes } : w;
   });
+  if (coverage) report.coverage = coverage.report();
   return report;
 }
 
@@ -152,6 +157,9 @@ export function main(argv: readonly string[], io: Io = defaultIo, models: readon
         return 0;
       case 'replay':
         return runReplay(positional[0]!, check.invariants?.[0], io, models);
+      case 'explore':
+        // The server runs on the program's main thread (explorer/luocheck.ts), which owns SIGINT.
+        throw new UsageError('explore serves a page until Ctrl-C; run it as the luocheck program: luocheck explore [--scope ...] [TRACE]');
       case 'check': {
         const report = runCheck(check, io, models);
         const text = render(report, check.format, models);

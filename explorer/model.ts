@@ -56,6 +56,18 @@ export interface Model<S, A> {
   /** A coarse kind for each action (e.g. its kernel entry point), used by swarm testing. */
   actionKind?(a: A): string;
   /**
+   * Optional, for --coverage: the program counter of a step of a multi-step
+   * action (the lock point it starts from, e.g. "M2"); undefined for an
+   * action that is one step.
+   */
+  actionStep?(a: A): string | undefined;
+  /**
+   * Optional, for --coverage: every action kind this model (with its scope)
+   * can issue, with the steps of a multi-step one, so that the kinds and
+   * steps that never fire are reported.
+   */
+  actionMenu?(): readonly { readonly kind: string; readonly steps?: readonly string[] }[];
+  /**
    * Optional, for `--format kselftest`: how userspace performs `a` from the
    * state `s` before it, as C for a kselftest_harness TEST_F body using
    * `self->fd` (an open /dev/iommu). `code` runs the step (e.g. an ioctl and

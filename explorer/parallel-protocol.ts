@@ -5,7 +5,8 @@
  * Result stream of one batch, per source state in order: the number m of its
  * enabled actions, then per action k: 0 if the successor's fingerprint was
  * already in the table at the start of the batch, or 1 followed by hi, lo,
- * len and the len words of its canonical encoding.
+ * len and the len words of its canonical encoding; with `coverage`, the
+ * action's coverage key number comes first.
  */
 import type { Finding } from './checker.js';
 import type { Variant } from './spec.js';
@@ -30,6 +31,8 @@ export interface BatchRequest {
   readonly to: number;
   /** Invariants already violated (with --continue), not to be reported again. */
   readonly violated: readonly string[];
+  /** --coverage: put each action's coverage key number (BatchResult.keys) before its 0/1 word. */
+  readonly coverage?: boolean;
   /** A result buffer handed back for reuse (transferred), so buffers do not pile up between collections. */
   readonly reuse?: ArrayBuffer;
 }
@@ -50,5 +53,7 @@ export interface BatchResult {
    * point of the search where the sequential search would.
    */
   readonly witnesses?: readonly number[];
+  /** --coverage: this expander's coverage keys so far, indexed by the numbers in `out`. */
+  readonly keys?: readonly string[];
   readonly error?: string;
 }

@@ -108,6 +108,7 @@ export function exploreParallel<S, A>(
   const visited = new VisitedSet(1 << 16, true);
   const run = new SearchRun(model, invariants, opts, visited, new PackedFrontier(decode, true), new PackedFrontier(decode, true));
   const { checker } = run;
+  const cov = opts.coverage;
   // This thread expands every `workers`-th batch itself, so N workers are
   // N - 1 threads plus this one, which would otherwise sleep between replies.
   const pool = startPool(workers - 1, source, workerUrl);
@@ -125,7 +126,7 @@ export function exploreParallel<S, A>(
       const request = (b: number): BatchRequest => {
         const reuse = spareBuffers[b % workers]!.pop();
         const from = b * BATCH;
-        return { table: visited.view(), words, ends, from, to: Math.min(frontier.length, from + BATCH), violated: [...checker.violated], ...(reuse ? { reuse } : {}) };
+        return { table: visited.view(), words, ends, from, to: Math.min(frontier.length, from + BATCH), violated: [...checker.violated], ...(cov ? { coverage: true } : {}), ...(reuse ? { reuse } : {}) };
       };
       let sent = 0;
       /** Sends every worker batch up to `upTo` (this thread's own batches wait for their turn). */
@@ -151,6 +152,7 @@ export function exploreParallel<S, A>(
           (at.get(key) ?? at.set(key, []).get(key)!).push(f);
         }
         const out = res.out!;
+        const keyIds = cov ? res.keys!.map((k) => cov.intern(k)) : [];
         let pos = 0;
         const to = Math.min(frontier.length, (b + 1) * BATCH);
         const done = () => spareBuffers[b % workers]!.push(out.buffer as ArrayBuffer);
@@ -164,11 +166,17 @@ export function exploreParallel<S, A>(
             if (hits) for (const w of hits) checker.markReached(w);
             const fs = at.get(i * 65536 + k + 1);
             if (fs) for (const f of fs) if (run.record(f, [...visited.pathTo(id), k])) break search;
-            if (out[pos++] === 0) continue;
+            const key = cov ? keyIds[out[pos++]!]! : -1;
+            if (out[pos++] === 0) {
+              if (cov) cov.count(key, false);
+              continue;
+            }
             const hiFp = out[pos++]! >>> 0;
             const loFp = out[pos++]! >>> 0;
             const len = out[pos++]!;
-            if (visited.insert(hiFp, loFp, id, k) >= 0) {
+            const fresh = visited.insert(hiFp, loFp, id, k) >= 0;
+            if (cov) cov.count(key, fresh);
+            if (fresh) {
               next.pushWords(out.subarray(pos, pos + len));
               if (run.overStates()) break search;
             }

@@ -16,6 +16,7 @@ import type { TraceStep } from './trace.js';
 import type { ExploreResult, Violation } from './bfs.js';
 import { collisionProbability } from './fingerprint.js';
 import { VisitedSet } from './visited.js';
+import type { CoverageSink } from './coverage.js';
 
 export interface RandomOptions {
   seed: number;
@@ -29,6 +30,8 @@ export interface RandomOptions {
   continueAfterViolation?: boolean;
   timeLimitMs?: number;
   shouldStop?: () => string | undefined;
+  /** Counts each step and each state not seen before per action kind (--coverage). */
+  coverage?: CoverageSink;
 }
 
 export interface RandomResult<S, A> extends ExploreResult<S, A> {
@@ -59,7 +62,7 @@ export function walk<S, A>(
   rng: () => number,
   walkLength: number,
   weight: ((a: A) => number) | undefined,
-  onState?: (s: S) => void,
+  onState?: (s: S, a?: A) => void,
 ): { finding?: Finding; trace: TraceStep<S, A>[]; steps: number } {
   const inits = model.initStates();
   let s: S = inits[Math.floor(rng() * inits.length)]!;
@@ -78,7 +81,7 @@ export function walk<S, A>(
     const n = model.nextState(s, a);
     trace.push({ action: a, state: n });
     checker.observe(s, a, n);
-    onState?.(n);
+    onState?.(n, a);
     f = checker.checkStep(s, a, n) ?? checker.checkState(n);
     if (f) return { finding: f, trace, steps: step + 1 };
     s = n;
@@ -103,11 +106,13 @@ export function randomWalks<S, A>(
   const kindOf = model.actionKind?.bind(model);
   let runs = 0, steps = 0, transitions = 0, depth = 0;
   let stoppedBy: string | undefined;
-  const onState = (s: S) => {
+  const cov = opts.coverage;
+  const onState = (s: S, a?: A) => {
     enc.reset();
     model.encode(s, enc);
     enc.hash();
-    seen.insert(enc.hi, enc.lo, -1, 0);
+    const fresh = seen.insert(enc.hi, enc.lo, -1, 0) >= 0;
+    if (cov && a !== undefined) cov.count(cov.idOf(a), fresh);
   };
   for (let i = shardIndex; i < opts.runs; i += shardCount) {
     if (performance.now() > deadline) { stoppedBy = 'time-limit'; break; }

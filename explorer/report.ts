@@ -7,6 +7,7 @@ import type { WitnessResult } from './checker.js';
 import type { Invariant } from './invariant.js';
 import type { Model } from './model.js';
 import type { Race } from './race.js';
+import type { CoverageReport } from './coverage.js';
 import { contextSwitches } from './trace.js';
 import type { Variant } from './spec.js';
 
@@ -69,6 +70,8 @@ export interface Report {
   frontier?: number;
   /** The command that reproduces this run. */
   command: string;
+  /** Per-action coverage (--coverage). */
+  coverage?: CoverageReport;
 }
 
 /** What the command line knows of a run before it starts. */

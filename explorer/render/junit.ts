@@ -31,12 +31,19 @@ export function renderJunit(r: Report): string {
   } else {
     cases.push(`${explore}</testcase>`);
   }
+  const props: string[] = [];
+  for (const a of r.coverage?.actions ?? []) {
+    props.push(`      <property name="${esc(`coverage.${a.action}`)}" value="fired ${a.fired}, new states ${a.newStates}"/>`);
+    for (const st of a.steps ?? []) props.push(`      <property name="${esc(`coverage.${a.action}.${st.step}`)}" value="fired ${st.fired}, new states ${st.newStates}"/>`);
+  }
+  if (r.coverage) props.push(`      <property name="coverage.never-fired" value="${esc(r.coverage.neverFired.join(', '))}"/>`);
   const failures = r.violations.length;
   const errors = r.result === 'incomplete' ? 1 : 0;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="luocheck" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${r.stats.seconds}">`,
     `  <testsuite name="${esc(suite)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${r.stats.seconds}">`,
+    ...(props.length > 0 ? ['    <properties>', ...props, '    </properties>'] : []),
     ...cases,
     '  </testsuite>',
     '</testsuites>',

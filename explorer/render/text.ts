@@ -4,6 +4,7 @@
  */
 import { diff, renderChanges } from '../diff.js';
 import type { Report, ReportViolation } from '../report.js';
+import { coverageLines } from '../coverage.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -73,6 +74,7 @@ export function renderText(r: Report): string {
       out.push(`       not reached here: ${w.invariant}: ${w.title}${where}`);
     }
   }
+  if (r.coverage) out.push(...coverageLines(r.coverage));
   if (r.result === 'violation') out.push(`  reproduce: ${r.command}`);
   return out.join('\n') + '\n';
 }

@@ -124,7 +124,7 @@ describe('bad input: exit 2, one line naming the bad value and the accepted ones
     [['check', '--path', '1:2'], /needs --mode pbt/],
     [['check', '--mode', 'pbt', '--path', 'x'], /--path "x"/],
     [['check', 'extra'], /unexpected argument "extra"/],
-    [['frobnicate'], /command "frobnicate".*list, check, replay or explain/],
+    [['frobnicate'], /command "frobnicate".*list, check, replay, explain or explore/],
     [[], /no command given/],
     [['replay'], /replay needs a trace file/],
     [['replay', '/no/such/file.json'], /does not exist/],

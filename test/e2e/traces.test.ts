@@ -86,7 +86,7 @@ describe('luocheck replay of json and itf traces', () => {
 
 describe('bad trace input: exit 2, one line', () => {
   const cases: [() => string[], RegExp][] = [
-    [() => ['check', '--format', 'pdf'], /--format "pdf": accepted: text, json, itf, junit, email, kselftest or mermaid/],
+    [() => ['check', '--format', 'pdf'], /--format "pdf": accepted: text, json, itf, junit, email, kselftest, mermaid, html or dot/],
     [() => ['list', '--format', 'email'], /--format "email" for list: accepted: text or json/],
     [() => { const f = join(tmp, 'bad.itf.json'); writeFileSync(f, JSON.stringify({ '#meta': {}, vars: [], states: [{}] })); return ['replay', f]; }, /malformed ITF: "#meta.luocheck"/],
     [() => { const f = join(tmp, 'neither.json'); writeFileSync(f, '{"a": 1}'); return ['replay', f]; }, /expected a JSON report .* or an ITF trace/],
