@@ -148,7 +148,7 @@ export function main(argv: readonly string[], io: Io = defaultIo, models: readon
         io.out(check.format === 'json' ? listJson(models) : listText(models));
         return 0;
       case 'explain':
-        io.out(explainText(models, positional[0]!, check.timeLimit));
+        io.out(explainText(models, positional[0]!, check.maxStates));
         return 0;
       case 'replay':
         return runReplay(positional[0]!, check.invariants?.[0], io, models);
