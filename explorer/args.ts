@@ -38,8 +38,14 @@ export interface CheckArgs {
   maxMemory?: number;
   /** Worker threads of the exhaustive search (default: every core, when the model packs its states). */
   workers?: number;
+  /** The first of `formats` (the one format of a run without several --out). */
   format: Format;
+  /** --format F[,F...]: one per --out, in order. */
+  formats: Format[];
+  /** The first of `outs`. */
   out?: string;
+  /** --out FILE, repeatable: the i-th file gets the i-th format. */
+  outs: string[];
   /** Modules of extra invariants (--load, repeatable; explorer/load.ts). */
   loads?: string[];
 }
@@ -120,7 +126,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (cmd === undefined) throw new UsageError(`no command given; accepted: ${oneOf(COMMANDS)} (${USAGE})`);
   if (cmd === '--help' || cmd === '-h' || cmd === 'help') throw new UsageError(USAGE);
   const command = pick('command', cmd, COMMANDS);
-  const check: CheckArgs = { sets: [], mode: 'exhaustive', continue: false, seed: 0, swarm: false, format: 'text' };
+  const check: CheckArgs = { sets: [], mode: 'exhaustive', continue: false, seed: 0, swarm: false, format: 'text', formats: ['text'], outs: [] };
   const positional: string[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
@@ -136,7 +142,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (!spec || !spec.commands.includes(command)) {
       throw new UsageError(`unknown flag ${JSON.stringify(flag)} for "${command}"; accepted: ${oneOf(forCmd)}`);
     }
-    if (flag !== '--set' && flag !== '--load' && seen.has(flag)) throw new UsageError(`${flag} given twice`);
+    if (flag !== '--set' && flag !== '--load' && flag !== '--out' && seen.has(flag)) throw new UsageError(`${flag} given twice`);
     seen.add(flag);
     let value: string | undefined;
     if (spec.kind === 'bool') {
@@ -155,7 +161,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     throw new UsageError(command === 'replay' ? 'replay needs a trace file: luocheck replay TRACE.json' : 'explain needs an invariant id: luocheck explain INVARIANT-ID');
   }
   if (check.path !== undefined && check.mode !== 'pbt') throw new UsageError('--path replays a fast-check failure and needs --mode pbt');
-  if (command === 'list' && check.format !== 'text' && check.format !== 'json') throw new UsageError(`--format ${JSON.stringify(check.format)} for list: accepted: text or json`);
+  if (check.outs.length > 1 || check.formats.length > 1) {
+    if (check.formats.length !== check.outs.length) {
+      throw new UsageError(`--format ${check.formats.join(',')} names ${check.formats.length} format${check.formats.length === 1 ? '' : 's'} for ${check.outs.length} --out file${check.outs.length === 1 ? '' : 's'}; give one format per --out, in the same order (e.g. --format json,itf --out r.json --out t.itf.json)`);
+    }
+    const twice = check.outs.find((o, i) => check.outs.indexOf(o) !== i);
+    if (twice !== undefined) throw new UsageError(`--out ${JSON.stringify(twice)} given twice`);
+  }
+  if (command === 'list' && (check.formats.length > 1 || (check.format !== 'text' && check.format !== 'json'))) throw new UsageError(`--format ${JSON.stringify(check.formats.join(','))} for list: accepted: text or json`);
   return { command, positional, check };
 }
 
@@ -201,8 +214,11 @@ function applyFlag(c: CheckArgs, flag: string, v: string | undefined): void {
     case '--max-memory': c.maxMemory = parseSize(flag, val); break;
     case '--symmetry': c.symmetry = true; break;
     case '--por': c.por = true; break;
-    case '--format': c.format = pick(flag, val, FORMATS); break;
-    case '--out': c.out = val; break;
+    case '--format':
+      c.formats = val.split(',').map((f) => pick(flag, f.trim(), FORMATS));
+      c.format = c.formats[0]!;
+      break;
+    case '--out': c.outs.push(val); c.out ??= val; break;
     case '--load': (c.loads ??= []).push(val); break;
   }
 }

@@ -19,7 +19,7 @@ import { parseTraceFile } from './itf-read.js';
 import { withLoaded } from './load.js';
 import { refine } from './refine.js';
 import { renderTraceFormat } from './render/formats.js';
-import { writeAtomic } from './atomic-write.js';
+import { checkOut, writeOut } from './atomic-write.js';
 import { listText, listJson, explainText } from './list.js';
 import { MODELS, DEFAULT_MODEL } from '../model/registry.js';
 import type { AnyModelSpec } from './spec.js';
@@ -153,14 +153,20 @@ export function main(argv: readonly string[], io: Io = defaultIo, models: readon
       case 'replay':
         return runReplay(positional[0]!, check.invariants?.[0], io, models);
       case 'check': {
+        // Every --out is checked before the search, so a bad one costs nothing.
+        for (const o of check.outs) checkOut(o);
         const report = runCheck(check, io, models);
-        const text = render(report, check.format, models);
-        if (check.out !== undefined) {
-          writeAtomic(check.out, text);
-          io.out(check.format === 'text' ? text : renderText(report).split('\n')[0] + `\n  report written to ${check.out}\n`);
-        } else {
-          io.out(text);
+        if (check.outs.length === 0) {
+          io.out(render(report, check.format, models));
+          return exitCode(report);
         }
+        const lines = [renderText(report).split('\n')[0]!];
+        check.outs.forEach((o, i) => {
+          const format = check.formats[i] ?? check.format;
+          writeOut(o, render(report, format, models));
+          lines.push(`  ${format} report written to ${o}`);
+        });
+        io.out(check.outs.length === 1 && check.format === 'text' ? renderText(report) : lines.join('\n') + '\n');
         return exitCode(report);
       }
     }
