@@ -3,6 +3,12 @@
  * thread stays free to take SIGINT: the first one sets a shared flag that the
  * search polls (it then stops with exit 3 and writes its partial report), a
  * second one exits at once with 130.
+ *
+ * The worker's output passes through this thread's stdout and stderr. A
+ * reader that goes away (EPIPE: `| head -c1`) ends the output quietly, and
+ * the exit code stays the verdict's; any other error writing stdout (ENOSPC:
+ * `> /dev/full`) is one line on stderr and exit 2. An error writing stderr is
+ * ignored: there is nowhere left to say it.
  */
 import { Worker } from 'node:worker_threads';
 import { newInterruptFlag } from './limits.js';
@@ -23,7 +29,17 @@ export function runInThread(argv: readonly string[], workerUrl: URL): void {
     process.stderr.write(`luocheck: internal error: ${e?.message ?? String(e)}\n`);
     code = 4;
   });
+  let outError: string | undefined;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    outError ??= e.code ?? e.message;
+  });
+  process.stderr.on('error', () => {});
   worker.on('exit', () => {
+    if (outError !== undefined && outError !== 'EPIPE') {
+      process.stderr.write(`luocheck: cannot write the report to standard output: ${outError}\n`);
+      process.exitCode = 2;
+      return;
+    }
     process.exitCode = code ?? 4;
   });
   process.on('SIGINT', () => {
