@@ -13,6 +13,9 @@ export type Mode = (typeof MODES)[number];
 export const FORMATS = ['text', 'json', 'itf', 'junit', 'email', 'kselftest', 'mermaid'] as const;
 export type Format = (typeof FORMATS)[number];
 
+/** The longest --walk-length of --mode pbt. */
+export const MAX_PBT_WALK = 100_000;
+
 export interface CheckArgs {
   model?: string;
   scope?: string;
@@ -159,6 +162,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (positional.length > maxPositional) throw new UsageError(`unexpected argument ${JSON.stringify(positional[maxPositional])}`);
   if (maxPositional === 1 && positional.length === 0) {
     throw new UsageError(command === 'replay' ? 'replay needs a trace file: luocheck replay TRACE.json' : 'explain needs an invariant id: luocheck explain INVARIANT-ID');
+  }
+  if (check.mode === 'pbt' && check.walkLength !== undefined && check.walkLength > MAX_PBT_WALK) {
+    throw new UsageError(`--walk-length ${check.walkLength} with --mode pbt: at most ${MAX_PBT_WALK} (fast-check builds each sequence in memory before it runs; --mode random walks any length)`);
   }
   if (check.path !== undefined && check.mode !== 'pbt') throw new UsageError('--path replays a fast-check failure and needs --mode pbt');
   if (check.outs.length > 1 || check.formats.length > 1) {

@@ -4,9 +4,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { main } from './cli.js';
+import { loadedCalls } from './load.js';
 import type { ThreadData } from './cli-thread.js';
 
-const { argv, isTTY, interrupt } = workerData as ThreadData;
+const { argv, isTTY, interrupt, loadedMark } = workerData as ThreadData;
+loadedCalls.mark = loadedMark;
+loadedCalls.onNames = (names) => parentPort!.postMessage({ loaded: [...names] });
 const code = main(argv, {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),

@@ -101,6 +101,7 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
       walkLength: a.walkLength ?? 100,
       ...(a.path !== undefined ? { path: a.path } : {}),
       ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
+      shouldStop: () => shouldStop(),
     });
   }
   const command = commandLine(res, a) + ('path' in result && result.path ? ` --path ${result.path}` : '');
