@@ -9,7 +9,7 @@ import { UsageError } from './errors.js';
 import { defaultMaxMemory, interrupted, memoryVerdict } from './limits.js';
 import { randomWalks } from './random.js';
 import { pbtSearch } from './pbt.js';
-import { buildReport, exitCode, type Report } from './report.js';
+import { buildReport, exitCode, notChecked, type Report } from './report.js';
 import { readJsonFile, resolve, resolveSaved, type Resolved } from './resolve.js';
 import { renderJson } from './render/json.js';
 import { renderJunit } from './render/junit.js';
@@ -113,6 +113,8 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
     res.invariants,
     refined.result,
   ));
+  const unchecked = notChecked(report, a.continue);
+  if (unchecked) report.notChecked = unchecked;
   report.witnesses = report.witnesses.map((w) => {
     if (w.reached) return w;
     const scopes = [...new Set((res.spec.cases ?? []).filter((c) => c.invariant === w.invariant).map((c) => c.scope))];
