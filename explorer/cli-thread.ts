@@ -16,7 +16,7 @@
  * file, exit 3, no report (the thread that held it is gone).
  */
 import { Worker } from 'node:worker_threads';
-import { newInterruptFlag } from './limits.js';
+import { newInterruptFlag, WORKER_CODE_RANGE_MB } from './limits.js';
 
 export interface ThreadData {
   readonly argv: readonly string[];
@@ -43,7 +43,7 @@ export function runInThread(argv: readonly string[], workerUrl: URL): void {
   const interrupt = newInterruptFlag();
   const loadedMark = new Int32Array(new SharedArrayBuffer(8));
   const data: ThreadData = { argv, isTTY: Boolean(process.stderr.isTTY), interrupt, loadedMark };
-  const worker = new Worker(workerUrl, { workerData: data });
+  const worker = new Worker(workerUrl, { workerData: data, resourceLimits: { codeRangeSizeMb: WORKER_CODE_RANGE_MB } });
   let code: number | undefined;
   let names: readonly string[] = [];
   worker.on('message', (m: { code?: number; loaded?: string[] }) => {

@@ -6,7 +6,7 @@ import { parseArgs, type CheckArgs } from './args.js';
 import { explore, type ExploreOptions } from './bfs.js';
 import { defaultWorkers, exploreParallel } from './parallel.js';
 import { UsageError } from './errors.js';
-import { defaultMaxMemory, interrupted, memoryVerdict } from './limits.js';
+import { defaultMaxMemory, interrupted, memoryVerdict, workersThatFit } from './limits.js';
 import { randomWalks } from './random.js';
 import { pbtSearch } from './pbt.js';
 import { buildReport, exitCode, notChecked, type Report } from './report.js';
@@ -63,7 +63,7 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
   if (a.mode === 'exhaustive') {
     // Invariants from --load exist only in this thread, and the POR proviso
     // reads the visited set as it is at each step: both run on one thread.
-    const workers = a.loads?.length || a.por ? 1 : (a.workers ?? defaultWorkers());
+    const workers = a.loads?.length || a.por ? 1 : workersThatFit(a.workers ?? defaultWorkers(), cap);
     const search = res.model.decode && workers > 1
       ? (m: typeof res.model, invs: typeof res.invariants, o: ExploreOptions) =>
           exploreParallel(m, invs, { modelName: res.spec.name, scope: res.scope, variant: res.variant, symmetry: a.symmetry ?? false, ...(a.invariants ? { invariantIds: a.invariants } : {}) }, workers, o)
