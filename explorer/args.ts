@@ -49,6 +49,8 @@ export interface CheckArgs {
   out?: string;
   /** --out FILE, repeatable: the i-th file gets the i-th format. */
   outs: string[];
+  /** No progress lines on stderr (--quiet). */
+  quiet?: boolean;
   /** Modules of extra invariants (--load, repeatable; explorer/load.ts). */
   loads?: string[];
 }
@@ -89,6 +91,7 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   '--format': { kind: 'string', commands: ['check', 'list'] },
   '--load': { kind: 'string', commands: ['check', 'list', 'explain', 'replay'] },
   '--out': { kind: 'string', commands: ['check'] },
+  '--quiet': { kind: 'bool', commands: ['check'] },
 };
 
 const USAGE = `usage: luocheck list|check|replay TRACE.json|explain INVARIANT-ID [flags]; see README.md`;
@@ -220,6 +223,7 @@ function applyFlag(c: CheckArgs, flag: string, v: string | undefined): void {
     case '--max-memory': c.maxMemory = parseSize(flag, val); break;
     case '--symmetry': c.symmetry = true; break;
     case '--por': c.por = true; break;
+    case '--quiet': c.quiet = true; break;
     case '--format':
       c.formats = val.split(',').map((f) => pick(flag, f.trim(), FORMATS));
       c.format = c.formats[0]!;

@@ -30,8 +30,10 @@ export interface ExploreOptions {
   continueAfterViolation?: boolean;
   /** Partial-order reduction over the model's independent actions. */
   por?: boolean;
-  /** Called about once a second with the running figures. */
+  /** Called about once a second (every `progressEveryMs`) with the running figures. */
   onProgress?: (p: Progress) => void;
+  /** Milliseconds between two onProgress calls (default 1000; 0: at every poll). */
+  progressEveryMs?: number;
   /** Polled with the figures; returning a reason stops the run as "incomplete" (memory cap, SIGINT). */
   shouldStop?: (p: Progress) => string | undefined;
 }

@@ -18,6 +18,7 @@ import { replayTrace } from './replay.js';
 import { parseTraceFile } from './itf-read.js';
 import { withLoaded } from './load.js';
 import { refine } from './refine.js';
+import { progressSink } from './progress.js';
 import { renderTraceFormat } from './render/formats.js';
 import { checkOut, writeOut } from './atomic-write.js';
 import { listText, listJson, explainText } from './list.js';
@@ -60,6 +61,7 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
   const shouldStop = (p?: { upcomingBytes: number }) =>
     interrupted(io.interrupt) ? 'interrupt' : memoryVerdict(cap, p?.upcomingBytes ?? 0);
   let result;
+  const progress = a.quiet ? undefined : progressSink(io.err, io.isTTY);
   if (a.mode === 'exhaustive') {
     // Invariants from --load exist only in this thread, and the POR proviso
     // reads the visited set as it is at each step: both run on one thread.
@@ -75,14 +77,9 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
       continueAfterViolation: a.continue,
       por: a.por ?? false,
       shouldStop,
-      ...(io.isTTY
-        ? {
-            onProgress: (p) =>
-              io.err(`\r${p.distinctStates.toLocaleString('en-US')} states, depth ${p.depth}, ${Math.round(p.distinctStates / p.seconds).toLocaleString('en-US')} states/s, ${p.seconds.toFixed(0)} s  `),
-          }
-        : {}),
+      ...(progress ? { onProgress: progress.onProgress, progressEveryMs: progress.everyMs } : {}),
     });
-    if (io.isTTY && result.seconds >= 1) io.err('\n');
+    progress?.end();
   } else if (a.mode === 'random') {
     result = randomWalks(res.model, res.invariants, {
       seed: a.seed,
