@@ -57,6 +57,8 @@ export interface CheckArgs {
 
 export interface ParsedArgs {
   command: Command;
+  /** --help (of the whole program, or of `command`) or --version: print it and exit 0. */
+  info?: { kind: 'help'; command?: Command } | { kind: 'version' };
   positional: string[];
   check: CheckArgs;
 }
@@ -94,7 +96,10 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   '--quiet': { kind: 'bool', commands: ['check'] },
 };
 
-const USAGE = `usage: luocheck list|check|replay TRACE.json|explain INVARIANT-ID [flags]; see README.md`;
+const USAGE = `usage: luocheck list|check|replay TRACE.json|explain INVARIANT-ID [flags]; luocheck --help`;
+
+/** The commands that accept each flag (for --help). */
+export const FLAG_COMMANDS: Readonly<Record<string, readonly Command[]>> = Object.fromEntries(Object.entries(FLAGS).map(([f, spec]) => [f, spec.commands]));
 
 function parseNonNegInt(flag: string, v: string): number {
   if (!/^\d+$/.test(v)) throw new UsageError(`${flag} ${JSON.stringify(v)}: expected a non-negative integer`);
@@ -130,8 +135,14 @@ function pick<T extends string>(flag: string, v: string, values: readonly T[]): 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const [cmd, ...rest] = argv;
   if (cmd === undefined) throw new UsageError(`no command given; accepted: ${oneOf(COMMANDS)} (${USAGE})`);
-  if (cmd === '--help' || cmd === '-h' || cmd === 'help') throw new UsageError(USAGE);
+  const empty = (): CheckArgs => ({ sets: [], mode: 'exhaustive', continue: false, seed: 0, swarm: false, format: 'text', formats: ['text'], outs: [] });
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    const about = rest[0] !== undefined && (COMMANDS as readonly string[]).includes(rest[0]) ? (rest[0] as Command) : undefined;
+    return { command: about ?? 'list', positional: [], check: empty(), info: { kind: 'help', ...(about ? { command: about } : {}) } };
+  }
+  if (cmd === '--version' || cmd === '-V') return { command: 'list', positional: [], check: empty(), info: { kind: 'version' } };
   const command = pick('command', cmd, COMMANDS);
+  if (rest.includes('--help') || rest.includes('-h')) return { command, positional: [], check: empty(), info: { kind: 'help', command } };
   const check: CheckArgs = { sets: [], mode: 'exhaustive', continue: false, seed: 0, swarm: false, format: 'text', formats: ['text'], outs: [] };
   const positional: string[] = [];
   const seen = new Set<string>();

@@ -19,6 +19,7 @@ import { parseTraceFile } from './itf-read.js';
 import { withLoaded } from './load.js';
 import { refine } from './refine.js';
 import { progressSink } from './progress.js';
+import { helpText, versionText } from './help.js';
 import { renderTraceFormat } from './render/formats.js';
 import { checkOut, writeOut } from './atomic-write.js';
 import { listText, listJson, explainText } from './list.js';
@@ -50,6 +51,9 @@ function commandLine(res: Resolved, a: CheckArgs): string {
   if (a.swarm) parts.push('--swarm');
   if (a.invariants) parts.push(`--invariant ${a.invariants.join(',')}`);
   if (a.depth !== undefined) parts.push(`--depth ${a.depth}`);
+  if (a.continue) parts.push('--continue');
+  if (a.symmetry) parts.push('--symmetry');
+  if (a.por) parts.push('--por');
   for (const f of a.loads ?? []) parts.push(`--load ${f}`);
   return parts.join(' ');
 }
@@ -110,6 +114,11 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
     res.invariants,
     refined.result,
   ));
+  if (a.por && !res.model.independent) {
+    report.notes = [...(report.notes ?? []), `--por did nothing: model ${res.spec.name} declares no independent actions, so every state was expanded in full`];
+  } else if (a.por && a.mode !== 'exhaustive') {
+    report.notes = [...(report.notes ?? []), `--por did nothing: it reduces the exhaustive search only, not --mode ${a.mode}`];
+  }
   const unchecked = notChecked(report, a.continue);
   if (unchecked) report.notChecked = unchecked;
   report.witnesses = report.witnesses.map((w) => {
@@ -141,7 +150,11 @@ function runReplay(file: string, invariant: string | undefined, io: Io, models: 
 
 export function main(argv: readonly string[], io: Io = defaultIo, models: readonly AnyModelSpec[] = MODELS): number {
   try {
-    const { command, positional, check } = parseArgs(argv);
+    const { command, positional, check, info } = parseArgs(argv);
+    if (info) {
+      io.out(info.kind === 'version' ? versionText() : helpText(info.command));
+      return 0;
+    }
     models = withLoaded(models, check.loads ?? []);
     switch (command) {
       case 'list':

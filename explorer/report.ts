@@ -66,6 +66,8 @@ export interface Report {
    * bound), and why. They neither failed nor passed.
    */
   notChecked?: { invariants: string[]; reason: string };
+  /** What the reader should know about how the run went (e.g. a flag that had no effect). */
+  notes?: string[];
   seed?: number;
   path?: string;
   shrinks?: number;

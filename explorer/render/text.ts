@@ -73,6 +73,7 @@ export function renderText(r: Report): string {
       out.push(`       not reached here: ${w.invariant}: ${w.title}${where}`);
     }
   }
+  for (const note of r.notes ?? []) out.push(`     note: ${note}`);
   if (r.result === 'violation') out.push(`  reproduce: ${r.command}`);
   return out.join('\n') + '\n';
 }
