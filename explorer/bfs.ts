@@ -75,6 +75,9 @@ export interface ExploreResult<S, A> {
   frontier?: number;
 }
 
+/** States expanded between two polls of the bounds (time, memory, Ctrl-C). */
+const POLL = 256;
+
 export function explore<S, A>(
   model: Model<S, A>,
   invariants: readonly Invariant<S, A>[],
@@ -83,7 +86,9 @@ export function explore<S, A>(
   const decode = model.decode?.bind(model);
   const run = new SearchRun(model, invariants, opts, new VisitedSet(), newFrontier(decode), newFrontier(decode));
   const { checker, visited, enc } = run;
-  let nextPoll = 4096;
+  // Bounds are polled every POLL states: often enough that slow (e.g. loaded)
+  // invariants still stop within a second or two of a bound.
+  let nextPoll = POLL;
 
   const indep = opts.por && model.independent ? model.independent.bind(model) : undefined;
   /**
@@ -127,7 +132,7 @@ export function explore<S, A>(
         if (run.overStates()) break search;
       }
       if (--nextPoll <= 0) {
-        nextPoll = 4096;
+        nextPoll = POLL;
         if (run.poll()) break search;
       }
     }

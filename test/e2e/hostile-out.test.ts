@@ -16,12 +16,12 @@ import { MODELS } from '../../model/registry.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'luocheck-out-'));
 
-/** Runs the CLI in-process and counts how often a model was built (once per search). */
+/** Runs the CLI in-process and counts how often a model's invariants were resolved (once per search; renderers never ask). */
 function run(...argv: string[]): { code: number; out: string; err: string; builds: number } {
   let out = '';
   let err = '';
   let builds = 0;
-  const models = MODELS.map((m) => ({ ...m, build: (...a: Parameters<AnyModelSpec['build']>) => (builds++, m.build(...a)) }) as AnyModelSpec);
+  const models = MODELS.map((m) => ({ ...m, invariants: (...a: Parameters<AnyModelSpec['invariants']>) => (builds++, m.invariants(...a)) }) as AnyModelSpec);
   const io: Io = { out: (s) => (out += s), err: (s) => (err += s), isTTY: false };
   const code = main(argv, io, models);
   return { code, out, err, builds };
