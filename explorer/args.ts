@@ -13,6 +13,9 @@ export type Mode = (typeof MODES)[number];
 export const FORMATS = ['text', 'json', 'itf', 'junit', 'email', 'kselftest', 'mermaid', 'html', 'dot'] as const;
 export type Format = (typeof FORMATS)[number];
 
+/** The longest --walk-length of --mode pbt. */
+export const MAX_PBT_WALK = 100_000;
+
 export interface CheckArgs {
   model?: string;
   scope?: string;
@@ -38,8 +41,16 @@ export interface CheckArgs {
   maxMemory?: number;
   /** Worker threads of the exhaustive search (default: every core, when the model packs its states). */
   workers?: number;
+  /** The first of `formats` (the one format of a run without several --out). */
   format: Format;
+  /** --format F[,F...]: one per --out, in order. */
+  formats: Format[];
+  /** The first of `outs`. */
   out?: string;
+  /** --out FILE, repeatable: the i-th file gets the i-th format. */
+  outs: string[];
+  /** No progress lines on stderr (--quiet). */
+  quiet?: boolean;
   /** Modules of extra invariants (--load, repeatable; explorer/load.ts). */
   loads?: string[];
   /** Per-action coverage after the run (explorer/coverage.ts). */
@@ -50,6 +61,8 @@ export interface CheckArgs {
 
 export interface ParsedArgs {
   command: Command;
+  /** --help (of the whole program, or of `command`) or --version: print it and exit 0. */
+  info?: { kind: 'help'; command?: Command } | { kind: 'version' };
   positional: string[];
   check: CheckArgs;
 }
@@ -68,8 +81,8 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   '--mode': { kind: 'string', commands: ['check'] },
   '--invariant': { kind: 'string', commands: ['check', 'replay', 'explore'] },
   '--depth': { kind: 'int', commands: ['check'] },
-  '--max-states': { kind: 'int', commands: ['check'] },
-  '--time-limit': { kind: 'number', commands: ['check', 'explain'] },
+  '--max-states': { kind: 'int', commands: ['check', 'explain'] },
+  '--time-limit': { kind: 'number', commands: ['check'] },
   '--continue': { kind: 'bool', commands: ['check'] },
   '--seed': { kind: 'string', commands: ['check'] },
   '--runs': { kind: 'int', commands: ['check'] },
@@ -86,9 +99,13 @@ const FLAGS: Readonly<Record<string, FlagSpec>> = {
   '--format': { kind: 'string', commands: ['check', 'list'] },
   '--load': { kind: 'string', commands: ['check', 'list', 'explain', 'replay', 'explore'] },
   '--out': { kind: 'string', commands: ['check'] },
+  '--quiet': { kind: 'bool', commands: ['check'] },
 };
 
-const USAGE = `usage: luocheck list|check|replay TRACE.json|explain INVARIANT-ID|explore [TRACE.json] [flags]; see README.md`;
+const USAGE = `usage: luocheck list|check|replay TRACE.json|explain INVARIANT-ID|explore [TRACE.json] [flags]; luocheck --help`;
+
+/** The commands that accept each flag (for --help). */
+export const FLAG_COMMANDS: Readonly<Record<string, readonly Command[]>> = Object.fromEntries(Object.entries(FLAGS).map(([f, spec]) => [f, spec.commands]));
 
 function parseNonNegInt(flag: string, v: string): number {
   if (!/^\d+$/.test(v)) throw new UsageError(`${flag} ${JSON.stringify(v)}: expected a non-negative integer`);
@@ -124,9 +141,15 @@ function pick<T extends string>(flag: string, v: string, values: readonly T[]): 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const [cmd, ...rest] = argv;
   if (cmd === undefined) throw new UsageError(`no command given; accepted: ${oneOf(COMMANDS)} (${USAGE})`);
-  if (cmd === '--help' || cmd === '-h' || cmd === 'help') throw new UsageError(USAGE);
+  const empty = (): CheckArgs => ({ sets: [], mode: 'exhaustive', continue: false, seed: 0, swarm: false, format: 'text', formats: ['text'], outs: [] });
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    const about = rest[0] !== undefined && (COMMANDS as readonly string[]).includes(rest[0]) ? (rest[0] as Command) : undefined;
+    return { command: about ?? 'list', positional: [], check: empty(), info: { kind: 'help', ...(about ? { command: about } : {}) } };
+  }
+  if (cmd === '--version' || cmd === '-V') return { command: 'list', positional: [], check: empty(), info: { kind: 'version' } };
   const command = pick('command', cmd, COMMANDS);
-  const check: CheckArgs = { sets: [], mode: 'exhaustive', continue: false, seed: 0, swarm: false, format: 'text' };
+  if (rest.includes('--help') || rest.includes('-h')) return { command, positional: [], check: empty(), info: { kind: 'help', command } };
+  const check: CheckArgs = { sets: [], mode: 'exhaustive', continue: false, seed: 0, swarm: false, format: 'text', formats: ['text'], outs: [] };
   const positional: string[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
@@ -142,7 +165,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (!spec || !spec.commands.includes(command)) {
       throw new UsageError(`unknown flag ${JSON.stringify(flag)} for "${command}"; accepted: ${oneOf(forCmd)}`);
     }
-    if (flag !== '--set' && flag !== '--load' && seen.has(flag)) throw new UsageError(`${flag} given twice`);
+    if (flag !== '--set' && flag !== '--load' && flag !== '--out' && seen.has(flag)) throw new UsageError(`${flag} given twice`);
     seen.add(flag);
     let value: string | undefined;
     if (spec.kind === 'bool') {
@@ -160,9 +183,19 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (maxPositional === 1 && positional.length === 0 && command !== 'explore') {
     throw new UsageError(command === 'replay' ? 'replay needs a trace file: luocheck replay TRACE.json' : 'explain needs an invariant id: luocheck explain INVARIANT-ID');
   }
+  if (check.mode === 'pbt' && check.walkLength !== undefined && check.walkLength > MAX_PBT_WALK) {
+    throw new UsageError(`--walk-length ${check.walkLength} with --mode pbt: at most ${MAX_PBT_WALK} (fast-check builds each sequence in memory before it runs; --mode random walks any length)`);
+  }
   if (check.path !== undefined && check.mode !== 'pbt') throw new UsageError('--path replays a fast-check failure and needs --mode pbt');
   if (check.coverage && check.mode === 'pbt') throw new UsageError('--coverage counts exhaustive and random runs: use --mode exhaustive or random, not pbt');
-  if (command === 'list' && check.format !== 'text' && check.format !== 'json') throw new UsageError(`--format ${JSON.stringify(check.format)} for list: accepted: text or json`);
+  if (check.outs.length > 1 || check.formats.length > 1) {
+    if (check.formats.length !== check.outs.length) {
+      throw new UsageError(`--format ${check.formats.join(',')} names ${check.formats.length} format${check.formats.length === 1 ? '' : 's'} for ${check.outs.length} --out file${check.outs.length === 1 ? '' : 's'}; give one format per --out, in the same order (e.g. --format json,itf --out r.json --out t.itf.json)`);
+    }
+    const twice = check.outs.find((o, i) => check.outs.indexOf(o) !== i);
+    if (twice !== undefined) throw new UsageError(`--out ${JSON.stringify(twice)} given twice`);
+  }
+  if (command === 'list' && (check.formats.length > 1 || (check.format !== 'text' && check.format !== 'json'))) throw new UsageError(`--format ${JSON.stringify(check.formats.join(','))} for list: accepted: text or json`);
   return { command, positional, check };
 }
 
@@ -214,8 +247,12 @@ function applyFlag(c: CheckArgs, flag: string, v: string | undefined): void {
       break;
     }
     case '--por': c.por = true; break;
-    case '--format': c.format = pick(flag, val, FORMATS); break;
-    case '--out': c.out = val; break;
+    case '--quiet': c.quiet = true; break;
+    case '--format':
+      c.formats = val.split(',').map((f) => pick(flag, f.trim(), FORMATS));
+      c.format = c.formats[0]!;
+      break;
+    case '--out': c.outs.push(val); c.out ??= val; break;
     case '--load': (c.loads ??= []).push(val); break;
   }
 }

@@ -31,8 +31,10 @@ export interface ExploreOptions {
   continueAfterViolation?: boolean;
   /** Partial-order reduction over the model's independent actions. */
   por?: boolean;
-  /** Called about once a second with the running figures. */
+  /** Called about once a second (every `progressEveryMs`) with the running figures. */
   onProgress?: (p: Progress) => void;
+  /** Milliseconds between two onProgress calls (default 1000; 0: at every poll). */
+  progressEveryMs?: number;
   /** Polled with the figures; returning a reason stops the run as "incomplete" (memory cap, SIGINT). */
   shouldStop?: (p: Progress) => string | undefined;
   /** Counts each transition and each new state per action kind (--coverage). */
@@ -76,6 +78,9 @@ export interface ExploreResult<S, A> {
   frontier?: number;
 }
 
+/** States expanded between two polls of the bounds (time, memory, Ctrl-C). */
+const POLL = 256;
+
 export function explore<S, A>(
   model: Model<S, A>,
   invariants: readonly Invariant<S, A>[],
@@ -84,7 +89,9 @@ export function explore<S, A>(
   const decode = model.decode?.bind(model);
   const run = new SearchRun(model, invariants, opts, new VisitedSet(), newFrontier(decode), newFrontier(decode));
   const { checker, visited, enc } = run;
-  let nextPoll = 4096;
+  // Bounds are polled every POLL states: often enough that slow (e.g. loaded)
+  // invariants still stop within a second or two of a bound.
+  let nextPoll = POLL;
   const cov = opts.coverage;
 
   const indep = opts.por && model.independent ? model.independent.bind(model) : undefined;
@@ -131,7 +138,7 @@ export function explore<S, A>(
         if (run.overStates()) break search;
       }
       if (--nextPoll <= 0) {
-        nextPoll = 4096;
+        nextPoll = POLL;
         if (run.poll()) break search;
       }
     }

@@ -3,32 +3,103 @@
  * thread stays free to take SIGINT: the first one sets a shared flag that the
  * search polls (it then stops with exit 3 and writes its partial report), a
  * second one exits at once with 130.
+ *
+ * The worker's output passes through this thread's stdout and stderr. A
+ * reader that goes away (EPIPE: `| head -c1`) ends the output quietly, and
+ * the exit code stays the verdict's; any other error writing stdout (ENOSPC:
+ * `> /dev/full`) is one line on stderr and exit 2. An error writing stderr is
+ * ignored: there is nowhere left to say it.
+ *
+ * Loaded code (--load) may never return. Once a bound has passed (Ctrl-C, or
+ * --time-limit), a worker that stays inside one call into loaded code for
+ * STUCK_MS more is ended from here: one line naming the function and the
+ * file, exit 3, no report (the thread that held it is gone).
  */
 import { Worker } from 'node:worker_threads';
-import { newInterruptFlag } from './limits.js';
+import { newInterruptFlag, WORKER_CODE_RANGE_MB } from './limits.js';
 
 export interface ThreadData {
   readonly argv: readonly string[];
   readonly isTTY: boolean;
   readonly interrupt: Int32Array;
+  /** Calls into loaded code (explorer/load.ts loadedCalls). */
+  readonly loadedMark: Int32Array;
+}
+
+/** How long a call into loaded code may run on after a bound has passed. */
+const STUCK_MS = 1500;
+
+/** The --time-limit of argv in seconds, if given and valid (the worker checks it properly). */
+function timeLimitOf(argv: readonly string[]): number | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const v = a === '--time-limit' ? argv[i + 1] : a.startsWith('--time-limit=') ? a.slice('--time-limit='.length) : undefined;
+    if (v !== undefined && /^\d+(\.\d+)?$/.test(v) && Number(v) > 0) return Number(v);
+  }
+  return undefined;
 }
 
 export function runInThread(argv: readonly string[], workerUrl: URL): void {
   const interrupt = newInterruptFlag();
-  const data: ThreadData = { argv, isTTY: Boolean(process.stderr.isTTY), interrupt };
-  const worker = new Worker(workerUrl, { workerData: data });
+  const loadedMark = new Int32Array(new SharedArrayBuffer(8));
+  const data: ThreadData = { argv, isTTY: Boolean(process.stderr.isTTY), interrupt, loadedMark };
+  const worker = new Worker(workerUrl, { workerData: data, resourceLimits: { codeRangeSizeMb: WORKER_CODE_RANGE_MB } });
   let code: number | undefined;
-  worker.on('message', (m: { code: number }) => (code = m.code));
+  let names: readonly string[] = [];
+  worker.on('message', (m: { code?: number; loaded?: string[] }) => {
+    if (m.code !== undefined) code = m.code;
+    if (m.loaded !== undefined) names = m.loaded;
+  });
+  let boundAt: number | undefined;
+  let bound = '';
+  const passBound = (why: string) => {
+    if (boundAt !== undefined) return;
+    boundAt = Date.now();
+    bound = why;
+  };
+  const limit = timeLimitOf(argv);
+  if (limit !== undefined) setTimeout(() => passBound('time-limit'), limit * 1000).unref();
+  let seen = -1;
+  let seenSince = 0;
+  let ended = false;
+  setInterval(() => {
+    const now = Date.now();
+    const seq = Atomics.load(loadedMark, 0);
+    if (seq !== seen) {
+      seen = seq;
+      seenSince = now;
+      return;
+    }
+    if (boundAt === undefined || seq % 2 === 0 || ended) return;
+    if (now - Math.max(seenSince, boundAt) < STUCK_MS) return;
+    ended = true;
+    const what = names[Atomics.load(loadedMark, 1)] ?? 'loaded code';
+    process.stderr.write(`luocheck: stopped by ${bound}: ${what} did not return; no report\n`);
+    code = 3;
+    void worker.terminate();
+  }, 100).unref();
   worker.on('error', (e) => {
     process.stderr.write(`luocheck: internal error: ${e?.message ?? String(e)}\n`);
     code = 4;
   });
+  let outError: string | undefined;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    outError ??= e.code ?? e.message;
+  });
+  process.stderr.on('error', () => {});
   worker.on('exit', () => {
+    ended = true;
+    if (outError !== undefined && outError !== 'EPIPE') {
+      process.stderr.write(`luocheck: cannot write the report to standard output: ${outError}\n`);
+      process.exitCode = 2;
+      return;
+    }
     process.exitCode = code ?? 4;
   });
   process.on('SIGINT', () => {
     if (Atomics.load(interrupt, 0) !== 0) process.exit(130);
     Atomics.store(interrupt, 0, 1);
+    passBound('interrupt');
     process.stderr.write('\nluocheck: interrupted; stopping and writing the partial report (Ctrl-C again to quit at once)\n');
   });
 }

@@ -6,10 +6,10 @@ import { parseArgs, type CheckArgs } from './args.js';
 import { explore, type ExploreOptions } from './bfs.js';
 import { defaultWorkers, exploreParallel } from './parallel.js';
 import { UsageError } from './errors.js';
-import { defaultMaxMemory, interrupted, memoryVerdict } from './limits.js';
+import { defaultMaxMemory, interrupted, memoryVerdict, workersThatFit } from './limits.js';
 import { randomWalks } from './random.js';
 import { pbtSearch } from './pbt.js';
-import { buildReport, exitCode, type Report } from './report.js';
+import { buildReport, exitCode, notChecked, type Report } from './report.js';
 import { readJsonFile, resolve, resolveSaved, type Resolved } from './resolve.js';
 import { renderJson } from './render/json.js';
 import { renderJunit } from './render/junit.js';
@@ -18,8 +18,10 @@ import { replayTrace } from './replay.js';
 import { parseTraceFile } from './itf-read.js';
 import { withLoaded } from './load.js';
 import { refine } from './refine.js';
+import { progressSink } from './progress.js';
+import { helpText, versionText } from './help.js';
 import { renderTraceFormat } from './render/formats.js';
-import { writeAtomic } from './atomic-write.js';
+import { checkOut, writeOut } from './atomic-write.js';
 import { listText, listJson, explainText } from './list.js';
 import { MODELS, DEFAULT_MODEL } from '../model/registry.js';
 import type { AnyModelSpec } from './spec.js';
@@ -50,6 +52,9 @@ function commandLine(res: Resolved, a: CheckArgs): string {
   if (a.swarm) parts.push('--swarm');
   if (a.invariants) parts.push(`--invariant ${a.invariants.join(',')}`);
   if (a.depth !== undefined) parts.push(`--depth ${a.depth}`);
+  if (a.continue) parts.push('--continue');
+  if (a.symmetry) parts.push('--symmetry');
+  if (a.por) parts.push('--por');
   for (const f of a.loads ?? []) parts.push(`--load ${f}`);
   return parts.join(' ');
 }
@@ -62,10 +67,11 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
     interrupted(io.interrupt) ? 'interrupt' : memoryVerdict(cap, p?.upcomingBytes ?? 0);
   const coverage = a.coverage ? new CoverageCounter(res.model) : undefined;
   let result;
+  const progress = a.quiet ? undefined : progressSink(io.err, io.isTTY);
   if (a.mode === 'exhaustive') {
     // Invariants from --load exist only in this thread, and the POR proviso
     // reads the visited set as it is at each step: both run on one thread.
-    const workers = a.loads?.length || a.por ? 1 : (a.workers ?? defaultWorkers());
+    const workers = a.loads?.length || a.por ? 1 : workersThatFit(a.workers ?? defaultWorkers(), cap);
     const search = res.model.decode && workers > 1
       ? (m: typeof res.model, invs: typeof res.invariants, o: ExploreOptions) =>
           exploreParallel(m, invs, { modelName: res.spec.name, scope: res.scope, variant: res.variant, symmetry: a.symmetry ?? false, ...(a.invariants ? { invariantIds: a.invariants } : {}) }, workers, o)
@@ -78,14 +84,9 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
       por: a.por ?? false,
       shouldStop,
       ...(coverage ? { coverage } : {}),
-      ...(io.isTTY
-        ? {
-            onProgress: (p) =>
-              io.err(`\r${p.distinctStates.toLocaleString('en-US')} states, depth ${p.depth}, ${Math.round(p.distinctStates / p.seconds).toLocaleString('en-US')} states/s, ${p.seconds.toFixed(0)} s  `),
-          }
-        : {}),
+      ...(progress ? { onProgress: progress.onProgress, progressEveryMs: progress.everyMs } : {}),
     });
-    if (io.isTTY && result.seconds >= 1) io.err('\n');
+    progress?.end();
   } else if (a.mode === 'random') {
     result = randomWalks(res.model, res.invariants, {
       seed: a.seed,
@@ -105,6 +106,7 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
       walkLength: a.walkLength ?? 100,
       ...(a.path !== undefined ? { path: a.path } : {}),
       ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
+      shouldStop: () => shouldStop(),
     });
   }
   const command = commandLine(res, a) + ('path' in result && result.path ? ` --path ${result.path}` : '');
@@ -116,6 +118,13 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
     res.invariants,
     refined.result,
   ));
+  if (a.por && !res.model.independent) {
+    report.notes = [...(report.notes ?? []), `--por did nothing: model ${res.spec.name} declares no independent actions, so every state was expanded in full`];
+  } else if (a.por && a.mode !== 'exhaustive') {
+    report.notes = [...(report.notes ?? []), `--por did nothing: it reduces the exhaustive search only, not --mode ${a.mode}`];
+  }
+  const unchecked = notChecked(report, a.continue);
+  if (unchecked) report.notChecked = unchecked;
   report.witnesses = report.witnesses.map((w) => {
     if (w.reached) return w;
     const scopes = [...new Set((res.spec.cases ?? []).filter((c) => c.invariant === w.invariant).map((c) => c.scope))];
@@ -146,14 +155,18 @@ function runReplay(file: string, invariant: string | undefined, io: Io, models: 
 
 export function main(argv: readonly string[], io: Io = defaultIo, models: readonly AnyModelSpec[] = MODELS): number {
   try {
-    const { command, positional, check } = parseArgs(argv);
+    const { command, positional, check, info } = parseArgs(argv);
+    if (info) {
+      io.out(info.kind === 'version' ? versionText() : helpText(info.command));
+      return 0;
+    }
     models = withLoaded(models, check.loads ?? []);
     switch (command) {
       case 'list':
         io.out(check.format === 'json' ? listJson(models) : listText(models));
         return 0;
       case 'explain':
-        io.out(explainText(models, positional[0]!, check.timeLimit));
+        io.out(explainText(models, positional[0]!, check.maxStates));
         return 0;
       case 'replay':
         return runReplay(positional[0]!, check.invariants?.[0], io, models);
@@ -161,14 +174,20 @@ export function main(argv: readonly string[], io: Io = defaultIo, models: readon
         // The server runs on the program's main thread (explorer/luocheck.ts), which owns SIGINT.
         throw new UsageError('explore serves a page until Ctrl-C; run it as the luocheck program: luocheck explore [--scope ...] [TRACE]');
       case 'check': {
+        // Every --out is checked before the search, so a bad one costs nothing.
+        for (const o of check.outs) checkOut(o);
         const report = runCheck(check, io, models);
-        const text = render(report, check.format, models);
-        if (check.out !== undefined) {
-          writeAtomic(check.out, text);
-          io.out(check.format === 'text' ? text : renderText(report).split('\n')[0] + `\n  report written to ${check.out}\n`);
-        } else {
-          io.out(text);
+        if (check.outs.length === 0) {
+          io.out(render(report, check.format, models));
+          return exitCode(report);
         }
+        const lines = [renderText(report).split('\n')[0]!];
+        check.outs.forEach((o, i) => {
+          const format = check.formats[i] ?? check.format;
+          writeOut(o, render(report, format, models));
+          lines.push(`  ${format} report written to ${o}`);
+        });
+        io.out(check.outs.length === 1 && check.format === 'text' ? renderText(report) : lines.join('\n') + '\n');
         return exitCode(report);
       }
     }

@@ -1,13 +1,15 @@
 /**
- * Typed arrays that grow. Shared ones live in a growable SharedArrayBuffer
- * that grows in place, so the views workers hold stay valid (a SharedArrayBuffer
- * never shrinks) and no old buffer lingers until a collection in some worker.
- * Unshared ones are copied into a larger buffer. Either way `view` is a
- * fixed-length view, made again after each growth: the fast kind of typed
- * array for V8, unlike a length-tracking view.
+ * Typed arrays that grow. A shared one lives in a SharedArrayBuffer that
+ * workers read; to grow, it moves to a new, larger buffer (as an unshared one
+ * does), so nothing is reserved up front: a growable SharedArrayBuffer would
+ * reserve its whole maximum of address space at once, which fails under an
+ * address-space limit (`prlimit --as`, `ulimit -v`). A worker that still
+ * holds a view of the old buffer reads a snapshot that is never written
+ * again; the parallel search hands out fresh views with every batch. `view`
+ * is a fixed-length view, made again after each growth.
  */
 
-/** Address space reserved per shared buffer; only the pages written use memory. */
+/** The largest buffer, in bytes: typed-array indices stay below 2^30 elements of 4 bytes. */
 const MAX_BYTES = 2 ** 32;
 
 abstract class Growable<T extends Int32Array | Uint32Array> {
@@ -15,32 +17,31 @@ abstract class Growable<T extends Int32Array | Uint32Array> {
   view: T;
 
   constructor(length: number, private readonly shared: boolean) {
-    this.buffer = shared ? new SharedArrayBuffer(length * 4, { maxByteLength: MAX_BYTES }) : new ArrayBuffer(length * 4);
+    this.buffer = this.alloc(length * 4);
     this.view = this.make(this.buffer, length);
+  }
+
+  private alloc(bytes: number): ArrayBuffer | SharedArrayBuffer {
+    return this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
   }
 
   protected abstract make(buf: ArrayBuffer | SharedArrayBuffer, length: number): T;
 
   /**
-   * Grows to hold at least `length` elements: doubling when the contents are
-   * copied, by a quarter when a shared buffer grows in place (no copy, so
-   * smaller steps cost nothing and leave less slack).
+   * Grows to hold at least `length` elements, doubling (or to exactly
+   * `length` with `exact`). With `keep` false the new contents are zero
+   * (the caller rebuilds them from the old view, which stays intact).
    */
-  ensure(length: number, exact = false): void {
+  ensure(length: number, exact = false, keep = true): void {
     let n = this.view.length;
     if (n >= length) return;
     if (exact) n = length;
-    while (n < length) n = this.shared ? Math.ceil(n * 1.25) + 1024 : n * 2;
+    while (n < length) n *= 2;
     if (n * 4 > MAX_BYTES) throw new RangeError(`a search buffer would exceed ${MAX_BYTES} bytes`);
-    if (this.shared) {
-      (this.buffer as SharedArrayBuffer).grow(n * 4);
-      this.view = this.make(this.buffer, n);
-    } else {
-      const old = this.view;
-      this.buffer = new ArrayBuffer(n * 4);
-      this.view = this.make(this.buffer, n);
-      this.view.set(old);
-    }
+    const old = this.view;
+    this.buffer = this.alloc(n * 4);
+    this.view = this.make(this.buffer, n);
+    if (keep) this.view.set(old);
   }
 }
 

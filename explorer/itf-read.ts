@@ -6,7 +6,7 @@
  * in its `#meta`. Anything else is a one-line UsageError naming what is bad.
  */
 import { UsageError } from './errors.js';
-import { ACTION_TAKEN, WHOLE_STATE_VAR } from './render/itf.js';
+import { ACTION_TAKEN, ELEMENT, KIND_TAGS, WHOLE_STATE_VAR } from './render/itf.js';
 import { parseJsonReport, type SavedStep, type SavedTrace } from './replay.js';
 import { describe } from './scope-file.js';
 
@@ -14,16 +14,44 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Decodes an ITF value to the JSON view luocheck models produce. */
-export function fromItf(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(fromItf);
+const TAGS = new Set(['Some', ...KIND_TAGS]);
+
+/** A value luocheck's ITF writer tagged (an Option, or a place whose kind changes). */
+function tagged(v: Record<string, unknown>): v is { tag: string; value: unknown } {
+  const keys = Object.keys(v);
+  return keys.length === 2 && Object.hasOwn(v, 'value') && typeof v['tag'] === 'string' && TAGS.has(v['tag']);
+}
+
+/** Marks a field the writer encoded as missing: it is left out of the decoded record. */
+const MISSING = Symbol('missing');
+
+/**
+ * Decodes an ITF value to the JSON view luocheck models produce. `absent`
+ * holds the places (paths joined by "\u0000") where None is a missing field.
+ */
+export function fromItf(v: unknown, path: readonly string[] = [], absent: ReadonlySet<string> = new Set()): unknown {
+  const out = decode(v, path, absent);
+  return out === MISSING ? undefined : out;
+}
+
+function decode(v: unknown, path: readonly string[], absent: ReadonlySet<string>): unknown {
+  if (Array.isArray(v)) return v.map((x) => fromItf(x, [...path, ELEMENT], absent));
   if (!isRecord(v)) return v;
   if (typeof v['#bigint'] === 'string' && /^-?\d+$/.test(v['#bigint'])) return Number(v['#bigint']);
-  if (Array.isArray(v['#tup'])) return v['#tup'].map(fromItf);
-  if (Array.isArray(v['#set'])) return v['#set'].map(fromItf);
-  if (Array.isArray(v['#map'])) return v['#map'].map(fromItf);
-  if (v['tag'] === 'None' && isRecord(v['value']) && Array.isArray(v['value']['#tup']) && v['value']['#tup'].length === 0) return null;
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fromItf(x)]));
+  if (Array.isArray(v['#tup'])) return v['#tup'].map((x) => fromItf(x, [...path, ELEMENT], absent));
+  if (Array.isArray(v['#set'])) return v['#set'].map((x) => fromItf(x, [...path, ELEMENT], absent));
+  if (Array.isArray(v['#map'])) return v['#map'].map((x) => fromItf(x, [...path, ELEMENT], absent));
+  if (tagged(v)) {
+    if (v.tag === 'Absent') return MISSING;
+    if (v.tag === 'None') return absent.has(path.join('\u0000')) ? MISSING : null;
+    return decode(v.value, path, absent);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const d = decode(x, [...path, k], absent);
+    if (d !== MISSING) out[k] = d;
+  }
+  return out;
 }
 
 const bad = (what: string) => new UsageError(`trace: malformed ITF: ${what}`);
@@ -45,6 +73,11 @@ export function parseItf(json: Record<string, unknown>, invariant: string | unde
   const states = json['states'] as unknown[];
   if (states.length === 0) throw bad('"states" is empty; nothing to replay');
   const stateVar = lc['stateVar'];
+  const absentList = lc['absent'] ?? [];
+  if (!Array.isArray(absentList) || !absentList.every((p) => Array.isArray(p) && p.every((x) => typeof x === 'string'))) {
+    throw bad(`"#meta.luocheck.absent" = ${describe(absentList)}; expected an array of key paths`);
+  }
+  const absent = new Set((absentList as string[][]).map((p) => p.join('\u0000')));
   const steps = states.map((st, i): SavedStep => {
     if (!isRecord(st)) throw bad(`state ${i} = ${describe(st)}; expected an object`);
     const action = st[ACTION_TAKEN];
@@ -56,7 +89,8 @@ export function parseItf(json: Record<string, unknown>, invariant: string | unde
     for (const name of vars as string[]) {
       if (name === ACTION_TAKEN || name.startsWith('mbt::')) continue;
       if (!Object.hasOwn(st, name)) throw bad(`state ${i} has no variable "${name}"; it lists ${Object.keys(st).join(', ')}`);
-      vals[name] = fromItf(st[name]);
+      const x = decode(st[name], [name], absent);
+      if (x !== MISSING) vals[name] = x;
     }
     const state = stateVar === WHOLE_STATE_VAR ? vals[WHOLE_STATE_VAR] : vals;
     return { step: isRecord(m) && typeof m['index'] === 'number' ? m['index'] : i, process, action, state };

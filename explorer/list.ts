@@ -5,7 +5,7 @@
 import { UsageError, oneOf } from './errors.js';
 import type { Invariant } from './invariant.js';
 import type { AnyModelSpec } from './spec.js';
-import { explainPreset, witnessScopes } from './witness-scopes.js';
+import { EXPLAIN_MAX_STATES, explainPreset, witnessScopes } from './witness-scopes.js';
 
 /** The invariants a model declares, read from its default scope and variant. */
 export function invariantsOf(spec: AnyModelSpec): readonly Invariant<unknown, unknown>[] {
@@ -62,8 +62,8 @@ export function listText(models: readonly AnyModelSpec[]): string {
   return out.join('\n');
 }
 
-/** `timeLimit`: seconds per scope for the witness search (default 2). */
-export function explainText(models: readonly AnyModelSpec[], id: string, timeLimit = 2): string {
+/** `maxStates`: the state bound per scope of the witness search. */
+export function explainText(models: readonly AnyModelSpec[], id: string, maxStates = EXPLAIN_MAX_STATES): string {
   for (const m of models) {
     const inv = invariantsOf(m).find((i) => i.id === id);
     if (!inv) continue;
@@ -72,8 +72,8 @@ export function explainText(models: readonly AnyModelSpec[], id: string, timeLim
     out.push('', `source: ${inv.source}`);
     if (inv.witness) {
       out.push(`witness (must be reachable): ${inv.witness.title}`);
-      out.push(`  in the scopes of ${m.name}, variant ${explainPreset(m)}, exhaustive, ${timeLimit} s cap each:`);
-      for (const w of witnessScopes(m, id, timeLimit * 1000) ?? []) out.push(`    ${w.scope}: ${w.outcome}`);
+      out.push(`  in the scopes of ${m.name}, variant ${explainPreset(m)}, exhaustive, up to ${maxStates.toLocaleString('en-US')} states each:`);
+      for (const w of witnessScopes(m, id, maxStates) ?? []) out.push(`    ${w.scope}: ${w.outcome}`);
     } else {
       out.push('witness: none declared, so a pass may mean the interesting states were never reached');
     }

@@ -18,7 +18,7 @@ import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, resolve as resolvePath } from 'node:path';
 import { UsageError, oneOf } from './errors.js';
-import type { Invariant } from './invariant.js';
+import { DEADLOCK_ID, type Invariant } from './invariant.js';
 import type { AnyModelSpec } from './spec.js';
 
 export const MODULE_EXTENSIONS = ['.mjs', '.js', '.cjs'] as const;
@@ -36,6 +36,7 @@ function checkInvariant(file: string, x: unknown, where: string): Invariant<unkn
   const fail = (what: string) => new UsageError(`--load ${JSON.stringify(file)}: ${where} ${what}; ${SHAPE}`);
   if (typeof o !== 'object' || o === null || Array.isArray(o)) throw fail('is not an object');
   if (typeof o['id'] !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(o['id'])) throw fail(`has id ${JSON.stringify(o['id'])}, not a kebab-case string`);
+  if (o['id'] === DEADLOCK_ID) throw new UsageError(`--load ${JSON.stringify(file)}: ${where} has id "${DEADLOCK_ID}", which the engine reserves for states where no process can move`);
   for (const k of ['title', 'source'] as const) {
     if (typeof o[k] !== 'string' || o[k].trim() === '') throw fail(`(${o['id']}) has no "${k}" string`);
   }
@@ -46,7 +47,89 @@ function checkInvariant(file: string, x: unknown, where: string): Invariant<unkn
   if (w !== undefined && (typeof w !== 'object' || w === null || typeof w['title'] !== 'string' || typeof w['reached'] !== 'function')) {
     throw fail(`(${o['id']}) has a "witness" without a "title" string and a "reached" function`);
   }
-  return o as unknown as Invariant<unknown, unknown>;
+  return guarded(file, o as unknown as Invariant<unknown, unknown>);
+}
+
+/**
+ * Calls into loaded code are counted in a shared word, so the thread that
+ * takes SIGINT can tell a search stuck in one call (a loaded `check` that
+ * loops) from one that is busy, and stop it: word 0 is odd while a call runs
+ * and changes with every call; word 1 is the index, in `names`, of the
+ * function running. Unset (the tests, in-process), nothing is counted.
+ */
+export const loadedCalls: { mark?: Int32Array; names: string[]; onNames?: (names: readonly string[]) => void } = { names: [] };
+
+function nameIndex(name: string): number {
+  let i = loadedCalls.names.indexOf(name);
+  if (i < 0) {
+    i = loadedCalls.names.push(name) - 1;
+    loadedCalls.onNames?.(loadedCalls.names);
+  }
+  return i;
+}
+
+/** Runs `f` as a call into loaded code named `name`. */
+function inLoaded<T>(name: number, f: () => T): T {
+  const mark = loadedCalls.mark;
+  if (mark === undefined) return f();
+  Atomics.store(mark, 1, name);
+  Atomics.add(mark, 0, 1);
+  try {
+    return f();
+  } finally {
+    Atomics.add(mark, 0, 1);
+  }
+}
+
+/** What a loaded function returned or threw, in a few words. */
+function said(x: unknown): string {
+  if (x === undefined) return 'undefined';
+  if (typeof x === 'function') return 'a function';
+  try {
+    const s = JSON.stringify(x);
+    return s === undefined ? String(x) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  } catch {
+    return typeof x;
+  }
+}
+
+/**
+ * The invariant with its loaded functions guarded: an exception, or a check
+ * that returns anything but null or a string, is a UsageError naming the
+ * file and the invariant (the CLI prints it on one line and exits 2).
+ */
+function guarded(file: string, inv: Invariant<unknown, unknown>): Invariant<unknown, unknown> {
+  const where = `--load ${JSON.stringify(file)}: invariant ${inv.id}`;
+  const threw = (fn: string, e: unknown) =>
+    new UsageError(`${where}: ${fn} threw ${e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : said(e)}`);
+  const result = (r: unknown): string | null => {
+    if (r === null || typeof r === 'string') return r;
+    throw new UsageError(`${where}: check returned ${said(r)}; expected null (the invariant holds) or a string saying what is broken`);
+  };
+  const check = inv.check as (...a: unknown[]) => unknown;
+  const checkName = nameIndex(`the check of invariant ${inv.id} (--load ${JSON.stringify(file)})`);
+  const witnessName = nameIndex(`the witness of invariant ${inv.id} (--load ${JSON.stringify(file)})`);
+  const guardedCheck = (...a: unknown[]): string | null => {
+    let r: unknown;
+    try {
+      r = inLoaded(checkName, () => check(...a));
+    } catch (e) {
+      throw threw('check', e);
+    }
+    return result(r);
+  };
+  const w = inv.witness;
+  const witness = w && {
+    title: w.title,
+    reached: (p: unknown, a: unknown, n: unknown): boolean => {
+      try {
+        return Boolean(inLoaded(witnessName, () => w.reached(p, a, n)));
+      } catch (e) {
+        throw threw('witness.reached', e);
+      }
+    },
+  };
+  return { ...inv, check: guardedCheck, ...(witness ? { witness } : {}) } as Invariant<unknown, unknown>;
 }
 
 /** Loads one module named on the command line. */
@@ -59,7 +142,7 @@ export function loadFile(file: string, models: readonly AnyModelSpec[]): LoadedF
   }
   let mod: Record<string, unknown>;
   try {
-    mod = createRequire(import.meta.url)(path) as Record<string, unknown>;
+    mod = inLoaded(nameIndex(`the module ${JSON.stringify(file)} (--load) while it loads`), () => createRequire(import.meta.url)(path)) as Record<string, unknown>;
   } catch (e) {
     const msg = String((e as Error)?.message ?? e).split('\n')[0];
     throw new UsageError(`--load ${JSON.stringify(file)}: cannot load it as a module: ${msg}`);

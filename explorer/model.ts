@@ -53,6 +53,13 @@ export interface Model<S, A> {
    * then expands such an action alone where that is sound.
    */
   independent?(a: A): boolean;
+  /**
+   * Optional: the fields of `toJson`'s view that are internal to the model
+   * (program counters, bookkeeping), as dotted paths where "*" is any one
+   * key or index ("threads.*.pc", "pc"). `--format email` leaves them out
+   * of its step lines; json, itf and replay keep every field.
+   */
+  internalFields?(): readonly string[];
   /** A coarse kind for each action (e.g. its kernel entry point), used by swarm testing. */
   actionKind?(a: A): string;
   /**

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { ExploreOptions, ExploreResult } from './bfs.js';
 import { PackedFrontier } from './frontier.js';
+import { WORKER_CODE_RANGE_MB } from './limits.js';
 import type { Invariant } from './invariant.js';
 import type { Model } from './model.js';
 import type { BatchFinding, BatchRequest, BatchResult, ModelSource } from './parallel-protocol.js';
@@ -63,7 +64,9 @@ function startPool(n: number, source: ModelSource, workerUrl: URL): Pool {
         transferList: [port2],
         // A small young generation keeps each worker's garbage (decoded and
         // successor states) from growing the resident set.
-        resourceLimits: { maxYoungGenerationSizeMb: 4 },
+        // A small code range keeps each worker's address space small
+        // (V8 reserves it up front), so the search fits under `prlimit --as`.
+        resourceLimits: { maxYoungGenerationSizeMb: 4, codeRangeSizeMb: WORKER_CODE_RANGE_MB },
       }),
     );
     ports.push(port1);

@@ -5,6 +5,13 @@
  * leaves a valid sequence). A failing sequence is shrunk by fast-check (fewer
  * choices first, then smaller ones, i.e. earlier-listed actions), and the
  * report carries fast-check's seed and path so the run can be replayed.
+ *
+ * Bounds hold inside fast-check too: the time limit, the memory cap and
+ * Ctrl-C are polled before each run and every STOP_POLL steps inside one; a
+ * stop interrupts fast-check (generation and shrinking alike) at once. A
+ * failure found before the stop is still reported, shrunk as far as it got.
+ * A UsageError (a loaded invariant that throws) ends the search and is
+ * rethrown, instead of being taken for a failing run.
  */
 import fc from 'fast-check';
 import { Checker, type Finding } from './checker.js';
@@ -12,6 +19,8 @@ import type { Invariant } from './invariant.js';
 import type { Model } from './model.js';
 import type { TraceStep } from './trace.js';
 import type { ExploreResult, Violation } from './bfs.js';
+import { UsageError } from './errors.js';
+import { STOP_POLL } from './random.js';
 
 export interface PbtOptions {
   seed: number;
@@ -20,6 +29,14 @@ export interface PbtOptions {
   /** fast-check's counterexample path, to replay a failure without searching. */
   path?: string;
   timeLimitMs?: number;
+  shouldStop?: () => string | undefined;
+}
+
+/** Why a run stopped: a bound (its reason) or an error to rethrow. */
+class Stop extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
 }
 
 export interface PbtResult<S, A> extends ExploreResult<S, A> {
@@ -39,13 +56,19 @@ export function runChoices<S, A>(
   model: Model<S, A>,
   checker: Checker<S, A>,
   choices: readonly number[],
+  stop?: () => string | undefined,
 ): { finding?: Finding; trace: TraceStep<S, A>[] } {
   const inits = model.initStates();
   let s: S = inits[0]!;
   const trace: TraceStep<S, A>[] = [{ state: s }];
   let f = checker.checkState(s);
   if (f) return { finding: f, trace };
-  for (const c of choices) {
+  for (let i = 0; i < choices.length; i++) {
+    const c = choices[i]!;
+    if (stop && (i & (STOP_POLL - 1)) === STOP_POLL - 1) {
+      const why = stop();
+      if (why !== undefined) throw new Stop(why);
+    }
     const acts = model.actions(s);
     f = checker.checkEnd(s, acts.length);
     if (f || acts.length === 0) return { finding: f, trace };
@@ -71,18 +94,33 @@ export function pbtSearch<S, A>(
   let steps = 0;
   let firstLength: number | undefined;
   const choices = fc.array(fc.nat({ max: 0xffff }), { maxLength: opts.walkLength, size: 'max' });
+  const deadline = opts.timeLimitMs === undefined ? Infinity : start + opts.timeLimitMs;
+  const stop = (): string | undefined => (performance.now() > deadline ? 'time-limit' : opts.shouldStop?.());
+  let stoppedBy: string | undefined;
+  let error: unknown;
   const property = fc.property(choices, (cs) => {
-    const r = runChoices(model, checker, cs);
-    steps += r.trace.length - 1;
-    if (r.finding && firstLength === undefined) firstLength = r.trace.length - 1;
-    return r.finding === undefined;
+    try {
+      if (stoppedBy !== undefined || error !== undefined) throw new Stop(stoppedBy ?? 'error');
+      const why = stop();
+      if (why !== undefined) throw new Stop(why);
+      const r = runChoices(model, checker, cs, stop);
+      steps += r.trace.length - 1;
+      if (r.finding && firstLength === undefined) firstLength = r.trace.length - 1;
+      return r.finding === undefined;
+    } catch (e) {
+      if (e instanceof Stop) stoppedBy ??= e.reason;
+      else if (e instanceof UsageError) error ??= e;
+      else throw e;
+      // Interrupts fast-check at once, in generation and in shrinking alike.
+      throw new fc.PreconditionFailure(true);
+    }
   });
   const details = fc.check(property, {
     seed: opts.seed,
     numRuns: opts.runs,
     ...(opts.path !== undefined ? { path: opts.path, endOnFailure: true } : {}),
-    ...(opts.timeLimitMs !== undefined ? { interruptAfterTimeLimit: opts.timeLimitMs } : {}),
   });
+  if (error !== undefined) throw error;
   const violations: Violation<S, A>[] = [];
   const out: PbtResult<S, A> = {
     result: 'ok',
@@ -107,12 +145,9 @@ export function pbtSearch<S, A>(
     out.shrinks = details.numShrinks;
     if (firstLength !== undefined) out.unshrunkLength = firstLength;
     out.depth = r.trace.length - 1;
-  } else if (details.failed && details.interrupted) {
+  } else if (details.interrupted || stoppedBy !== undefined) {
     out.result = 'incomplete';
-    out.stoppedBy = 'time-limit';
-  } else if (details.interrupted) {
-    out.result = 'incomplete';
-    out.stoppedBy = 'time-limit';
+    out.stoppedBy = stoppedBy ?? 'time-limit';
   }
   out.seconds = (performance.now() - start) / 1000;
   out.transitions = steps;

@@ -55,6 +55,9 @@ function pickWeighted<A>(acts: readonly A[], rng: () => number, weight: (a: A) =
   return acts.length - 1;
 }
 
+/** Steps between two polls of the bounds inside one walk (a power of two). */
+export const STOP_POLL = 1024;
+
 /** One walk; returns the violation it hit, if any, as a trace. */
 export function walk<S, A>(
   model: Model<S, A>,
@@ -63,7 +66,9 @@ export function walk<S, A>(
   walkLength: number,
   weight: ((a: A) => number) | undefined,
   onState?: (s: S, a?: A) => void,
-): { finding?: Finding; trace: TraceStep<S, A>[]; steps: number } {
+  /** Polled every STOP_POLL steps inside the walk; a reason ends it (time, memory, Ctrl-C). */
+  stop?: () => string | undefined,
+): { finding?: Finding; trace: TraceStep<S, A>[]; steps: number; stoppedBy?: string } {
   const inits = model.initStates();
   let s: S = inits[Math.floor(rng() * inits.length)]!;
   const trace: TraceStep<S, A>[] = [{ state: s }];
@@ -72,6 +77,10 @@ export function walk<S, A>(
   let f = checker.checkState(s);
   if (f) return { finding: f, trace, steps: 0 };
   for (let step = 0; step < walkLength; step++) {
+    if (stop && (step & (STOP_POLL - 1)) === STOP_POLL - 1) {
+      const why = stop();
+      if (why !== undefined) return { trace, steps: step, stoppedBy: why };
+    }
     const acts = model.actions(s);
     f = checker.checkEnd(s, acts.length);
     if (f) return { finding: f, trace, steps: step };
@@ -114,9 +123,9 @@ export function randomWalks<S, A>(
     const fresh = seen.insert(enc.hi, enc.lo, -1, 0) >= 0;
     if (cov && a !== undefined) cov.count(cov.idOf(a), fresh);
   };
+  const stop = (): string | undefined => (performance.now() > deadline ? 'time-limit' : opts.shouldStop?.());
   for (let i = shardIndex; i < opts.runs; i += shardCount) {
-    if (performance.now() > deadline) { stoppedBy = 'time-limit'; break; }
-    const reason = opts.shouldStop?.();
+    const reason = stop();
     if (reason !== undefined) { stoppedBy = reason; break; }
     const rng = seedrandom(`${opts.seed}/${i}`);
     let weight: ((a: A) => number) | undefined;
@@ -129,7 +138,8 @@ export function randomWalks<S, A>(
         return w;
       };
     }
-    const w = walk(model, checker, rng, opts.walkLength, weight, onState);
+    const w = walk(model, checker, rng, opts.walkLength, weight, onState, stop);
+    if (w.stoppedBy !== undefined) stoppedBy = w.stoppedBy;
     runs++;
     steps += w.steps;
     transitions += w.steps;
@@ -140,6 +150,7 @@ export function randomWalks<S, A>(
       checker.violated.add(w.finding.invariant);
       if (!opts.continueAfterViolation) break;
     }
+    if (stoppedBy !== undefined) break;
   }
   const seconds = (performance.now() - start) / 1000;
   const result: RandomResult<S, A> = {

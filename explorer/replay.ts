@@ -72,7 +72,9 @@ export function replayTrace<S, A>(model: Model<S, A>, invariants: readonly Invar
   if (s === undefined) return fail('step 0: no initial state of the model equals the saved one');
   lines.push('#0 init');
   let finding = checker.checkState(s);
+  let at = 0;
   for (let i = 1; i < t.steps.length && !finding; i++) {
+    at = i;
     const st = t.steps[i]!;
     const acts = model.actions(s);
     const a = acts.find((x) => model.process(x) === st.process && model.label(x) === st.action);
@@ -93,6 +95,8 @@ export function replayTrace<S, A>(model: Model<S, A>, invariants: readonly Invar
   }
   if (!finding) return fail(`all ${t.steps.length - 1} steps replay, but ${t.invariant} holds at the end`);
   if (finding.invariant !== t.invariant) return fail(`the trace violates ${finding.invariant} before ${t.invariant}`);
+  const extra = t.steps.length - 1 - at;
+  if (extra > 0) return fail(`step ${at} already violates ${t.invariant}, but the trace has ${extra} more step${extra === 1 ? '' : 's'} after it`);
   lines.push(`reproduced: ${finding.invariant} (${finding.kind}): ${finding.message}`);
   return { ok: true, lines };
 }

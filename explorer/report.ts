@@ -61,6 +61,14 @@ export interface Report {
   witnesses: WitnessResult[];
   /** The ids of the invariants checked. */
   checked: string[];
+  /**
+   * Invariants of `checked` that were not checked to the end, because the
+   * search stopped (at the first violation without --continue, or at a
+   * bound), and why. They neither failed nor passed.
+   */
+  notChecked?: { invariants: string[]; reason: string };
+  /** What the reader should know about how the run went (e.g. a flag that had no effect). */
+  notes?: string[];
   seed?: number;
   path?: string;
   shrinks?: number;
@@ -126,6 +134,19 @@ export function buildReport(
     if (r[k] !== undefined) (report as unknown as Record<string, unknown>)[k] = r[k];
   }
   return report;
+}
+
+/** The invariants a stopped search left unchecked (Report.notChecked), or undefined. */
+export function notChecked(r: Pick<Report, 'result' | 'violations' | 'checked' | 'stoppedBy'>, continued: boolean): Report['notChecked'] {
+  const violated = new Set(r.violations.map((v) => v.invariant));
+  const invariants = r.checked.filter((id) => !violated.has(id));
+  if (invariants.length === 0) return undefined;
+  const bound = r.stoppedBy !== undefined && r.stoppedBy !== 'depth' ? r.stoppedBy : undefined;
+  if (bound !== undefined) return { invariants, reason: `the search was stopped by ${bound} before the space was explored` };
+  if (r.result === 'violation' && !continued) {
+    return { invariants, reason: `the search stopped at the first violation (${r.violations[0]!.invariant}); --continue checks the others` };
+  }
+  return undefined;
 }
 
 export function exitCode(r: Report): 0 | 1 | 3 {

@@ -25,16 +25,51 @@ export function findModel(models: readonly AnyModelSpec[], name: string): AnyMod
   return spec;
 }
 
-/** Reads and parses a JSON file; any failure is a one-line UsageError naming the file. */
-export function readJsonFile(path: string, what: string): unknown {
-  if (!existsSync(path)) throw new UsageError(`${what} ${JSON.stringify(path)} does not exist`);
-  if (!statSync(path).isFile()) throw new UsageError(`${what} ${JSON.stringify(path)} is not a file`);
-  const text = readFileSync(path, 'utf8');
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${what} ${JSON.stringify(path)} is not valid JSON: ${(e as Error).message.split('\n')[0]}`);
+/** The largest file luocheck reads (a scope, a report, a trace). */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** The deepest nesting of arrays and objects in a file luocheck reads. */
+export const MAX_JSON_DEPTH = 64;
+
+/** How deeply `v` nests, counted without recursion; stops counting past `limit`. */
+export function jsonDepth(v: unknown, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (typeof x !== 'object' || x === null) continue;
+    if (d + 1 > max) max = d + 1;
+    if (max > limit) return max;
+    for (const y of Array.isArray(x) ? x : Object.values(x)) if (typeof y === 'object' && y !== null) stack.push([y, d + 1]);
   }
+  return max;
+}
+
+/**
+ * Reads and parses a JSON file; any failure (missing, not a file, too large,
+ * unreadable, not JSON, nested too deeply) is a one-line UsageError naming
+ * the file.
+ */
+export function readJsonFile(path: string, what: string): unknown {
+  const name = `${what} ${JSON.stringify(path)}`;
+  let text: string;
+  try {
+    if (!existsSync(path)) throw new UsageError(`${name} does not exist`);
+    const st = statSync(path);
+    if (!st.isFile()) throw new UsageError(`${name} is not a file`);
+    if (st.size > MAX_FILE_BYTES) throw new UsageError(`${name} is ${st.size} bytes; luocheck reads files of up to ${MAX_FILE_BYTES} bytes`);
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${name} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${name} is not valid JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (jsonDepth(json, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw new UsageError(`${name} nests arrays and objects more than ${MAX_JSON_DEPTH} deep`);
+  return json;
 }
 
 export function resolveScope(spec: AnyModelSpec, name: string | undefined): { scopeName: string; scope: unknown } {

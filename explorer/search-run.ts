@@ -130,7 +130,7 @@ export class SearchRun<S, A> {
       this.stoppedBy = reason;
       return true;
     }
-    if (this.opts.onProgress && now - this.lastProgress >= 1000) {
+    if (this.opts.onProgress && now - this.lastProgress >= (this.opts.progressEveryMs ?? 1000)) {
       this.lastProgress = now;
       this.opts.onProgress(this.progress());
     }

@@ -149,24 +149,20 @@ export class VisitedSet {
   }
 
   /**
-   * Doubles the table in place: the old slots are copied aside, the buffers
-   * grow, and every fingerprint is inserted again. Workers probing meanwhile
+   * Doubles the table: new buffers, and every fingerprint inserted again. Workers probing meanwhile
    * can only miss a fingerprint (and send a duplicate the main thread drops),
    * never find one that was not inserted.
    */
   private rehash(): void {
-    // A shared buffer grows in place, so its slots are copied aside first;
-    // an unshared one moves to a new buffer and the old view stays intact.
-    const shared = this.hi.buffer instanceof SharedArrayBuffer;
-    const oldHi = shared ? this.hi.slice() : this.hi;
-    const oldLo = shared ? this.lo.slice() : this.lo;
+    // The table moves to new (zeroed) buffers; the old views stay intact,
+    // for this loop and for workers still probing them.
+    const oldHi = this.hi;
+    const oldLo = this.lo;
     const cap = (this.mask + 1) * 2;
-    this.hiBuf.ensure(cap, true);
-    this.loBuf.ensure(cap, true);
+    this.hiBuf.ensure(cap, true, false);
+    this.loBuf.ensure(cap, true, false);
     this.hi = this.hiBuf.view;
     this.lo = this.loBuf.view;
-    this.hi.fill(0);
-    this.lo.fill(0);
     this.mask = cap - 1;
     const H = this.hi;
     const L = this.lo;

@@ -2,7 +2,9 @@
  * For `luocheck explain`: in which named scopes of a model an invariant's
  * witness (its `sometimes` state) is reachable. Each scope is explored
  * exhaustively, in the `fixed` preset when the model has one, with only that
- * invariant, until the witness is reached or a time cap per scope runs out.
+ * invariant, until the witness is reached or a bound on the number of states
+ * per scope is met: a state bound, not a clock, so the answer is the same on
+ * every machine, however busy.
  */
 import { explore } from './bfs.js';
 import type { Invariant } from './invariant.js';
@@ -19,7 +21,10 @@ export function explainPreset(spec: AnyModelSpec): string {
   return Object.hasOwn(spec.presets, 'fixed') ? 'fixed' : spec.defaultPreset;
 }
 
-export function witnessScopes(spec: AnyModelSpec, id: string, capMs: number): ScopeWitness[] | undefined {
+/** The default state bound per scope of `luocheck explain`. */
+export const EXPLAIN_MAX_STATES = 100_000;
+
+export function witnessScopes(spec: AnyModelSpec, id: string, maxStates: number = EXPLAIN_MAX_STATES): ScopeWitness[] | undefined {
   const variant = spec.presets[explainPreset(spec)]!;
   const out: ScopeWitness[] = [];
   for (const name of Object.keys(spec.scopes)) {
@@ -30,7 +35,7 @@ export function witnessScopes(spec: AnyModelSpec, id: string, capMs: number): Sc
     const seen = inv.witness.reached;
     const probe = { ...inv, witness: { title: inv.witness.title, reached: (p: unknown, a: unknown, n: unknown) => (hit ||= seen(p, a, n)) } } as Invariant<unknown, unknown>;
     const r = explore(spec.build(scope, variant), [probe], {
-      timeLimitMs: capMs,
+      maxStates,
       continueAfterViolation: true,
       shouldStop: () => (hit ? 'witness' : undefined),
     });

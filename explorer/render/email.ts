@@ -6,7 +6,10 @@
  * broken, the race when one was found, the two-column interleaving when two
  * processes take part, and the command that reproduces it. Every line fits
  * in 72 columns but the `Link:` lines (one per Message-ID of the source,
- * never broken, as in kernel commits).
+ * never broken, as in kernel commits), and is plain ASCII ("->", "-"), as
+ * mailing lists want it. The step lines leave out the fields the model
+ * declares internal (program counters, bookkeeping: Model.internalFields);
+ * json and itf keep them.
  */
 import { diff, show } from '../diff.js';
 import type { Report, ReportViolation } from '../report.js';
@@ -35,13 +38,52 @@ export function changesOf(before: unknown, after: unknown): string {
   return cs.length === 0 ? 'no change' : cs.map((c) => `${c.path}: ${show(c.before)} → ${show(c.after)}`).join(', ');
 }
 
+/** The segments of a diff path: "threads.T1.pc" and "pc[1]" both split on "." and "[n]". */
+function segments(path: string): string[] {
+  return path.replace(/\[(\d+)\]/g, '.$1').split('.').filter((x) => x !== '');
+}
+
+/** Whether a diff path lies under one of the patterns ("threads.*.pc", "pc": "*" is any one segment). */
+export function isInternal(path: string, patterns: readonly string[]): boolean {
+  const p = segments(path);
+  return patterns.some((pat) => {
+    const q = pat.split('.');
+    return q.length <= p.length && q.every((x, i) => x === '*' || x === p[i]);
+  });
+}
+
+/** "x: 0 -> 1, hwpts[1].alive: true -> false": what a step changed, without internal fields; '' if nothing shows. */
+export function visibleChanges(before: unknown, after: unknown, internal: readonly string[]): string {
+  const cs = diff(before, after).filter((c) => !isInternal(c.path, internal));
+  return cs.map((c) => `${c.path}: ${show(c.before)} -> ${show(c.after)}`).join(', ');
+}
+
+const ASCII: Readonly<Record<string, string>> = {
+  '\u2014': '-', '\u2013': '-', '\u2192': '->', '\u2190': '<-', '\u21d2': '=>', '\u2026': '...',
+  '\u2018': "'", '\u2019': "'", '\u201c': '"', '\u201d': '"', '\u2264': '<=', '\u2265': '>=', '\u2260': '!=', '\u00a0': ' ',
+};
+
+/** Plain ASCII: the usual typography spelled out, anything else as <U+XXXX>. */
+export function toAscii(s: string): string {
+  return s.replace(/[^\x00-\x7f]/gu, (ch) => ASCII[ch] ?? `<U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`);
+}
+
+/**
+ * "--variant fixed --set count=two-pass": the variant and the switches as
+ * the command line gave them (the reproduce command's --set flags).
+ */
+export function switchesAsGiven(r: Report): string {
+  const sets = [...r.command.matchAll(/--set (\S+)/g)].map((m) => `--set ${m[1]}`);
+  return [`--variant ${r.variantName}`, ...sets].join(' ');
+}
+
 function header(r: Report, v: ReportViolation): string[] {
   const out = wrap(`${v.invariant}: ${v.title}`, W, '', '  ');
   const src = `Source: ${v.source}`;
   if (src.length <= W) out.push(src);
   else out.push('Source:', ...wrap(v.source, W, '  '));
   for (const id of messageIds(v.source)) out.push(`Link: ${loreLink(id)}`);
-  out.push(...wrap(`Model: ${r.model}, scope ${r.scope}, ${variantLine(r)}`, W, '', '  '));
+  out.push(...wrap(`Model: ${r.model}, --scope ${r.scope} ${switchesAsGiven(r)}`, W, '', '  '));
   const mode = r.mode === 'exhaustive' || r.seed === undefined ? `${r.mode} search` : `${r.mode} search, seed ${r.seed}`;
   let size = `Trace: ${v.length} steps, ${v.contextSwitches} context switches`;
   if (v.unshrunk && (v.unshrunk.length !== v.length || v.unshrunk.contextSwitches !== v.contextSwitches)) {
@@ -51,13 +93,14 @@ function header(r: Report, v: ReportViolation): string[] {
   return out;
 }
 
-function steps(v: ReportViolation): string[] {
+function steps(v: ReportViolation, internal: readonly string[]): string[] {
   const out: string[] = [];
   const digits = String(v.trace.length - 1).length;
   for (let i = 1; i < v.trace.length; i++) {
     const st = v.trace[i]!;
     const num = `${String(st.step).padStart(digits)}. `;
-    out.push(...wrap(`${st.process}: ${st.action} — ${changesOf(v.trace[i - 1]!.state, st.state)}`, W, num, ' '.repeat(num.length + 2)));
+    const changed = visibleChanges(v.trace[i - 1]!.state, st.state, internal);
+    out.push(...wrap(`${st.process}: ${st.action}${changed ? ` - ${changed}` : ''}`, W, num, ' '.repeat(num.length + 2)));
   }
   return out;
 }
@@ -88,8 +131,8 @@ export function interleaving(v: ReportViolation, width = W): string[] {
   return out;
 }
 
-function violation(r: Report, v: ReportViolation): string[] {
-  const out = [...header(r, v), '', ...steps(v), ''];
+function violation(r: Report, v: ReportViolation, internal: readonly string[]): string[] {
+  const out = [...header(r, v), '', ...steps(v, internal), ''];
   out.push(...wrap(`Broken: ${v.message.replace(/\.?$/, '.')}`, W, '', ''));
   if (v.race) {
     out.push('');
@@ -100,17 +143,30 @@ function violation(r: Report, v: ReportViolation): string[] {
   return out;
 }
 
-export function renderEmail(r: Report): string {
+/** `internal`: the model's internal fields (Model.internalFields), left out of the step lines. */
+export function renderEmail(r: Report, internal: readonly string[] = []): string {
   if (r.result !== 'violation') {
     const verdict = r.result === 'ok' ? 'no violation' : `no violation before ${r.stoppedBy ?? 'a bound'} stopped the run`;
-    const out = wrap(`luocheck: ${verdict} of ${r.checked.join(', ') || 'no invariant'} in model ${r.model}, scope ${r.scope}, ${variantLine(r)}; ${r.stats.distinctStates} distinct states.`, W, '', '  ');
+    const out = wrap(toAscii(`luocheck: ${verdict} of ${r.checked.join(', ') || 'no invariant'} in model ${r.model}, --scope ${r.scope} ${switchesAsGiven(r)}; ${r.stats.distinctStates} distinct states.`), W, '', '  ');
     return out.join('\n') + '\n';
   }
   const out: string[] = [];
   for (const v of r.violations) {
     if (out.length > 0) out.push('', '---', '');
-    out.push(...violation(r, v));
+    out.push(...violation(r, asciiViolation(v), internal));
   }
   out.push('', 'Reproduce with:', ...wrapCommand(r.command, W, '  '));
-  return out.join('\n') + '\n';
+  return out.map(toAscii).join('\n') + '\n';
+}
+
+/** The violation with its text in ASCII before wrapping, so the 72 columns hold after "->" replaces "→". */
+function asciiViolation(v: ReportViolation): ReportViolation {
+  return {
+    ...v,
+    title: toAscii(v.title),
+    message: toAscii(v.message),
+    source: toAscii(v.source),
+    ...(v.race ? { race: { ...v.race, why: toAscii(v.race.why) } } : {}),
+    trace: v.trace.map((t) => ({ ...t, process: toAscii(t.process), action: toAscii(t.action), state: JSON.parse(toAscii(JSON.stringify(t.state))) as unknown })),
+  };
 }

@@ -27,7 +27,7 @@ export function modelOfReport(models: readonly AnyModelSpec[], r: Pick<Report, '
 
 export function renderTraceFormat(r: Report, format: TraceFormat, models: readonly AnyModelSpec[]): string {
   switch (format) {
-    case 'email': return renderEmail(r);
+    case 'email': return renderEmail(r, r.violations.length > 0 ? (modelOfReport(models, r).internalFields?.() ?? []) : []);
     case 'itf': return renderItf(r);
     case 'mermaid': return renderMermaid(r);
     case 'html': {

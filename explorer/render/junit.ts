@@ -1,7 +1,8 @@
 /**
  * JUnit XML for CI systems: one test suite per run, one test case per checked
- * invariant (a failure carries the violation and its trace), and one for the
- * exploration itself (an error when a bound stopped it).
+ * invariant (a failure carries the violation and its trace; an invariant the
+ * search stopped before checking to the end is skipped, with the reason), and
+ * one for the exploration itself (an error when a bound stopped it).
  */
 import type { Report } from '../report.js';
 import { renderTrace } from './text.js';
@@ -21,6 +22,8 @@ export function renderJunit(r: Report): string {
     if (v) {
       const body = [v.message, `source: ${v.source}`, ...renderTrace(v), `reproduce: ${r.command}`].join('\n');
       cases.push(`${open}\n      <failure message="${esc(v.message)}" type="${v.kind}">${esc(body)}</failure>\n    </testcase>`);
+    } else if (r.notChecked?.invariants.includes(id)) {
+      cases.push(`${open}\n      <skipped message="${esc(`not checked to the end: ${r.notChecked.reason}`)}"/>\n    </testcase>`);
     } else {
       cases.push(`${open}</testcase>`);
     }
@@ -39,10 +42,11 @@ export function renderJunit(r: Report): string {
   if (r.coverage) props.push(`      <property name="coverage.never-fired" value="${esc(r.coverage.neverFired.join(', '))}"/>`);
   const failures = r.violations.length;
   const errors = r.result === 'incomplete' ? 1 : 0;
+  const skipped = ids.filter((id) => r.notChecked?.invariants.includes(id) && !r.violations.some((v) => v.invariant === id)).length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="luocheck" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${r.stats.seconds}">`,
-    `  <testsuite name="${esc(suite)}" tests="${cases.length}" failures="${failures}" errors="${errors}" time="${r.stats.seconds}">`,
+    `<testsuites name="luocheck" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${r.stats.seconds}">`,
+    `  <testsuite name="${esc(suite)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${r.stats.seconds}">`,
     ...(props.length > 0 ? ['    <properties>', ...props, '    </properties>'] : []),
     ...cases,
     '  </testsuite>',

@@ -75,6 +75,7 @@ export function renderText(r: Report): string {
     }
   }
   if (r.coverage) out.push(...coverageLines(r.coverage));
+  for (const note of r.notes ?? []) out.push(`     note: ${note}`);
   if (r.result === 'violation') out.push(`  reproduce: ${r.command}`);
   return out.join('\n') + '\n';
 }

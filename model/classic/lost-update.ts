@@ -129,6 +129,11 @@ export class LostUpdateModel implements Model<LostUpdateState, LostUpdateAction>
   isValidEnd(s: LostUpdateState): boolean {
     return s.pc.every((p) => p === 2);
   }
+
+  /** The program counters say nothing the action label does not; the email leaves them out. */
+  internalFields(): readonly string[] {
+    return ['pc'];
+  }
 }
 
 export const lostUpdateInvariants: readonly Invariant<LostUpdateState, LostUpdateAction>[] = [

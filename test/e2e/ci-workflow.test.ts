@@ -31,6 +31,22 @@ function commands(doc: unknown): string[][] {
 }
 
 describe('the CI workflow', () => {
+  it('runs on the current Node LTS (24) and needs checks: write only where forks do not run it', () => {
+    const js = parseDocument(text).toJS() as {
+      permissions: Record<string, string>;
+      jobs: Record<string, { permissions?: Record<string, string>; steps: { uses?: string; if?: string; with?: Record<string, unknown> }[] }>;
+    };
+    expect(js.permissions).toEqual({ contents: 'read' });
+    for (const job of Object.values(js.jobs)) {
+      const node = job.steps.find((s) => s.uses?.startsWith('actions/setup-node'));
+      expect(node!.with!['node-version']).toBe(24);
+      // The one step that writes checks is skipped on pull requests from forks.
+      for (const s of job.steps.filter((x) => x.uses?.startsWith('mikepenz/action-junit-report'))) {
+        expect(s.if).toMatch(/github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
+      }
+    }
+  });
+
   const doc = parseDocument(text, { uniqueKeys: true, strict: true });
 
   it('is valid YAML with the exhaustive job and a 4-shard random matrix', () => {
@@ -50,13 +66,17 @@ describe('the CI workflow', () => {
 
   it('runs only luocheck commands that parse and name real scopes', () => {
     const cmds = commands(doc.toJS());
-    expect(cmds.length).toBeGreaterThanOrEqual(4);
+    // One search per job: every format comes from it.
+    expect(cmds).toHaveLength(2);
     for (const argv of cmds) {
       const { check } = parseArgs(argv);
       const spec = findModel(MODELS, check.model ?? DEFAULT_MODEL);
       expect(() => resolveScope(spec, check.scope)).not.toThrow();
       expect(() => resolveVariant(spec, check.variant, check.sets)).not.toThrow();
-      expect(check.out).toMatch(/^reports\//);
+      expect(check.outs.length).toBeGreaterThanOrEqual(3);
+      for (const o of check.outs) expect(o).toMatch(/^reports\//);
+      expect(check.formats).toHaveLength(check.outs.length);
+      expect(check.formats).toEqual(expect.arrayContaining(['junit', 'email', 'itf']));
     }
     expect(cmds.some((c) => c.includes('--shard') && c.includes('2/4'))).toBe(true);
   });

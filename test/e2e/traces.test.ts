@@ -170,7 +170,7 @@ describe('luocheck explain', () => {
     expect(r.out).toContain(`\n${inv.statement}\n`);
     expect(r.out).toContain("source: Pranjal Shrivastava, 20 May 2026, 'Re: [PATCH v2 13/16] iommufd: Persist iommu hardware pagetables for live update', a reply to <20260427175633.1978233-14-skhawaja@google.com>");
     expect(r.out).toContain(`witness (must be reachable): ${inv.witness!.title}`);
-    expect(r.out).toMatch(/in the scopes of iommufd, variant fixed, exhaustive, 2 s cap each:\n/);
+    expect(r.out).toMatch(/in the scopes of iommufd, variant fixed, exhaustive, up to 100,000 states each:\n/);
     expect(r.out).toMatch(/\n {4}count-race: reached\n/);
     const cases = [...r.out.matchAll(/^ {2}(\S+): luocheck (check .*)$/gm)];
     expect(cases.map((m) => m[1])).toEqual(['5.2-count-race', '5.2-count-race-v2']);
@@ -183,11 +183,14 @@ describe('luocheck explain', () => {
   });
 
   it('says when a scope is explored without reaching the witness', () => {
-    const list = explained.out.slice(explained.out.indexOf('2 s cap each:\n'), explained.out.indexOf('violated in:'));
+    const list = explained.out.slice(explained.out.indexOf('states each:\n'), explained.out.indexOf('violated in:'));
     const scopes = [...list.matchAll(/^ {4}([\w-]+): (.+)$/gm)].map((m) => [m[1], m[2]]);
     expect(scopes.map(([s]) => s)).toEqual(Object.keys(iommufdSpec.scopes));
     expect(Object.fromEntries(scopes)).toMatchObject({ 'count-race': 'reached', 'shared-ioas': 'unreachable', 'cached-seals': 'unreachable' });
-    const r = run('explain', 'no-lost-update', '--time-limit', '5');
+    const r = run('explain', 'no-lost-update', '--max-states', '5000');
+    expect(r.out).toMatch(/up to 5,000 states each:\n/);
     expect(r.out).toMatch(/two: reached/);
+    // A bound too small for the witness says what stopped the search, the same on every machine.
+    expect(run('explain', 'blob-count-matches', '--max-states', '1').out).toMatch(/count-race: not reached before max-states stopped the search/);
   });
 });

@@ -47,7 +47,7 @@ describe('model contract on every reachable state', () => {
         const plain = explore(modelFor(name, set), invariantsFor(name, set), { continueAfterViolation: true });
         const r = explore(checked(modelFor(name, set)), invariantsFor(name, set), { continueAfterViolation: true });
         expect(r.distinctStates).toBe(plain.distinctStates);
-      }, 600_000);
+      });
     }
   }
 });

@@ -1,0 +1,149 @@
+/**
+ * Bounds that hold in every mode: --time-limit, --max-memory and Ctrl-C stop
+ * a random walk and a fast-check run from inside (not only between runs), and
+ * a loaded invariant that never returns is stopped by --time-limit or Ctrl-C.
+ * No clock is asserted: each run below would go on far longer than any test
+ * without the bound (a walk of 10^8 steps, a check that loops forever), so
+ * exit 3 and the figures of the partial report are what prove the bound.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main, type Io } from '../../explorer/cli.js';
+
+const CLI = 'dist/explorer/luocheck.js';
+const tmp = mkdtempSync(join(tmpdir(), 'luocheck-bounds-'));
+
+function run(argv: string[], interrupt?: Int32Array): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const io: Io = { out: (s) => (out += s), err: (s) => (err += s), isTTY: false, ...(interrupt ? { interrupt } : {}) };
+  return { code: main(argv, io), out, err };
+}
+
+/**
+ * A loaded invariant that counts its calls in globalThis and, at call
+ * `after`, sets the interrupt flag as Ctrl-C would (the flag is handed over
+ * in globalThis by the test). It never fails.
+ */
+function interrupter(name: string, after: number): string {
+  const f = join(tmp, `${name}.mjs`);
+  writeFileSync(f, `export const model = 'bench';
+export default { id: '${name}', title: 'counts calls', source: 'test', kind: 'state', check: () => {
+  const g = globalThis.__luocheckTest;
+  if (++g.calls === ${after}) Atomics.store(g.flag, 0, 1);
+  return null;
+} };
+`);
+  return f;
+}
+
+type TestGlobal = { __luocheckTest?: { calls: number; flag: Int32Array } };
+
+function withInterrupter(after: number, argv: (file: string) => string[]): { r: ReturnType<typeof run>; calls: number } {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const g = globalThis as TestGlobal;
+  g.__luocheckTest = { calls: 0, flag };
+  const file = interrupter(`interrupt-${after}-${Math.random().toString(36).slice(2)}`, after);
+  const r = run(argv(file), flag);
+  const calls = g.__luocheckTest.calls;
+  delete g.__luocheckTest;
+  return { r, calls };
+}
+
+describe('bounds inside one random walk', () => {
+  const LONG = ['check', '--model', 'bench', '--mode', 'random', '--runs', '1', '--walk-length', '100000000', '--format', 'json'];
+
+  it('--time-limit stops a walk of 10^8 steps with exit 3 and a partial report', () => {
+    const r = run([...LONG, '--time-limit', '0.5']);
+    expect(r.code).toBe(3);
+    const j = JSON.parse(r.out);
+    expect(j.result).toBe('incomplete');
+    expect(j.stoppedBy).toBe('time-limit');
+    expect(j.stats.steps ?? j.stats.transitions).toBeLessThan(100_000_000);
+  });
+
+  it('Ctrl-C stops it within the walk, a thousand steps or so after the signal', () => {
+    const { r, calls } = withInterrupter(5000, (f) => [...LONG, '--load', f]);
+    expect(r.code, r.err).toBe(3);
+    expect(JSON.parse(r.out).stoppedBy).toBe('interrupt');
+    expect(calls).toBeGreaterThanOrEqual(5000);
+    expect(calls).toBeLessThan(5000 + 2 * 1024);
+  });
+
+  it('--max-memory stops it', () => {
+    const r = run([...LONG, '--max-memory', '1MB']);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.out).stoppedBy).toBe('max-memory');
+  });
+});
+
+describe('bounds inside one fast-check run', () => {
+  const LONG = ['check', '--model', 'bench', '--mode', 'pbt', '--runs', '1000', '--walk-length', '100000', '--format', 'json'];
+
+  it('Ctrl-C stops fast-check inside a run of 10^5 steps', () => {
+    const { r, calls } = withInterrupter(5000, (f) => [...LONG, '--load', f]);
+    expect(r.code, r.err).toBe(3);
+    expect(JSON.parse(r.out).stoppedBy).toBe('interrupt');
+    expect(calls).toBeLessThan(5000 + 2 * 1024);
+  });
+
+  it('--time-limit and --max-memory stop it', () => {
+    const t = run([...LONG, '--time-limit', '0.5']);
+    expect(t.code).toBe(3);
+    expect(JSON.parse(t.out).stoppedBy).toBe('time-limit');
+    const m = run([...LONG, '--max-memory', '1MB']);
+    expect(m.code).toBe(3);
+    expect(JSON.parse(m.out).stoppedBy).toBe('max-memory');
+  });
+
+  it('a --walk-length fast-check cannot hold is a usage error', () => {
+    const r = run(['check', '--model', 'bench', '--mode', 'pbt', '--walk-length', '100000000']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--walk-length 100000000 with --mode pbt: at most 100000/);
+  });
+});
+
+describe('a loaded invariant that never returns (built command)', () => {
+  /** A module whose check loops forever once x >= 1, after creating the file `started`. */
+  const looping = (name: string): { file: string; started: string } => {
+    const file = join(tmp, `${name}.mjs`);
+    const started = join(tmp, `${name}.started`);
+    writeFileSync(file, `import { writeFileSync } from 'node:fs';
+export const model = 'lostupdate';
+export default { id: 'loops', title: 'never returns', source: 'test', kind: 'state', check: (s) => {
+  if (s.x >= 1) { writeFileSync(${JSON.stringify(started)}, 'x'); for (;;) {} }
+  return null;
+} };
+`);
+    return { file, started };
+  };
+  const loop = looping('loop').file;
+
+  it('is stopped by --time-limit: exit 3, one line naming the invariant and the file', () => {
+    const r = spawnSync(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--load', loop, '--time-limit', '1'], { encoding: 'utf8' });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/^luocheck: stopped by time-limit: the check of invariant loops \(--load ".*loop\.mjs"\) did not return; no report\n$/);
+  });
+
+  it('in random mode too', () => {
+    const r = spawnSync(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--mode', 'random', '--load', loop, '--time-limit', '1'], { encoding: 'utf8' });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/stopped by time-limit: the check of invariant loops/);
+  });
+
+  it('is stopped by Ctrl-C', async () => {
+    const { file: loop, started } = looping('loop-sigint');
+    const child = spawn(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--load', loop], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    // Wait (without a deadline) until the check is inside its loop.
+    while (!existsSync(started)) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    expect(code).toBe(3);
+    expect(err, err).toMatch(/stopped by interrupt: the check of invariant loops \(--load ".*loop-sigint\.mjs"\) did not return; no report/);
+  });
+});
