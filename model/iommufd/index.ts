@@ -107,6 +107,15 @@ export class IommufdModel implements Model<State, Action> {
     return label(a);
   }
 
+  /**
+   * Bookkeeping the email's step lines leave out: where a thread stands in
+   * its menu (program counter, the op in progress, the ops done). The
+   * kernel locals a step works with (nr, slot, cur, made, held, rc) stay.
+   */
+  internalFields(): readonly string[] {
+    return ['threads.*.pc', 'threads.*.op', 'threads.*.done'];
+  }
+
   /** A terminal state is an accepted end when no thread is stuck inside an op (an oopsed thread is dead, not stuck). */
   isValidEnd(s: State): boolean {
     return s.threads.every((t) => t.pc === 'idle' || t.pc === 'OOPS');

@@ -48,7 +48,15 @@ function caseArgs(m: AnyModelSpec, c: KnownCase): string[] {
 /** Every format of a report, rendered as the CLI renders it. */
 function renderAll(r: Report): Record<(typeof FORMATS)[number], string> {
   const out = { text: renderText(r), json: JSON.stringify(r, null, 2) + '\n', junit: renderJunit(r) } as Record<(typeof FORMATS)[number], string>;
-  for (const f of TRACE_FORMATS) out[f] = renderTraceFormat(r, f, MODELS);
+  for (const f of TRACE_FORMATS) {
+    try {
+      out[f] = renderTraceFormat(r, f, MODELS);
+    } catch (e) {
+      // dot draws small scopes only; above its bound it refuses (exit 2): its one line is what is checked.
+      if (f === 'dot' && e instanceof Error && /--format dot draws at most/.test(e.message)) out[f] = e.message;
+      else throw e;
+    }
+  }
   return out;
 }
 
@@ -100,7 +108,7 @@ describe('no output names a local path', () => {
   for (const m of MODELS) {
     it(`luocheck explain, every invariant of ${m.name}`, () => {
       for (const inv of invariantsOf(m)) {
-        const r = cli('explain', inv.id, '--time-limit', '0.01');
+        const r = cli('explain', inv.id, '--max-states', '1000');
         expect(r.code, r.err).toBe(0);
         expect(r.out).toContain(`source: ${inv.source}`);
         expectClean(`explain ${inv.id}`, r.out);

@@ -9,7 +9,7 @@ describe('IOAS_MAP_FILE', () => {
   test('M1 snapshots the seals, M2 inserts a NULL-pages area, M3 fills every domain, M4 sets pages', () => {
     const s0 = m.initStates()[0]!;
     const s1 = walk(m, [[`${MAP} M1`, 'T2']], s0);
-    expect(s1.threads[1]!).toMatchObject({ pc: 'M2', seals: 0 });
+    expect(s1.threads[1]!).toMatchObject({ pc: 'M2', seals: 0x6 }); // memfd2: GROW|SHRINK
     expect(s1.ioas).toBe(s0.ioas);
     const s2 = walk(m, [[`${MAP} M2`, 'T2']], s1);
     expect(s2.ioas[0]!.areas.map((a) => [a.iova, a.pages])).toEqual([[0, true], [2, false]]);
