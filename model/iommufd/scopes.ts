@@ -212,13 +212,7 @@ const allocFailure: IommufdScope = {
  * with a new folio and KHO-marks only that) and the iommufd.
  */
 const shrinkRegrow: IommufdScope = {
-  ...OLD,
-  iovas: 2,
-  memfds: [{ pages: 1, seals: [] }],
-  ioas: [{ areas: [] }],
-  hwpts: [{ ioas: 0, token: 1 }],
-  devices: [],
-  session: [],
+  ...cachedSeals,
   threads: [
     [
       { op: 'map_file', ioas: 0, memfd: 0, page: 0, iova: 0 },
@@ -229,7 +223,6 @@ const shrinkRegrow: IommufdScope = {
       { op: 'preserve_fd', file: IOMMUFD, token: 2 },
     ],
   ],
-  failures: NO_FAIL,
 };
 
 /**
