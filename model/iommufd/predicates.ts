@@ -2,9 +2,6 @@
  * Derived predicates the invariants read (questions about a state). They
  * live beside the model so that invariants/ stays one small file each.
  */
-import { hasRequiredSeals } from './pages.js';
-import { inSession } from './luo.js';
-import { mappedAreas } from './io_pagetable.js';
 import { inFlightShare, luMutexHeld, PRESERVE_WINDOW_PCS } from './process.js';
 import { FILE_IOMMUFD, type Action, type State } from './types.js';
 
@@ -31,11 +28,6 @@ export function preservedOn(s: State, ioas: number, except = -1): number {
 /** Shares of the IOAS's immutability a correct kernel accounts for: preserved HWPTs plus the one in flight. */
 export function immutabilitySharers(s: State, ioas: number): number {
   return preservedOn(s, ioas) + (inFlightShare(s, ioas) ? 1 : 0);
-}
-
-/** What check_iopt_pages_preserved should decide from the live memfds: sealed and in the session. */
-export function liveCheckPasses(s: State, ioas: number): boolean {
-  return mappedAreas(s.ioas[ioas]!).every((a) => hasRequiredSeals(s.memfds[a.memfd]!.seals) && inSession(s, a.memfd));
 }
 
 /** Some preserve thread has counted nr_hwpts and not yet returned. */
