@@ -17,7 +17,7 @@
  * F_SEAL_WRITE does here), page contents and the file position, and
  * sub-page sizes (sizes and offsets are whole pages).
  */
-import { update } from './copy.js';
+import { setAt, update } from './copy.js';
 import { luoAdmit, luoAppend } from './luo.js';
 import { getFolio } from './pages.js';
 import { ret } from './process.js';
@@ -39,7 +39,7 @@ export function memfdAddSeals(s: State, a: AddSeals): State {
   return ret(withMemfd(s, a.op.memfd, (x) => ({ ...x, seals: x.seals | a.op.seals })), a.pid, a.idx);
 }
 
-/** Whether a size change from `from` to `to` pages is refused (-EPERM) by the seals or the frozen mapping. */
+/** Whether changing the memfd's size to `to` pages is refused (-EPERM) by the seals or the frozen mapping. */
 function sizeChangeRefused(m: Memfd, to: number): boolean {
   if (to === m.size) return false;
   if (m.frozen) return true;
@@ -69,7 +69,8 @@ export function shmemFallocate(s: State, a: Fallocate): State {
   const page = a.op.page;
   if (a.op.punch) {
     if (m.frozen || m.seals & F_SEAL_WRITE) return ret(s, a.pid, a.idx);
-    return ret(withMemfd(s, a.op.memfd, (x) => ({ ...x, cache: x.cache.map((f, i) => (i === page ? -1 : f)) })), a.pid, a.idx);
+    if ((m.cache[page] ?? -1) < 0) return ret(s, a.pid, a.idx); // a hole already: nothing to drop
+    return ret(withMemfd(s, a.op.memfd, (x) => ({ ...x, cache: setAt(x.cache, page, -1) })), a.pid, a.idx);
   }
   const size = Math.max(m.size, page + 1);
   if (sizeChangeRefused(m, size) || page >= m.cache.length) return ret(s, a.pid, a.idx);

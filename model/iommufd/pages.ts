@@ -19,6 +19,7 @@
  * pfn), USER and DMABUF pages.
  */
 import type { Ctx } from './ctx.js';
+import { setAt, update } from './copy.js';
 import { F_SEAL_GROW, F_SEAL_SHRINK, REQUIRED_SEALS, type IoptArea, type Memfd, type State } from './types.js';
 
 export const PAGES_PER_MEMFD = 8;
@@ -81,8 +82,7 @@ export function getFolio(s: State, m: number, page: number): readonly [State, nu
   let free = 0;
   while (free < PAGES_PER_MEMFD && held & (1 << free)) free++;
   if (free === PAGES_PER_MEMFD) return [s, -1];
-  const cache = x.cache.map((c, i) => (i === page ? free : c));
-  return [{ ...s, memfds: s.memfds.map((y, i) => (i === m ? { ...y, cache } : y)) }, pfnOf(m, free)];
+  return [{ ...s, memfds: update(s.memfds, m, (y) => ({ ...y, cache: setAt(y.cache, page, free) })) }, pfnOf(m, free)];
 }
 
 /** Whether the folio at pfn is in its memfd's page cache at page index `page`. */
