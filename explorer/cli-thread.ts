@@ -26,6 +26,8 @@ export interface ThreadData {
   readonly loadedMark: Int32Array;
 }
 
+import { MARK_SLOTS } from './loaded-calls.js';
+
 /** How long a call into loaded code may run on after a bound has passed. */
 const STUCK_MS = 1500;
 
@@ -41,7 +43,7 @@ function timeLimitOf(argv: readonly string[]): number | undefined {
 
 export function runInThread(argv: readonly string[], workerUrl: URL): void {
   const interrupt = newInterruptFlag();
-  const loadedMark = new Int32Array(new SharedArrayBuffer(8));
+  const loadedMark = new Int32Array(new SharedArrayBuffer(8 * MARK_SLOTS));
   const data: ThreadData = { argv, isTTY: Boolean(process.stderr.isTTY), interrupt, loadedMark };
   const worker = new Worker(workerUrl, { workerData: data, resourceLimits: { codeRangeSizeMb: WORKER_CODE_RANGE_MB } });
   let code: number | undefined;
@@ -59,25 +61,32 @@ export function runInThread(argv: readonly string[], workerUrl: URL): void {
   };
   const limit = timeLimitOf(argv);
   if (limit !== undefined) setTimeout(() => passBound('time-limit'), limit * 1000).unref();
-  let seen = -1;
-  let seenSince = 0;
+  // One mark per thread that runs loaded code: the command thread's, then each search worker's.
+  const seen = new Array<number>(MARK_SLOTS).fill(-1);
+  const seenSince = new Array<number>(MARK_SLOTS).fill(0);
   let ended = false;
   setInterval(() => {
     const now = Date.now();
-    const seq = Atomics.load(loadedMark, 0);
-    if (seq !== seen) {
-      seen = seq;
-      seenSince = now;
+    for (let k = 0; k < MARK_SLOTS; k++) {
+      const seq = Atomics.load(loadedMark, 2 * k);
+      if (seq !== seen[k]) {
+        seen[k] = seq;
+        seenSince[k] = now;
+        continue;
+      }
+      if (boundAt === undefined || seq % 2 === 0 || ended) continue;
+      if (now - Math.max(seenSince[k]!, boundAt) < STUCK_MS) continue;
+      stuck(k);
       return;
     }
-    if (boundAt === undefined || seq % 2 === 0 || ended) return;
-    if (now - Math.max(seenSince, boundAt) < STUCK_MS) return;
+  }, 100).unref();
+  const stuck = (k: number) => {
     ended = true;
-    const what = names[Atomics.load(loadedMark, 1)] ?? 'loaded code';
+    const what = names[Atomics.load(loadedMark, 2 * k + 1)] ?? 'loaded code';
     process.stderr.write(`luocheck: stopped by ${bound}: ${what} did not return; no report\n`);
     code = 3;
     void worker.terminate();
-  }, 100).unref();
+  };
   worker.on('error', (e) => {
     process.stderr.write(`luocheck: internal error: ${e?.message ?? String(e)}\n`);
     code = 4;

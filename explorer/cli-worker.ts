@@ -9,7 +9,8 @@ import { loadedCalls } from './load.js';
 import type { ThreadData } from './cli-thread.js';
 
 const { argv, isTTY, interrupt, loadedMark } = workerData as ThreadData;
-loadedCalls.mark = loadedMark;
+loadedCalls.mark = new Int32Array(loadedMark.buffer, 0, 2);
+loadedCalls.marks = loadedMark.buffer as SharedArrayBuffer;
 loadedCalls.onNames = (names) => parentPort!.postMessage({ loaded: [...names] });
 const code = main(argv, {
   out: (s) => process.stdout.write(s),

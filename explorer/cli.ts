@@ -69,12 +69,12 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
   let result;
   const progress = a.quiet ? undefined : progressSink(io.err, io.isTTY);
   if (a.mode === 'exhaustive') {
-    // Invariants from --load exist only in this thread, and the POR proviso
-    // reads the visited set as it is at each step: both run on one thread.
-    const workers = a.loads?.length || a.por ? 1 : workersThatFit(a.workers ?? defaultWorkers(), cap);
+    // The POR proviso reads the visited set as it is at each step: it runs
+    // on one thread. Workers load the --load files themselves.
+    const workers = a.por ? 1 : workersThatFit(a.workers ?? defaultWorkers(), cap);
     const search = res.model.decode && workers > 1
       ? (m: typeof res.model, invs: typeof res.invariants, o: ExploreOptions) =>
-          exploreParallel(m, invs, { modelName: res.spec.name, scope: res.scope, variant: res.variant, symmetry: a.symmetry ?? false, ...(a.invariants ? { invariantIds: a.invariants } : {}) }, workers, o)
+          exploreParallel(m, invs, { modelName: res.spec.name, scope: res.scope, variant: res.variant, symmetry: a.symmetry ?? false, ...(a.invariants ? { invariantIds: a.invariants } : {}), ...(a.loads?.length ? { loads: a.loads } : {}) }, workers, o)
       : explore;
     result = search(res.model, res.invariants, {
       ...(a.depth !== undefined ? { maxDepth: a.depth } : {}),
