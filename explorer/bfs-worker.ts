@@ -10,7 +10,7 @@ import type { BatchRequest, BatchResult, ModelSource } from './parallel-protocol
 import { MODELS } from '../model/registry.js';
 import { UsageError } from './errors.js';
 import { loadedCalls } from './loaded-calls.js';
-import { withLoaded } from './load.js';
+import { loadAll } from './load.js';
 
 const { source, port, signal, marks, slot } = workerData as { source: ModelSource; port: MessagePort; signal: Int32Array; marks?: SharedArrayBuffer; slot?: number };
 if (marks !== undefined && slot !== undefined) loadedCalls.mark = new Int32Array(marks, 8 * slot, 2);
@@ -18,7 +18,7 @@ if (marks !== undefined && slot !== undefined) loadedCalls.mark = new Int32Array
 /** The expander, or why it could not be built (reported on every request). */
 function setUp(): BatchExpander<unknown, unknown> | string | { usage: string } {
   try {
-    const spec = withLoaded(MODELS, source.loads ?? []).find((m) => m.name === source.modelName);
+    const spec = loadAll(MODELS, source.loads ?? [], source.point).models.find((m) => m.name === source.modelName);
     if (!spec) return `no model ${JSON.stringify(source.modelName)}`;
     const model = spec.build(source.scope, source.variant, { symmetry: source.symmetry ?? false });
     if (!model.decode) return `model ${source.modelName} cannot decode its states`;

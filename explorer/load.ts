@@ -21,6 +21,7 @@ import { extname, resolve as resolvePath } from 'node:path';
 import { UsageError, oneOf } from './errors.js';
 import { locateIn } from './locate.js';
 import { inLoaded, nameIndex } from './loaded-calls.js';
+import { pointModule, type PointInfo } from './point.js';
 import { DEADLOCK_ID, type Invariant } from './invariant.js';
 import type { AnyModelSpec } from './spec.js';
 
@@ -160,8 +161,29 @@ function checkedAt(file: string, path: string): string | undefined {
 }
 
 /** What one module adds: the model it applies to, its invariants, and whether it extended the model. */
-export function loadFile(file: string, models: readonly AnyModelSpec[]): LoadedFile & { readonly spec?: AnyModelSpec; readonly path: string } {
-  const { path, mod } = importModule(file);
+export function loadFile(file: string, models: readonly AnyModelSpec[], asPoint = false): LoadedFile & { readonly spec?: AnyModelSpec; readonly path: string; readonly point?: PointInfo } {
+  if (!asPoint) return loadModule(file, models);
+  try {
+    return loadModule(file, models, true);
+  } catch (e) {
+    // The same checks as for --load, said of the point file.
+    if (e instanceof UsageError) throw new UsageError(e.message.replace(/^--load /, 'point '));
+    throw e;
+  }
+}
+
+function loadModule(file: string, models: readonly AnyModelSpec[], asPoint = false): LoadedFile & { readonly spec?: AnyModelSpec; readonly path: string; readonly point?: PointInfo } {
+  const loaded = importModule(file);
+  const path = loaded.path;
+  let mod = loaded.mod;
+  let point: PointInfo | undefined;
+  if (asPoint) {
+    const pm = pointModule(file, mod, models);
+    mod = pm.mod;
+    point = pm.info;
+  } else if (mod['point'] !== undefined) {
+    throw new UsageError(`--load ${JSON.stringify(file)} is a point file: run it as luocheck check ${file}`);
+  }
   const model = mod['model'];
   const names = models.map((m) => m.name);
   if (typeof model !== 'string' || !names.includes(model)) {
@@ -180,7 +202,7 @@ export function loadFile(file: string, models: readonly AnyModelSpec[]): LoadedF
   const list = Array.isArray(def) ? def : [def];
   if (list.length === 0 && !spec) throw new UsageError(`--load ${JSON.stringify(file)}: the default export is an empty array; ${SHAPE}`);
   const invariants = list.map((x, i) => checkInvariant(file, x, Array.isArray(def) ? `default export item ${i}` : 'the default export'));
-  return { file, model, invariants, path, ...(spec ? { spec } : {}) };
+  return { file, model, invariants, path, ...(spec ? { spec } : {}), ...(point ? { point } : {}) };
 }
 
 /** The invariant reading states through `view` (the model's strict view for loaded code). */
@@ -202,11 +224,18 @@ function viewed(inv: Invariant<unknown, unknown>, view: ((what: string) => (s: u
  * through the final spec's strict view.
  */
 export function withLoaded(models: readonly AnyModelSpec[], files: readonly string[]): readonly AnyModelSpec[] {
-  if (files.length === 0) return models;
+  return loadAll(models, files).models;
+}
+
+/** withLoaded, and a point file (`point`, loaded last) with what the command line needs of it. */
+export function loadAll(models: readonly AnyModelSpec[], files: readonly string[], pointFile?: string): { models: readonly AnyModelSpec[]; point?: PointInfo } {
+  if (files.length === 0 && pointFile === undefined) return { models };
   let specs = [...models];
+  let point: PointInfo | undefined;
   const extra = new Map<string, { inv: Invariant<unknown, unknown>; file: string; path: string }[]>();
-  for (const f of files) {
-    const l = loadFile(f, specs);
+  for (const [k, f] of [...files, ...(pointFile !== undefined ? [pointFile] : [])].entries()) {
+    const l = loadFile(f, specs, k === files.length);
+    if (l.point) point = l.point;
     if (l.spec) specs = specs.map((m) => (m.name === l.model ? l.spec! : m));
     const spec = specs.find((m) => m.name === l.model)!;
     const have = new Set([
@@ -219,11 +248,12 @@ export function withLoaded(models: readonly AnyModelSpec[], files: readonly stri
     }
     extra.set(l.model, [...(extra.get(l.model) ?? []), ...l.invariants.map((inv) => ({ inv, file: f, path: l.path }))]);
   }
-  return specs.map((m) => {
+  const out = specs.map((m) => {
     const more = extra.get(m.name);
     if (!more) return m;
     const view = m.loadedView?.bind(m) as ((what: string) => (s: unknown) => unknown) | undefined;
     const invs = more.map((x) => guarded(x.file, x.path, viewed(x.inv, view)));
     return { ...m, invariants: (scope: unknown, variant) => [...m.invariants(scope, variant), ...invs] } as AnyModelSpec;
   });
+  return { models: out, ...(point ? { point } : {}) };
 }

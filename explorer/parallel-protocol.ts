@@ -22,6 +22,8 @@ export interface ModelSource {
   readonly symmetry?: boolean;
   /** The --load files, as the user named them (each worker loads them in the same order). */
   readonly loads?: readonly string[];
+  /** The point file of `check POINT-FILE`, loaded after them. */
+  readonly point?: string;
 }
 
 export interface BatchRequest {

@@ -79,6 +79,11 @@ export interface ModelSpec<Scope, S, A> {
    * naming it. `what` says who reads, for the message.
    */
   loadedView?(what: string): (s: S) => S;
+  /**
+   * Optional: the scope JSON of a point file (explorer/point.ts): its setup
+   * (the objects), the menus of its actors, and the new kernel's menus.
+   */
+  pointScope?(setup: Readonly<Record<string, unknown>>, actors: readonly unknown[], after: readonly unknown[] | undefined): unknown;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -214,6 +214,7 @@ export function makeIommufdSpec(exts: readonly Extension[] = []): ModelSpec<Iomm
       return x ? makeIommufdSpec([...exts, x]) : undefined;
     },
     loadedView: (what) => (s) => strictView(s, schema, false, what),
+    pointScope: (setup, actors, after) => ({ ...setup, threads: actors, ...(after ? { restore: after, phases: setup['phases'] ?? 'lifecycle' } : {}) }),
   };
 }
 
