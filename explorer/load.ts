@@ -177,12 +177,11 @@ function loadModule(file: string, models: readonly AnyModelSpec[], asPoint = fal
   const path = loaded.path;
   let mod = loaded.mod;
   let point: PointInfo | undefined;
-  if (asPoint) {
+  // A point file given to --load (to replay or explain a point's trace) adds its scope and property.
+  if (asPoint || mod['point'] !== undefined) {
     const pm = pointModule(file, mod, models);
     mod = pm.mod;
     point = pm.info;
-  } else if (mod['point'] !== undefined) {
-    throw new UsageError(`--load ${JSON.stringify(file)} is a point file: run it as luocheck check ${file}`);
   }
   const model = mod['model'];
   const names = models.map((m) => m.name);
@@ -235,7 +234,7 @@ export function loadAll(models: readonly AnyModelSpec[], files: readonly string[
   const extra = new Map<string, { inv: Invariant<unknown, unknown>; file: string; path: string }[]>();
   for (const [k, f] of [...files, ...(pointFile !== undefined ? [pointFile] : [])].entries()) {
     const l = loadFile(f, specs, k === files.length);
-    if (l.point) point = l.point;
+    if (l.point && k === files.length) point = l.point;
     if (l.spec) specs = specs.map((m) => (m.name === l.model ? l.spec! : m));
     const spec = specs.find((m) => m.name === l.model)!;
     const have = new Set([
