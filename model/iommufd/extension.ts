@@ -294,7 +294,8 @@ function call<T>(x: Extension, what: string, f: () => T): T {
   }
 }
 
-function compileAction(x: Extension, a: ExtAction, schema: () => FieldType): EntryPoint<GenericAction> {
+function compileAction(x: Extension, a: ExtAction, ext: () => Ext): EntryPoint<GenericAction> {
+  const schema = () => ext().schema;
   const pcs: Record<string, readonly string[]> = {};
   for (const st of a.steps.slice(1)) pcs[st.pc!] = st.holds;
   const stepIndex = new Map(a.steps.map((st, i) => [st.name, i]));
@@ -335,6 +336,7 @@ function compileAction(x: Extension, a: ExtAction, schema: () => FieldType): Ent
       const last = i === a.steps.length - 1 || r === 'return';
       n = withThread(n, act.pid, (t: VmmThread) =>
         last ? { ...IDLE, done: t.done | (1 << act.idx) } : { ...t, op: act.idx, pc: a.steps[i + 1]!.pc! as VmmThread['pc'] });
+      n = fillExtFields(ext(), n); // a thread back at idle: its locals at their initial values
       const bad = misfit(n, schema(), '', isPc);
       if (bad) throw new UsageError(`--load ${JSON.stringify(x.file)}: ${what} leaves ${bad}`);
       return n;
@@ -387,13 +389,14 @@ export function compileExtensions(exts: readonly Extension[], core: { readonly o
       if (coreTypes.has(a.type)) throw new UsageError(`${where}: the model already has an entry point ${a.type}; name the new one otherwise`);
       for (const st of a.steps) if (st.pc) registerPcLocks(st.pc, st.holds, where);
       ops.push({ name: a.op, doc: a.doc, fields: a.fields, kernels: a.kernels });
-      entries.push(compileAction(x, a, () => schema));
+      entries.push(compileAction(x, a, () => compiled));
     }
   }
   const reg = new Registry(entries, ops, 'the --load extensions');
   const perKind = new Map<ObjectKind, ExtField[]>();
   for (const f of fields) if (f.on !== 'state') perKind.set(f.on, [...(perKind.get(f.on) ?? []), f]);
-  return { reg, fields, schema, perKind, top: fields.filter((f) => f.on === 'state') };
+  const compiled: Ext = { reg, fields, schema, perKind, top: fields.filter((f) => f.on === 'state') };
+  return compiled;
 }
 
 /** `s` with every extension field an object lacks (a fresh object the model built) at its initial value. */
