@@ -8,7 +8,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { BatchExpander } from './batch.js';
 import type { BatchRequest, BatchResult, ModelSource } from './parallel-protocol.js';
 import { MODELS } from '../model/registry.js';
-import { UsageError } from './errors.js';
+import { LoadedCodeError, UsageError } from './errors.js';
 import { loadedCalls } from './loaded-calls.js';
 import { loadAll } from './load.js';
 
@@ -36,7 +36,7 @@ port.on('message', (req: BatchRequest) => {
   try {
     res = typeof expander === 'string' ? { error: expander } : 'usage' in expander ? { error: expander.usage, usage: true } : expander.run(req);
   } catch (e) {
-    res = e instanceof UsageError ? { error: e.message, usage: true } : { error: (e as Error)?.message ?? String(e) };
+    res = e instanceof UsageError ? { error: e.message, usage: true, ...(e instanceof LoadedCodeError ? { loaded: true } : {}) } : { error: (e as Error)?.message ?? String(e) };
   }
   port.postMessage(res, res.out ? [res.out.buffer as ArrayBuffer] : []);
   Atomics.add(signal, 0, 1);

@@ -76,6 +76,8 @@ export interface ExploreResult<S, A> {
   /** Deepest level whose successors were all explored, and states left unexpanded, when stopped early. */
   completeDepth?: number;
   frontier?: number;
+  /** What loaded code did wrong, when that ended the search (stoppedBy then says so). */
+  loadedError?: string;
 }
 
 /** States expanded between two polls of the bounds (time, memory, Ctrl-C). */
@@ -111,38 +113,42 @@ export function explore<S, A>(
     return -1;
   };
 
-  search: while (run.frontier.length > 0 && !run.atDepthBound()) {
-    const frontier = run.frontier;
-    const next = run.beginLevel();
-    for (let i = 0; i < frontier.length; i++) {
-      const s = frontier.get(i);
-      const id = run.levelStart + i;
-      const acts = model.actions(s);
-      if (run.recordAll(checker.visit(s, acts.length), id)) break search;
-      const only = indep ? ampleAction(s, acts) : -1;
-      for (let k = only < 0 ? 0 : only; k < (only < 0 ? acts.length : only + 1); k++) {
-        const a = acts[k]!;
-        const n = model.nextState(s, a);
-        run.transitions++;
-        checker.observe(s, a, n);
-        if (checker.stepInvs.length > 0) {
-          for (const f of checker.checkStepAll(s, a, n)) if (run.record(f, [...visited.pathTo(id), k])) break search;
+  try {
+    search: while (run.frontier.length > 0 && !run.atDepthBound()) {
+      const frontier = run.frontier;
+      const next = run.beginLevel();
+      for (let i = 0; i < frontier.length; i++) {
+        const s = frontier.get(i);
+        const id = run.levelStart + i;
+        const acts = model.actions(s);
+        if (run.recordAll(checker.visit(s, acts.length), id)) break search;
+        const only = indep ? ampleAction(s, acts) : -1;
+        for (let k = only < 0 ? 0 : only; k < (only < 0 ? acts.length : only + 1); k++) {
+          const a = acts[k]!;
+          const n = model.nextState(s, a);
+          run.transitions++;
+          checker.observe(s, a, n);
+          if (checker.stepInvs.length > 0) {
+            for (const f of checker.checkStepAll(s, a, n)) if (run.record(f, [...visited.pathTo(id), k])) break search;
+          }
+          enc.reset();
+          model.encode(n, enc);
+          enc.hash();
+          const fresh = visited.insert(enc.hi, enc.lo, id, k) >= 0;
+          if (cov) cov.count(cov.idOf(a), fresh);
+          if (!fresh) continue;
+          next.push(n, enc);
+          if (run.overStates()) break search;
         }
-        enc.reset();
-        model.encode(n, enc);
-        enc.hash();
-        const fresh = visited.insert(enc.hi, enc.lo, id, k) >= 0;
-        if (cov) cov.count(cov.idOf(a), fresh);
-        if (!fresh) continue;
-        next.push(n, enc);
-        if (run.overStates()) break search;
+        if (--nextPoll <= 0) {
+          nextPoll = POLL;
+          if (run.poll()) break search;
+        }
       }
-      if (--nextPoll <= 0) {
-        nextPoll = POLL;
-        if (run.poll()) break search;
-      }
+      run.endLevel(next);
     }
-    run.endLevel(next);
+  } catch (e) {
+    run.stopOnLoadedError(e);
   }
   return run.result();
 }

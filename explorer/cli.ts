@@ -197,9 +197,15 @@ export function main(argv: readonly string[], io: Io = defaultIo, models: readon
           const expect = expected(point, report.variantName);
           report.point = { file: point.file, title: point.title, source: point.source, ...(expect ? { expect } : {}), observed: broke ? 'sometimes' : complete ? 'never' : 'unknown' };
         }
+        // Loaded code that failed ended the run: its partial report, then the error, exit 2.
+        const code = () => {
+          if (report.loadedError === undefined) return exitCode(report);
+          io.err(`luocheck: ${report.loadedError}\n`);
+          return 2;
+        };
         if (check.outs.length === 0) {
           io.out(render(report, check.format, models));
-          return exitCode(report);
+          return code();
         }
         const lines = [renderText(report).split('\n')[0]!];
         check.outs.forEach((o, i) => {
@@ -208,7 +214,7 @@ export function main(argv: readonly string[], io: Io = defaultIo, models: readon
           lines.push(`  ${format} report written to ${o}`);
         });
         io.out(check.outs.length === 1 && check.format === 'text' ? renderText(report) : lines.join('\n') + '\n');
-        return exitCode(report);
+        return code();
       }
     }
   } catch (e) {

@@ -27,3 +27,16 @@ export function shortValue(x: unknown, max = 60): string {
     return typeof x;
   }
 }
+
+/**
+ * Loaded code (--load, a point file) failed while the search ran: it threw,
+ * read a field that does not exist, or returned what it may not. A
+ * UsageError (exit 2), after which the search ends with the partial report
+ * of what it explored so far.
+ */
+export class LoadedCodeError extends UsageError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LoadedCodeError';
+  }
+}

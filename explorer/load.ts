@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, resolve as resolvePath } from 'node:path';
-import { UsageError, oneOf, shortValue } from './errors.js';
+import { LoadedCodeError, UsageError, oneOf, shortValue } from './errors.js';
 import { locateIn } from './locate.js';
 import { inLoaded, nameIndex } from './loaded-calls.js';
 import { pointModule, type PointInfo } from './point.js';
@@ -66,12 +66,12 @@ function guarded(file: string, path: string, inv: Invariant<unknown, unknown>): 
   const where = `--load ${JSON.stringify(file)}: invariant ${inv.id}`;
   const threw = (fn: string, e: unknown) => {
     const at = locateIn(e, file, path);
-    if (e instanceof Error && e.name === 'FieldError') return new UsageError(`--load ${at ?? JSON.stringify(file)}: ${e.message}`);
-    return new UsageError(`${at ? `--load ${at}: invariant ${inv.id}` : where}: ${fn} threw ${e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : shortValue(e)}`);
+    if (e instanceof Error && e.name === 'FieldError') return new LoadedCodeError(`--load ${at ?? JSON.stringify(file)}: ${e.message}`);
+    return new LoadedCodeError(`${at ? `--load ${at}: invariant ${inv.id}` : where}: ${fn} threw ${e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : shortValue(e)}`);
   };
   const result = (r: unknown): string | null => {
     if (r === null || typeof r === 'string') return r;
-    throw new UsageError(`${where}: check returned ${shortValue(r)}; expected null (the invariant holds) or a string saying what is broken`);
+    throw new LoadedCodeError(`${where}: check returned ${shortValue(r)}; expected null (the invariant holds) or a string saying what is broken`);
   };
   const check = inv.check as (...a: unknown[]) => unknown;
   const checkName = nameIndex(`the check of invariant ${inv.id} (--load ${JSON.stringify(file)})`);

@@ -62,4 +62,6 @@ export interface BatchResult {
   readonly error?: string;
   /** The error is a UsageError (bad input, e.g. loaded code): exit 2, not "internal error". */
   readonly usage?: boolean;
+  /** The error is loaded code's (LoadedCodeError): the search ends with its partial report. */
+  readonly loaded?: boolean;
 }

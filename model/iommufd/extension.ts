@@ -19,7 +19,7 @@
  * Every state an effect leaves is checked against the declared state, so a
  * value the encoding cannot hold is an error, never two states merged.
  */
-import { UsageError, oneOf, shortValue } from '../../explorer/errors.js';
+import { LoadedCodeError, UsageError, oneOf, shortValue } from '../../explorer/errors.js';
 import type { SwitchSpec, Variant } from '../../explorer/spec.js';
 import type { Ctx } from './ctx.js';
 import { Registry, type EntryPoint, type GenericAction, type GenericOp, type Kernel, type MenuOpSpec, type OpField, type OpFieldKind, type KselftestStep } from './entry-point.js';
@@ -281,7 +281,7 @@ function call<T>(x: Extension, what: string, f: () => T): T {
     if (e instanceof UsageError) throw e;
     const at = locateIn(e, x.file, x.abs) ?? JSON.stringify(x.file);
     const msg = e instanceof FieldError ? e.message : `${what} threw ${e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : shortValue(e)}`;
-    throw new UsageError(`--load ${at}: ${msg}`);
+    throw new LoadedCodeError(`--load ${at}: ${msg}`);
   }
 }
 
@@ -322,21 +322,21 @@ function compileAction(x: Extension, a: ExtAction, ext: () => Ext): EntryPoint<G
         const view = strictView(draft, schema(), true, what);
         r = call(x, what, () => st.effect!(view as State, Object.freeze({ ...act.op }), c(ctx, s, act.pid, act.fail === true)));
       }
-      if (r !== undefined && r !== 'return') throw new UsageError(`--load ${JSON.stringify(x.file)}: ${what} returned ${shortValue(r)}; expected nothing (go on to the next step) or "return" (the op returns now)`);
+      if (r !== undefined && r !== 'return') throw new LoadedCodeError(`--load ${JSON.stringify(x.file)}: ${what} returned ${shortValue(r)}; expected nothing (go on to the next step) or "return" (the op returns now)`);
       let n: State = draft;
       const last = i === a.steps.length - 1 || r === 'return';
       n = withThread(n, act.pid, (t: VmmThread) =>
         last ? { ...IDLE, done: t.done | (1 << act.idx) } : { ...t, op: act.idx, pc: a.steps[i + 1]!.pc! as VmmThread['pc'] });
       n = fillExtFields(ext(), n); // a thread back at idle: its locals at their initial values
       const bad = misfit(n, schema(), '', isPc);
-      if (bad) throw new UsageError(`--load ${JSON.stringify(x.file)}: ${what} leaves ${bad}`);
+      if (bad) throw new LoadedCodeError(`--load ${JSON.stringify(x.file)}: ${what} leaves ${bad}`);
       return n;
     },
     label(act) {
       const step = act.step ?? a.steps[0]!.name;
       if (a.label) {
         const l = call(x, `the label of ${a.type}`, () => a.label!(Object.freeze({ ...act.op }), step, act.fail === true));
-        if (typeof l !== 'string' || l.trim() === '' || l.includes('\n')) throw new UsageError(`--load ${JSON.stringify(x.file)}: the label of ${a.type} returned ${shortValue(l)}; expected one line of text`);
+        if (typeof l !== 'string' || l.trim() === '' || l.includes('\n')) throw new LoadedCodeError(`--load ${JSON.stringify(x.file)}: the label of ${a.type} returned ${shortValue(l)}; expected one line of text`);
         return multi && !l.includes(step) ? `${l} ${step}` : l;
       }
       const args = Object.keys(a.fields).map((k) => `${k} ${shortValue(act.op[k])}`).join(', ');
@@ -348,7 +348,7 @@ function compileAction(x: Extension, a: ExtAction, ext: () => Ext): EntryPoint<G
       const r = call(x, `the kselftest of ${a.type}`, () => a.kselftest!(Object.freeze({ ...act.op }), step));
       if (r === undefined) return { comment: `inside ${a.type}` };
       if (!isObj(r) || (r['code'] !== undefined && (!Array.isArray(r['code']) || r['code'].some((l) => typeof l !== 'string')))) {
-        throw new UsageError(`--load ${JSON.stringify(x.file)}: the kselftest of ${a.type} returned ${shortValue(r)}; expected { code: [lines of C], comment? } or nothing`);
+        throw new LoadedCodeError(`--load ${JSON.stringify(x.file)}: the kselftest of ${a.type} returned ${shortValue(r)}; expected { code: [lines of C], comment? } or nothing`);
       }
       return { ...(r['code'] ? { code: r['code'] as string[] } : {}), comment: typeof r['comment'] === 'string' ? r['comment'] : `${a.type} (${x.file})` };
     },
