@@ -18,6 +18,7 @@ import { replayTrace } from './replay.js';
 import { parseTraceFile } from './itf-read.js';
 import { loadAll } from './load.js';
 import { expected } from './point.js';
+import { modelFactoryUrl } from './model-factory.js';
 import { refine } from './refine.js';
 import { progressSink } from './progress.js';
 import { helpText, versionText } from './help.js';
@@ -75,7 +76,7 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
     const workers = a.por ? 1 : workersThatFit(a.workers ?? defaultWorkers(), cap);
     const search = res.model.decode && workers > 1
       ? (m: typeof res.model, invs: typeof res.invariants, o: ExploreOptions) =>
-          exploreParallel(m, invs, { modelName: res.spec.name, scope: res.scope, variant: res.variant, symmetry: a.symmetry ?? false, ...(a.invariants ? { invariantIds: a.invariants } : {}), ...(a.loads?.length ? { loads: a.loads } : {}), ...(a.point ? { point: a.point } : {}) }, workers, o)
+          exploreParallel(m, invs, { factory: modelFactoryUrl(), modelName: res.spec.name, scope: res.scope, variant: res.variant, symmetry: a.symmetry ?? false, ...(a.invariants ? { invariantIds: a.invariants } : {}), ...(a.loads?.length ? { loads: a.loads } : {}), ...(a.point ? { point: a.point } : {}) }, workers, o)
       : explore;
     result = search(res.model, res.invariants, {
       ...(a.depth !== undefined ? { maxDepth: a.depth } : {}),
