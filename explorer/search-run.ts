@@ -6,7 +6,7 @@
  * in how they expand a level.
  */
 import { LoadedCodeError } from './errors.js';
-import type { ExploreOptions, ExploreResult, Progress, Violation } from './bfs.js';
+import type { ExploreOptions, ExploreResult, Progress, Violation } from './search-types.js';
 import { Checker, type Finding } from './checker.js';
 import { collisionProbability, Encoder } from './fingerprint.js';
 import type { Frontier } from './frontier.js';
