@@ -12,8 +12,10 @@
  */
 import { UsageError } from '../../explorer/errors.js';
 import type { Ctx } from './ctx.js';
-import type { State, VmmThread } from './types.js';
+import type { Action, State, VmmThread } from './types.js';
 import type { Model } from '../../explorer/model.js';
+import type { IommufdScope } from './scopes.js';
+import type { KselftestKit } from './kselftest.js';
 
 /** Which kernel's VMM issues a menu op: the old kernel's menus (`threads`) or the new kernel's (`restore`). */
 export type Kernel = 'old' | 'new';
@@ -21,9 +23,10 @@ export type Kernel = 'old' | 'new';
 /**
  * A field of a menu op and its bounds. Object kinds take their bound from
  * the scope (0 .. count-1); `slot` is a HWPT slot of the new kernel's
- * objects; `int` takes min..max.
+ * objects; `int` takes min..max; `file` is a LUO file ({ kind: "memfd",
+ * memfd } | { kind: "iommufd" } | { kind: "cdev", dev }).
  */
-export type OpFieldKind = 'ioas' | 'memfd' | 'hwpt' | 'slot' | 'dev' | 'iova' | 'page' | 'token' | 'bool' | 'int';
+export type OpFieldKind = 'ioas' | 'memfd' | 'hwpt' | 'slot' | 'dev' | 'iova' | 'page' | 'token' | 'bool' | 'int' | 'file';
 export interface OpField {
   readonly kind: OpFieldKind;
   /** For `int` (required) and `token`: the accepted range. */
@@ -62,6 +65,16 @@ export interface GenericAction {
 
 export type KselftestStep = ReturnType<NonNullable<Model<State, GenericAction>['kselftest']>>;
 
+/** The variant of the model's Action whose type is `T`. */
+export type ActionOf<T extends Action['type']> = Extract<Action, { type: T }>;
+
+/** A step of a process other than the VMM threads (pid -1): reboot(KEXEC) or the new kernel's boot. */
+export interface SystemStep {
+  readonly process: 'reboot' | 'boot';
+  /** --coverage: whether a lifecycle scope's menu lists this step. */
+  inMenu(scope: IommufdScope): boolean;
+}
+
 /**
  * One kernel entry point. `A` is the action type its steps carry (the
  * model's own entry points use the variants of types.ts' Action; an
@@ -72,25 +85,45 @@ export interface EntryPoint<A extends GenericAction = GenericAction> {
   readonly type: string;
   /** The kernel source it mirrors ("drivers/iommu/iommufd/ioas.c: iommufd_ioas_unmap"), for reviewers. */
   readonly source: string;
+  /** The menu ops this entry point defines (fields, bounds, kernels); another entry point may serve them too. */
+  readonly defines?: readonly MenuOpSpec[];
   /** The menu ops whose first step this entry point may take, per kernel. */
   readonly serves: readonly { readonly op: string; readonly kernel: Kernel }[];
+  /** Of the menu ops it serves, those it takes (PRESERVE_FD goes to the handler of the file's kind); all when absent. */
+  accepts?(op: A['op']): boolean;
+  /** --coverage: the entry points a thread may go on into from this one's op (the unwind of a preserve). */
+  readonly then?: readonly string[];
+  /** A step of the reboot or boot process (pid -1, never in a menu): its first() is asked once per state. */
+  readonly system?: SystemStep;
   /** The program counters a thread in this entry point waits at between steps, each with the kernel locks held there. */
   readonly pcs: Readonly<Record<string, readonly string[]>>;
   /** --coverage: the steps of a multi-step entry point, in order. */
   readonly steps?: readonly string[];
   /** The first step(s) of menu op `op` (index `idx`) of idle thread `pid`, if enabled in `s`. */
-  first(ctx: Ctx, s: State, pid: number, idx: number, op: GenericOp): readonly A[];
+  first(ctx: Ctx, s: State, pid: number, idx: number, op: A['op']): readonly A[];
   /** The next step(s) of the op in progress (the thread stands at one of `pcs`). */
-  resume?(ctx: Ctx, s: State, pid: number, t: VmmThread, op: GenericOp): readonly A[];
+  resume?(ctx: Ctx, s: State, pid: number, t: VmmThread, op: A['op']): readonly A[];
   /** The step's effect: a new state; `s` is never mutated. */
   effect(ctx: Ctx, s: State, a: A): State;
   /** One line in kernel terms, unique among the actions enabled in a state. */
   label(a: A): string;
   /** How userspace performs the step, as C for a kselftest (or what it needs that straight-line code cannot do). */
-  kselftest(ctx: Ctx, a: A, s: State): KselftestStep;
-  /** The process name, when not the thread's ("reboot", "boot"). */
-  process?(a: A): string;
+  kselftest(ctx: Ctx, a: A, s: State, kit: KselftestKit): KselftestStep;
 }
+
+/**
+ * An entry point of the tree (entry/): every facet spelled out, so that one
+ * left out is a compile error (`satisfies Defined<...>`); `undefined` says
+ * the entry point has none.
+ */
+export type Defined<A extends GenericAction> = EntryPoint<A> & {
+  readonly defines: readonly MenuOpSpec[];
+  readonly accepts: ((op: A['op']) => boolean) | undefined;
+  readonly then: readonly string[] | undefined;
+  readonly system: SystemStep | undefined;
+  readonly steps: readonly string[] | undefined;
+  readonly resume: ((ctx: Ctx, s: State, pid: number, t: VmmThread, op: A['op']) => readonly A[]) | undefined;
+};
 
 export type AnyEntryPoint = EntryPoint<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -100,6 +133,7 @@ export class Registry {
   private readonly byOp = new Map<string, AnyEntryPoint[]>();
   private readonly byPc = new Map<string, AnyEntryPoint>();
   private readonly opSpecs = new Map<string, MenuOpSpec>();
+  private readonly menuOps = { old: [] as string[], new: [] as string[] };
 
   constructor(readonly entries: readonly AnyEntryPoint[], readonly ops: readonly MenuOpSpec[], where = 'the model') {
     for (const o of ops) {
@@ -118,6 +152,7 @@ export class Registry {
         if (!spec) throw new UsageError(`${where}: entry point ${e.type} serves menu op ${JSON.stringify(op)}, which no definition declares`);
         if (!spec.kernels.includes(kernel)) throw new UsageError(`${where}: entry point ${e.type} serves ${op} in the ${kernel} kernel, where the op is not accepted`);
         const k = `${kernel}:${op}`;
+        if (!this.byOp.has(k)) this.menuOps[kernel].push(op);
         this.byOp.set(k, [...(this.byOp.get(k) ?? []), e]);
       }
       for (const pc of Object.keys(e.pcs)) {
@@ -125,6 +160,9 @@ export class Registry {
         if (other) throw new UsageError(`${where}: program counter ${JSON.stringify(pc)} of ${e.type} is already ${other.type}'s`);
         this.byPc.set(pc, e);
       }
+    }
+    for (const e of entries) {
+      for (const t of e.then ?? []) if (!this.byType.has(t)) throw new UsageError(`${where}: entry point ${e.type} goes on into ${JSON.stringify(t)}, which is no entry point`);
     }
   }
 
@@ -151,5 +189,15 @@ export class Registry {
   /** Every program counter, in registration order. */
   pcs(): string[] {
     return [...this.byPc.keys()];
+  }
+
+  /** The menu ops a scope may name in `kernel`'s menus, in the order the entry points serving them were registered. */
+  opsIn(kernel: Kernel): readonly string[] {
+    return this.menuOps[kernel];
+  }
+
+  /** The steps of the reboot and boot processes, in registration order. */
+  systemSteps(): readonly AnyEntryPoint[] {
+    return this.entries.filter((e) => e.system !== undefined);
   }
 }

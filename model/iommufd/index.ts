@@ -26,11 +26,10 @@ import type { Action, State } from './types.js';
 import { decodeVariant, PRESETS, SWITCHES } from './variants.js';
 import { label, processName, stateJson } from './view.js';
 import { kselftestStep } from './kselftest.js';
-import { match } from 'ts-pattern';
 import { UsageError } from '../../explorer/errors.js';
 import { compileExtensions, decodeExtFields, encodeExtFields, extJson, extWordCount, fillExtFields, parseExtension, switchesWith, type Ext, type Extension } from './extension.js';
-import { CORE_OPS } from './scope-parse.js';
-import { CORE_ACTION_TYPES } from './kselftest.js';
+import { CORE, entryOf, servers } from './entry/registry.js';
+import type { AnyEntryPoint } from './entry-point.js';
 import { STATE_SCHEMA } from './state-schema.js';
 import { strictView } from './strict.js';
 import { TREE_EXTENSIONS } from './extensions/index.js';
@@ -38,39 +37,13 @@ import type { Invariant } from '../../explorer/invariant.js';
 import { menus } from './process.js';
 import type { Op } from './types.js';
 
-const MAP_STEPS = ['M1', 'M2', 'M3', 'M4'] as const;
-const PRESERVE_STEPS = ['P0', 'P1', 'P2', 'P3a', 'P3c_imm', 'P3c_check', 'P3c_domain', 'P3c_err', 'P3e'] as const;
 type MenuKind = { readonly kind: string; readonly steps?: readonly string[] };
 
-/** The action kinds a menu op can issue (`nk`: a new-kernel op), multi-step ones with their steps (--coverage). */
+const kindOf = (e: AnyEntryPoint): MenuKind => ({ kind: e.type, ...(e.steps ? { steps: e.steps } : {}) });
+
+/** The action kinds a menu op can issue (`nk`: a new-kernel op), multi-step ones with their steps (--coverage): its serving entry points', and those it goes on into. */
 function opKinds(ctx: Ctx, o: Op, nk: boolean): MenuKind[] {
-  const ext = ctx.ext?.reg.firstOf(o.op, nk ? 'new' : 'old');
-  if (ext) return ext.map((e) => ({ kind: e.type, ...(e.steps ? { steps: e.steps } : {}) }));
-  return match(o)
-    .with({ op: 'map_file' }, () => [{ kind: 'iommufd_ioas_map_file', steps: MAP_STEPS }])
-    .with({ op: 'unmap' }, () => [{ kind: 'iommufd_ioas_unmap' }])
-    .with({ op: 'destroy' }, () => [{ kind: nk ? 'iommufd_destroy_restored' : 'iommufd_destroy' }])
-    .with({ op: 'attach' }, () => [{ kind: 'iommufd_device_attach' }])
-    .with({ op: 'replace' }, () => [{ kind: nk ? 'iommufd_device_hotswap' : 'iommufd_device_replace' }])
-    .with({ op: 'detach' }, () => [{ kind: 'iommufd_device_detach' }])
-    .with({ op: 'mark_preserve' }, () => [{ kind: 'iommufd_hwpt_liveupdate_mark_preserve' }])
-    .with({ op: 'add_seals' }, () => [{ kind: 'memfd_add_seals' }])
-    .with({ op: 'ftruncate' }, () => [{ kind: 'shmem_setattr' }])
-    .with({ op: 'fallocate' }, () => [{ kind: 'shmem_fallocate' }])
-    .with({ op: 'preserve_fd' }, (x) =>
-      x.file.kind === 'memfd' ? [{ kind: 'memfd_luo_preserve' }]
-        : x.file.kind === 'cdev' ? [{ kind: 'iommu_preserve_device' }]
-          : [{ kind: 'iommufd_liveupdate_preserve', steps: PRESERVE_STEPS }, { kind: 'iommufd_liveupdate_unpreserve' }])
-    .with({ op: 'close_session' }, () => [{ kind: nk ? 'luo_session_finish' : 'luo_session_release' }])
-    .with({ op: 'retrieve_session' }, () => [{ kind: 'luo_session_retrieve' }])
-    .with({ op: 'retrieve_fd' }, () => [{ kind: 'luo_retrieve_file' }])
-    .with({ op: 'hwpt_alloc' }, () => [{ kind: 'iommufd_hwpt_alloc' }])
-    .with({ op: 'attach_ioas' }, () => [{ kind: 'iommufd_device_hotswap' }])
-    .with({ op: 'lu_restore' }, () => [{ kind: 'iommufd_hwpt_lu_restore' }])
-    .with({ op: 'bind_driver' }, () => [{ kind: 'iommu_device_use_default_domain' }])
-    .with({ op: 'finish' }, () => [{ kind: 'luo_session_finish' }])
-    .with({ op: 'kexec' }, () => [])
-    .exhaustive();
+  return servers(ctx, o, nk ? 'new' : 'old').flatMap((e) => [kindOf(e), ...(e.then ?? []).map((t) => kindOf(entryOf(ctx, t)!))]);
 }
 
 export class IommufdModel implements Model<State, Action> {
@@ -151,10 +124,10 @@ export class IommufdModel implements Model<State, Action> {
     return a.type;
   }
 
-  /** The program counter of a MAP_FILE or iommufd preserve step. */
+  /** The step of a multi-step entry point (MAP_FILE M1-M4, the iommufd preserve P0-P4, an extension's). */
   actionStep(a: Action): string | undefined {
     if (this.ctx.ext?.reg.entry(a.type)) return (a as { step?: string }).step;
-    return a.type === 'iommufd_ioas_map_file' || a.type === 'iommufd_liveupdate_preserve' ? a.step : undefined;
+    return CORE.entry(a.type)?.steps ? (a as { step?: string }).step : undefined;
   }
 
   /** The kinds the scope's menus can issue, then the reboot and boot steps of a lifecycle scope. */
@@ -163,8 +136,7 @@ export class IommufdModel implements Model<State, Action> {
     const { ops, split } = menus(scope);
     const out = ops.flatMap((menu, pid) => menu.flatMap((o, idx) => opKinds(this.ctx, o, idx >= split[pid]!)));
     if (scope.phases === 'lifecycle') {
-      const files = scope.session.length > 0 || ops.flat().some((o) => o.op === 'preserve_fd');
-      for (const kind of [...(files ? ['liveupdate_reboot'] : []), 'kernel_kexec', 'kho_populate', 'intel_iommu_init', ...(scope.devices.length > 0 ? ['iommu_probe_device'] : [])]) out.push({ kind });
+      for (const e of CORE.systemSteps()) if (e.system!.inMenu(scope)) out.push({ kind: e.type });
     }
     return out;
   }
@@ -181,7 +153,7 @@ export class IommufdModel implements Model<State, Action> {
  * none, the shipped model.
  */
 export function makeIommufdSpec(exts: readonly Extension[] = [], treeInvariants: readonly Invariant<State, Action>[] = []): ModelSpec<IommufdScope, State, Action> {
-  const ext = compileExtensions(exts, { ops: [...CORE_OPS], types: CORE_ACTION_TYPES });
+  const ext = compileExtensions(exts, { ops: CORE.ops.map((o) => o.name), types: CORE.entries.map((e) => e.type) });
   const sw = switchesWith(exts, SWITCHES, PRESETS);
   const parse = (json: unknown) => parseIommufdScope(json, ext);
   const scopes: Record<string, IommufdScope> = { ...SCOPES };

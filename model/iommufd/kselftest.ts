@@ -41,9 +41,10 @@ import { enabledActions } from './actions.js';
 import type { Ctx } from './ctx.js';
 import { fileId } from './luo.js';
 import { nextState } from './next.js';
+import { entryOf } from './entry/registry.js';
 import type { IommufdScope } from './scopes.js';
 import { decodeVariant, PRESETS } from './variants.js';
-import { F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE, PHASE_NEW, PHASE_OLD, type Action, type ActionType, type FileRef, type Op, type State } from './types.js';
+import { F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE, PHASE_NEW, PHASE_OLD, type Action, type FileRef, type Op, type State } from './types.js';
 
 export type KselftestStep = ReturnType<NonNullable<Model<State, Action>['kselftest']>>;
 
@@ -441,30 +442,6 @@ function issue(ctx: Ctx, s: State, a: Action & { pid: number }, o: Op, c: Call, 
 
 const inside = (what: string): KselftestStep => ({ comment: `inside ${what} issued at an earlier step` });
 
-/**
- * The kernel function whose page allocation fails at a PRESERVE_FD step
- * that fails by injection, where fail_page_alloc can make it fail; steps
- * whose failure is not an allocation (iommufd_lock_obj on an object being
- * destroyed) have none.
- */
-const ALLOCATES: Partial<Record<string, string>> = { P2: 'kho_alloc_preserve', P3c_domain: 'iommu_domain_preserve' };
-
-function preserveStep(ctx: Ctx, s: State, a: Extract<Action, { type: 'iommufd_liveupdate_preserve' }>): KselftestStep {
-  const what = `the LIVEUPDATE_SESSION_PRESERVE_FD of the iommufd (token ${a.op.token})`;
-  if (a.fail) {
-    const func = ALLOCATES[a.step];
-    if (func === undefined) return { needs: `fault injection to make this step's call fail (${a.step}): the kernel has no injection point for it`, comment: `inside ${what}` };
-    return {
-      comment: `inside ${what}; performed by code: fail_page_alloc, armed just before that call, fails the page allocation of ${func}`,
-      globals: [FAIL_PAGE_ALLOC],
-      includes: ['<stdio.h>', '<string.h>'],
-      arm: [`if (luocheck_fail_page_alloc("${func}"))`, `\tSKIP(return, "cannot arm fail_page_alloc for ${func} (see luocheck_fail_page_alloc)");`],
-    };
-  }
-  if (a.step === 'P0') return issue(ctx, s, a, a.op, call.preserveFd(a.op.file, a.op.token), `${what}: iommufd_liveupdate_preserve runs P0-P4 inside it`);
-  return inside(what);
-}
-
 /** The token the file `f` was preserved with (the session files survive into the new kernel). */
 function tokenOf(s: State, f: FileRef): number | undefined {
   const id = fileId(f);
@@ -478,57 +455,23 @@ function kexecStep(a: Action): KselftestStep {
   return { kernel: 'kexec', code: HOLD, comment: when };
 }
 
-type Mapper<T extends ActionType> = (ctx: Ctx, a: Extract<Action, { type: T }>, s: State) => KselftestStep;
-
-/** How userspace performs each action type (one entry per type). */
-const MAP: { readonly [T in ActionType]: Mapper<T> } = {
-  iommufd_ioas_map_file: (ctx, a, s) => (a.step === 'M1' ? issue(ctx, s, a, a.op, call.mapFile(a.op), 'IOMMU_IOAS_MAP_FILE; its steps M2-M4 follow') : inside('the IOMMU_IOAS_MAP_FILE')),
-  iommufd_ioas_unmap: (ctx, a, s) => issue(ctx, s, a, a.op, call.unmap(a.op), 'IOMMU_IOAS_UNMAP'),
-  iommufd_destroy: (ctx, a, s) => issue(ctx, s, a, a.op, call.destroy(a.op.hwpt), 'IOMMU_DESTROY of the HWPT'),
-  iommufd_device_attach: (ctx, a, s) => issue(ctx, s, a, a.op, call.attach(a.op.dev, `hwpt_id[${a.op.hwpt}]`), 'attach through the VFIO cdev (iommufd_device_attach)'),
-  iommufd_device_replace: (ctx, a, s) => issue(ctx, s, a, a.op, call.attach(a.op.dev, `hwpt_id[${a.op.hwpt}]`), 'ATTACH_IOMMUFD_PT on an attached cdev replaces (iommufd_device_replace)'),
-  iommufd_device_detach: (ctx, a, s) => issue(ctx, s, a, a.op, call.detach(a.op.dev), 'detach through the VFIO cdev'),
-  iommufd_hwpt_liveupdate_mark_preserve: (ctx, a, s) => issue(ctx, s, a, a.op, call.mark(a.op.hwpt, a.op.token), 'IOMMU_HWPT_LIVEUPDATE_MARK_PRESERVE'),
-  memfd_add_seals: (ctx, a, s) => issue(ctx, s, a, a.op, call.addSeals(a.op.memfd, a.op.seals), 'F_ADD_SEALS (memfd_add_seals)'),
-  shmem_setattr: (ctx, a, s) => issue(ctx, s, a, a.op, call.ftruncate(a.op.memfd, a.op.size), 'ftruncate (shmem_setattr)'),
-  shmem_fallocate: (ctx, a, s) => issue(ctx, s, a, a.op, call.fallocate(a.op.memfd, a.op.page, a.op.punch), 'fallocate (shmem_fallocate)'),
-  memfd_luo_preserve: (ctx, a, s) => issue(ctx, s, a, a.op, call.preserveFd(a.op.file, a.op.token), `LIVEUPDATE_SESSION_PRESERVE_FD (${a.type})`),
-  iommu_preserve_device: (ctx, a, s) => issue(ctx, s, a, a.op, call.preserveFd(a.op.file, a.op.token), `LIVEUPDATE_SESSION_PRESERVE_FD (${a.type})`),
-  iommufd_liveupdate_preserve: (ctx, a, s) => preserveStep(ctx, s, a),
-  iommufd_liveupdate_unpreserve: () => inside('the call whose unpreserve this is (a failing PRESERVE_FD of the iommufd, or the session close)'),
-  luo_session_release: (ctx, a, s) => (s.threads[a.pid]?.op === -1 ? issue(ctx, s, a, a.op, call.close(), 'closing the session fd unpreserves its files, last first') : inside('the close of the session fd')),
-  liveupdate_reboot: (_ctx, a) => kexecStep(a),
-  kernel_kexec: (_ctx, a) => kexecStep(a),
-  kho_populate: (_ctx, a) => kexecStep(a),
-  intel_iommu_init: (_ctx, a) => kexecStep(a),
-  iommu_probe_device: (_ctx, a) => kexecStep(a),
-  luo_session_retrieve: (ctx, a, s) => issue(ctx, s, a, a.op, call.retrieveSession(), `LIVEUPDATE_IOCTL_RETRIEVE_SESSION "${SESSION}"`),
-  luo_retrieve_file: (ctx, a, s) => {
-    const token = tokenOf(s, a.op.file);
-    if (token === undefined) return { needs: `the token of ${fileC(a.op.file)}, which is not in the session` };
-    return issue(ctx, s, a, a.op, call.retrieveFd(a.op.file, token), `LIVEUPDATE_SESSION_RETRIEVE_FD token ${token}`);
-  },
-  iommufd_hwpt_alloc: (ctx, a, s) => issue(ctx, s, a, a.op, call.hwptAlloc(a.op.ioas, a.op.hwpt, Math.max(0, ctx.scope.devices.findIndex((d) => d.hwpt !== undefined))), 'IOMMU_HWPT_ALLOC in the new kernel (against the retrieved cdev bound at its RETRIEVE_FD)'),
-  iommufd_device_hotswap: (ctx, a, s) =>
-    issue(ctx, s, a, a.op, call.attach(a.op.dev, a.op.op === 'replace' ? `hwpt_id[${a.op.hwpt}]` : `ioas_id[${a.op.ioas}]`), 'hot-swap: ATTACH_IOMMUFD_PT on the cdev moves its group off the restored domain'),
-  iommufd_hwpt_lu_restore: () => ({ needs: 'IOMMU_HWPT_LU_RESTORE, an ioctl of the RFC design that the v2 series does not have' }),
-  iommufd_destroy_restored: () => ({ needs: 'the id of the restored HWPT, which only the RFC design\'s IOMMU_HWPT_LU_RESTORE gives userspace' }),
-  iommu_device_use_default_domain: () => ({ needs: 'binding a non-VFIO driver to the device (echo its BDF to a driver\'s bind file in sysfs, e.g. pci-pf-stub)' }),
-  luo_session_finish: (ctx, a, s) => (a.op.op === 'finish' ? issue(ctx, s, a, a.op, call.finish(), 'LIVEUPDATE_SESSION_FINISH') : issue(ctx, s, a, a.op, call.close(), 'closing the incoming session fd without FINISH')),
-};
-
-/** The model's own action types (the kernel functions its steps model). */
-export const CORE_ACTION_TYPES: readonly string[] = Object.keys(MAP);
+/**
+ * What an entry point's kselftest mapping (entry/) is handed: the shared
+ * helpers of this file, passed in so that the definitions import none of
+ * the search the helpers use (runAlone) and no import cycle forms.
+ */
+const KIT = { issue, inside, call, tokenOf, fileC, kexecStep, session: SESSION, failPageAlloc: FAIL_PAGE_ALLOC };
+export type KselftestKit = typeof KIT;
 
 /** The C for action `a` taken from state `s` (the body of the model's `kselftest` hook). */
 export function kselftestStep(ctx: Ctx, a: Action, s: State): KselftestStep {
   const globals = [SERIES_UAPI, handles(ctx.scope)];
-  const ext = ctx.ext?.reg.entry(a.type);
-  const mapper = ext ? (c: Ctx, x: Action, st: State) => ext.kselftest(c, x, st) : (MAP as Partial<Record<string, Mapper<ActionType>>>)[(a as { readonly type?: unknown }).type as string];
-  if (mapper === undefined) return { ...unmapped(a as { readonly type?: unknown; readonly pid?: unknown }), globals, decls: [setupBlock(ctx.scope)], includes: INCLUDES };
+  const type = (a as { readonly type?: unknown }).type;
+  const entry = typeof type === 'string' ? entryOf(ctx, type) : undefined;
+  if (entry === undefined) return { ...unmapped(a as { readonly type?: unknown; readonly pid?: unknown }), globals, decls: [setupBlock(ctx.scope)], includes: INCLUDES };
   const isKexec = a.pid < 0;
   if (!isKexec && s.phase !== PHASE_OLD && s.phase !== PHASE_NEW) return { ...afterKexec(a), globals, decls: [setupBlock(ctx.scope)], includes: INCLUDES };
-  const step = mapper(ctx, a as never, s);
+  const step = entry.kselftest(ctx, a, s, KIT);
   const common = { globals: [...globals, ...(step.globals ?? [])], includes: [...INCLUDES, ...(step.includes ?? [])] };
   if (isKexec) return { ...step, ...common, decls: [setupBlock(ctx.scope), STAGE_MARK] };
   if (s.phase === PHASE_NEW) return { ...step, ...common, kernel: 'new', decls: [newKernelSetup(ctx.scope)] };

@@ -59,27 +59,59 @@ export function ret(s: State, pid: number, idx: number): State {
   return withThread(s, pid, (t) => ({ ...IDLE, done: t.done | (1 << idx) }));
 }
 
-const LU_MUTEX_PCS: readonly Pc[] = ['P1', 'P2', 'P3a', 'P3c_imm', 'P3c_check', 'P3c_domain', 'P3c_err', 'P3e', 'UNPRESERVE', 'OOPS'];
-const SESSION_PCS: readonly Pc[] = [...LU_MUTEX_PCS, 'CLOSE'];
-/** Between P3a (iommufd_lock_obj) and P3e the HWPT in hand carries the preserve's reference. */
-const LOCK_REF_PCS: readonly Pc[] = ['P3c_imm', 'P3c_check', 'P3c_domain', 'P3c_err', 'P3e'];
 /** Between P1 and P4: nr_hwpts has been counted and the blob is not published yet. */
 export const PRESERVE_WINDOW_PCS: readonly Pc[] = ['P2', 'P3a', 'P3c_imm', 'P3c_check', 'P3c_domain', 'P3c_err', 'P3e'];
 /** iommufd_preserve_hwpt in progress for `cur`. */
 export const PRESERVE_HWPT_PCS: readonly Pc[] = ['P3c_check', 'P3c_domain', 'P3c_err', 'P3e'];
 
 /**
- * Per kernel lock, the program counters at which a thread holds it: the
- * model's own ("lu_mutex": ictx.liveupdate_mutex, "session": the LUO
- * session mutex), then those of --load extensions (registerPcLocks), which
- * may hold the model's locks or their own.
+ * Per kernel lock, the program counters at which a thread holds it, as the
+ * entry points declare them (EntryPoint.pcs): the model's (entry/registry.ts
+ * registers them when it loads: "lu_mutex" ictx.liveupdate_mutex,
+ * "session" the LUO session mutex, "domains_rwsem" read across MAP_FILE
+ * M3..M4, "lock_obj" the iommufd_lock_obj reference on the HWPT in hand),
+ * then those of --load extensions (registerPcLocks), which may hold the
+ * model's locks or their own.
  */
-const LOCK_PCS = new Map<string, Set<string>>([
-  ['lu_mutex', new Set(LU_MUTEX_PCS)],
-  ['session', new Set(SESSION_PCS)],
-]);
+const LOCK_PCS = new Map<string, Set<string>>();
 /** Every program counter: the model's, then the extensions' in the order they were registered (encode.ts numbers them so). */
 export const ALL_PCS: string[] = [...PCS];
+
+function lockSet(lock: string): Set<string> {
+  let set = LOCK_PCS.get(lock);
+  if (!set) LOCK_PCS.set(lock, (set = new Set()));
+  return set;
+}
+
+/** A lock's program counters before the registry declared them: asking is a bug (import entry/registry.js first). */
+class Unregistered extends Set<string> {
+  override has(): boolean {
+    throw new Error('the kernel entry points are not registered: import model/iommufd/entry/registry.js before asking which locks are held');
+  }
+}
+
+let LU_MUTEX: ReadonlySet<string> = new Unregistered();
+let SESSION: ReadonlySet<string> = new Unregistered();
+let DOMAINS_READ: ReadonlySet<string> = new Unregistered();
+let LOCK_REF: ReadonlySet<string> = new Unregistered();
+
+/**
+ * Registers the model's program counters with the locks held at each (once,
+ * by entry/registry.ts). A program counter types.ts' PCS does not list (an
+ * entry point added to the tree with pcs of its own) is numbered after
+ * PCS, as an extension's is.
+ */
+export function registerCorePcs(pcs: readonly (readonly [string, readonly string[]])[]): void {
+  for (const [pc, locks] of pcs) {
+    if (!ALL_PCS.includes(pc)) ALL_PCS.push(pc);
+    for (const l of locks) lockSet(l).add(pc);
+  }
+  LU_MUTEX = lockSet('lu_mutex');
+  SESSION = lockSet('session');
+  DOMAINS_READ = lockSet('domains_rwsem');
+  LOCK_REF = lockSet('lock_obj');
+}
+
 const EXT_PC_LOCKS = new Map<string, string>();
 
 /** Whether `pc` is a program counter of the model or of a registered extension. */
@@ -96,15 +128,11 @@ export function registerPcLocks(pc: string, locks: readonly string[], where: str
   const key = [...locks].sort().join(',');
   const had = EXT_PC_LOCKS.get(pc);
   if (had === key) return;
-  if (had !== undefined || (PCS as readonly string[]).includes(pc)) throw new UsageError(`${where}: program counter ${JSON.stringify(pc)} is already in use; name it otherwise`);
+  if (had !== undefined || ALL_PCS.includes(pc)) throw new UsageError(`${where}: program counter ${JSON.stringify(pc)} is already in use; name it otherwise`);
   if (ALL_PCS.length >= 255) throw new UsageError(`${where}: too many program counters (at most 255)`);
   EXT_PC_LOCKS.set(pc, key);
   ALL_PCS.push(pc);
-  for (const l of locks) {
-    let set = LOCK_PCS.get(l);
-    if (!set) LOCK_PCS.set(l, (set = new Set()));
-    set.add(pc);
-  }
+  for (const l of locks) lockSet(l).add(pc);
 }
 
 /** Whether a thread other than `pid` holds `lock` (pid -1: any thread). */
@@ -113,9 +141,6 @@ export function lockHeldByOther(s: State, lock: string, pid: number): boolean {
   if (!set) return false;
   return s.threads.some((t, i) => i !== pid && set.has(t.pc));
 }
-
-const LU_MUTEX = LOCK_PCS.get('lu_mutex')!;
-const SESSION = LOCK_PCS.get('session')!;
 
 /** ictx.liveupdate_mutex is held (an oopsed thread never releases it). */
 export function luMutexHeld(s: State): boolean {
@@ -130,7 +155,7 @@ export function sessionBusy(s: State): boolean {
 /** A MAP_FILE between M3 and M4 holds domains_rwsem for read on `ioas`. */
 export function domainsReadHeld(ctx: Ctx, s: State, ioas: number): boolean {
   return s.threads.some((t, pid) => {
-    if (t.pc !== 'M4') return false;
+    if (!DOMAINS_READ.has(t.pc)) return false;
     const op = opOf(ctx, pid, t);
     return op !== undefined && op.op === 'map_file' && op.ioas === ioas;
   });
@@ -140,7 +165,7 @@ export function domainsReadHeld(ctx: Ctx, s: State, ioas: number): boolean {
 export function inFlightRefs(s: State, h: number): number {
   let n = 0;
   for (const t of s.threads) {
-    if (LOCK_REF_PCS.includes(t.pc) && t.cur === h) n++;
+    if (LOCK_REF.has(t.pc) && t.cur === h) n++;
     if (t.held & (1 << h)) n++;
   }
   return n;

@@ -10,39 +10,12 @@ import type { AreaInit, IommufdScope, PhaseSet, SealName } from './scopes.js';
 import type { FileRef, Op } from './types.js';
 import { MAX_PAGES } from './scope-common.js';
 import { match } from 'ts-pattern';
-import type { MenuOpSpec, OpField } from './entry-point.js';
+import type { Kernel, MenuOpSpec, OpField } from './entry-point.js';
+import { CORE } from './entry/registry.js';
 import type { Ext } from './extension.js';
 
 type Obj = Record<string, unknown>;
 const SEALS: readonly SealName[] = ['SEAL', 'SHRINK', 'GROW', 'WRITE'];
-type MenuOp = Exclude<Op['op'], 'kexec'>;
-const OPS: readonly MenuOp[] = ['map_file', 'unmap', 'destroy', 'attach', 'replace', 'detach', 'mark_preserve', 'add_seals', 'ftruncate', 'fallocate', 'preserve_fd', 'close_session'];
-/** Ops of the new kernel's menus (`restore`); map_file, replace, destroy and close_session are valid there too. */
-const RESTORE_OPS: readonly MenuOp[] = ['retrieve_session', 'retrieve_fd', 'map_file', 'add_seals', 'ftruncate', 'fallocate', 'hwpt_alloc', 'replace', 'attach_ioas', 'lu_restore', 'destroy', 'bind_driver', 'finish', 'close_session'];
-/** The model's own menu ops, by name (an extension may not redefine one). */
-export const CORE_OPS: readonly string[] = [...new Set([...OPS, ...RESTORE_OPS])];
-const OP_FIELDS: Readonly<Record<MenuOp, readonly string[]>> = {
-  map_file: ['ioas', 'memfd', 'page', 'iova'],
-  unmap: ['ioas', 'iova'],
-  destroy: ['hwpt'],
-  attach: ['dev', 'hwpt'],
-  replace: ['dev', 'hwpt'],
-  detach: ['dev'],
-  mark_preserve: ['hwpt', 'token'],
-  add_seals: ['memfd', 'seals'],
-  ftruncate: ['memfd', 'size'],
-  fallocate: ['memfd', 'page', 'punch'],
-  preserve_fd: ['file', 'token'],
-  close_session: [],
-  retrieve_session: [],
-  retrieve_fd: ['file'],
-  hwpt_alloc: ['ioas', 'hwpt'],
-  attach_ioas: ['dev', 'ioas', 'hwpt'],
-  lu_restore: ['token', 'hwpt'],
-  bind_driver: ['dev'],
-  finish: [],
-};
-
 function fail(path: string, v: unknown, expected: string): never {
   throw new UsageError(`scope: field "${path}" = ${describe(v)}; expected ${expected}`);
 }
@@ -79,7 +52,7 @@ function fileRef(v: unknown, path: string, memfds: number, devices: number): Fil
 
 interface Bounds { iovas: number; memfds: number; ioas: number; hwpts: number; devices: number; slots: number }
 
-/** The bounds of an extension op's field of `kind` (nk: in a new-kernel menu). */
+/** The bounds of a numeric op field of `kind` (nk: in a new-kernel menu). */
 function fieldBounds(f: OpField, n: Bounds, nk: boolean): [number, number] {
   return match(f.kind)
     .with('ioas', () => [0, n.ioas - 1] as [number, number])
@@ -91,18 +64,22 @@ function fieldBounds(f: OpField, n: Bounds, nk: boolean): [number, number] {
     .with('page', () => [0, MAX_PAGES - 1] as [number, number])
     .with('token', () => [f.min ?? 1, f.max ?? 99] as [number, number])
     .with('int', () => [f.min ?? 0, f.max ?? 0] as [number, number])
-    .with('bool', () => [0, 1] as [number, number])
+    .with('bool', 'file', (k) => {
+      throw new Error(`a ${k} field has no integer bounds`);
+    })
     .exhaustive();
 }
 
-/** A menu op a --load extension defines, checked against its declared fields. */
-function parseExtOp(spec: MenuOpSpec, v: unknown, path: string, n: Bounds, nk: boolean): Op {
+/** A menu op checked against its definition's fields (the model's entry points' or a --load extension's). */
+function parseSpecOp(spec: MenuOpSpec, v: unknown, path: string, n: Bounds, nk: boolean): Op {
   const o = obj(v, path, ['op', ...Object.keys(spec.fields)]);
   const out: Record<string, unknown> = { op: spec.name };
   for (const [k, f] of Object.entries(spec.fields)) {
     if (f.kind === 'bool') {
       if (o[k] === undefined && !f.optional) fail(`${path}.${k}`, o[k], 'true or false');
       out[k] = bool(o[k], `${path}.${k}`);
+    } else if (f.kind === 'file') {
+      out[k] = fileRef(o[k], `${path}.${k}`, n.memfds, n.devices);
     } else {
       const [min, max] = fieldBounds(f, n, nk);
       out[k] = int(o[k], `${path}.${k}`, min, max);
@@ -111,37 +88,18 @@ function parseExtOp(spec: MenuOpSpec, v: unknown, path: string, n: Bounds, nk: b
   return out as unknown as Op;
 }
 
-function parseOp(v: unknown, path: string, n: Bounds, ops: readonly MenuOp[] = OPS, ext?: Ext): Op {
-  const kind = (typeof v === 'object' && v !== null ? (v as Obj)['op'] : undefined) as MenuOp;
-  const nk = ops === RESTORE_OPS;
+/** Menu op `v` of a menu of `kernel`: an extension's op, or one of the model's entry points' (entry/registry.ts). */
+function parseOp(v: unknown, path: string, n: Bounds, kernel: Kernel, ext?: Ext): Op {
+  const kind = typeof v === 'object' && v !== null ? (v as Obj)['op'] : undefined;
+  const nk = kernel === 'new';
   const x = typeof kind === 'string' ? ext?.reg.op(kind) : undefined;
-  if (x && x.kernels.includes(nk ? 'new' : 'old')) return parseExtOp(x, v, path, n, nk);
-  const extNames = (ext?.reg.ops ?? []).filter((e) => e.kernels.includes(nk ? 'new' : 'old')).map((e) => e.name);
-  if (!ops.includes(kind)) fail(`${path}.op`, kind, oneOf([...ops, ...extNames]));
-  const o = obj(v, path, ['op', ...OP_FIELDS[kind]]);
-  const f = (k: string, max: number, min = 0) => int(o[k], `${path}.${k}`, min, max);
-  const hw = ops === RESTORE_OPS ? n.hwpts + n.slots - 1 : n.hwpts - 1;
-  switch (kind) {
-    case 'map_file': return { op: kind, ioas: f('ioas', n.ioas - 1), memfd: f('memfd', n.memfds - 1), page: f('page', MAX_PAGES - 1), iova: f('iova', n.iovas - 1) };
-    case 'unmap': return { op: kind, ioas: f('ioas', n.ioas - 1), iova: f('iova', n.iovas - 1) };
-    case 'destroy': return { op: kind, hwpt: f('hwpt', hw) };
-    case 'attach': return { op: kind, dev: f('dev', n.devices - 1), hwpt: f('hwpt', n.hwpts - 1) };
-    case 'replace': return { op: kind, dev: f('dev', n.devices - 1), hwpt: f('hwpt', hw) };
-    case 'detach': return { op: kind, dev: f('dev', n.devices - 1) };
-    case 'mark_preserve': return { op: kind, hwpt: f('hwpt', n.hwpts - 1), token: f('token', 99, 1) };
-    case 'add_seals': return { op: kind, memfd: f('memfd', n.memfds - 1), seals: f('seals', 15, 1) };
-    case 'ftruncate': return { op: kind, memfd: f('memfd', n.memfds - 1), size: f('size', MAX_PAGES) };
-    case 'fallocate': return { op: kind, memfd: f('memfd', n.memfds - 1), page: f('page', MAX_PAGES - 1), punch: bool(o['punch'], `${path}.punch`) };
-    case 'preserve_fd': return { op: kind, file: fileRef(o['file'], `${path}.file`, n.memfds, n.devices), token: f('token', 99, 1) };
-    case 'close_session': return { op: kind };
-    case 'retrieve_session': return { op: kind };
-    case 'finish': return { op: kind };
-    case 'retrieve_fd': return { op: kind, file: fileRef(o['file'], `${path}.file`, n.memfds, n.devices) };
-    case 'hwpt_alloc': return { op: kind, ioas: f('ioas', n.ioas - 1), hwpt: f('hwpt', n.hwpts + n.slots - 1, n.hwpts) };
-    case 'attach_ioas': return { op: kind, dev: f('dev', n.devices - 1), ioas: f('ioas', n.ioas - 1), hwpt: f('hwpt', n.hwpts + n.slots - 1, n.hwpts) };
-    case 'lu_restore': return { op: kind, token: f('token', 99, 1), hwpt: f('hwpt', n.hwpts + n.slots - 1, n.hwpts) };
-    case 'bind_driver': return { op: kind, dev: f('dev', n.devices - 1) };
+  if (x && x.kernels.includes(kernel)) return parseSpecOp(x, v, path, n, nk);
+  const accepted = CORE.opsIn(kernel);
+  if (typeof kind !== 'string' || !accepted.includes(kind)) {
+    const extNames = (ext?.reg.ops ?? []).filter((e) => e.kernels.includes(kernel)).map((e) => e.name);
+    fail(`${path}.op`, kind, oneOf([...accepted, ...extNames]));
   }
+  return parseSpecOp(CORE.op(kind)!, v, path, n, nk);
 }
 
 function parseArea(v: unknown, path: string, n: Bounds, pages: readonly number[]): AreaInit {
@@ -191,11 +149,11 @@ export function parseIommufdScope(json: unknown, ext?: Ext): IommufdScope {
     if (file.kind !== 'memfd') fail(`session[${i}].file.kind`, file.kind, 'memfd (only memfds can start preserved)');
     return { file, token: int(f['token'], `session[${i}].token`, 1, 99) };
   });
-  const threads = arr(o['threads'], 'threads', 3).map((t, i) => arr(t, `threads[${i}]`, 8).map((op, j) => parseOp(op, `threads[${i}][${j}]`, n, OPS, ext)));
+  const threads = arr(o['threads'], 'threads', 3).map((t, i) => arr(t, `threads[${i}]`, 8).map((op, j) => parseOp(op, `threads[${i}][${j}]`, n, 'old', ext)));
   if (threads.length === 0) fail('threads', o['threads'], 'at least one thread');
   const restoreRaw = o['restore'] === undefined ? [] : arr(o['restore'], 'restore', 3);
   if (phases === 'old-kernel' && restoreRaw.length > 0) fail('restore', o['restore'], 'no new-kernel menus with phases "old-kernel"');
-  const restore = restoreRaw.map((t, i) => arr(t, `restore[${i}]`, 24).map((op, j) => parseOp(op, `restore[${i}][${j}]`, n, RESTORE_OPS, ext)));
+  const restore = restoreRaw.map((t, i) => arr(t, `restore[${i}]`, 24).map((op, j) => parseOp(op, `restore[${i}][${j}]`, n, 'new', ext)));
   restore.forEach((m, i) => {
     if ((threads[i]?.length ?? 0) + m.length > 30) fail(`restore[${i}]`, m.length, `at most ${30 - (threads[i]?.length ?? 0)} ops (30 per thread across both kernels)`);
   });

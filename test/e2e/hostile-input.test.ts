@@ -84,7 +84,7 @@ export default { id: '${name}', title: 't', source: 'test', kind: 'state', check
     const m = mode[1] ?? 'exhaustive';
     it(`${m}: a check that throws names the file and the invariant`, () => {
       const f = mod(`throws-${m}`, "if (s.x >= 1) throw new TypeError('boom'); return null;");
-      usageError(run('check', '--model', 'lostupdate', '--load', f, ...mode), new RegExp(`--load ".*throws-${m}\\.mjs": invariant throws-${m}: check threw TypeError: boom`));
+      usageError(run('check', '--model', 'lostupdate', '--load', f, ...mode), new RegExp(`--load .*throws-${m}\\.mjs:\\d+:\\d+: invariant throws-${m}: check threw TypeError: boom`));
     });
 
     it(`${m}: a check that returns neither null nor a string`, () => {
