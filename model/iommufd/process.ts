@@ -62,10 +62,6 @@ const LU_MUTEX_PCS: readonly Pc[] = ['P1', 'P2', 'P3a', 'P3c_imm', 'P3c_check', 
 const SESSION_PCS: readonly Pc[] = [...LU_MUTEX_PCS, 'CLOSE'];
 /** Between P3a (iommufd_lock_obj) and P3e the HWPT in hand carries the preserve's reference. */
 const LOCK_REF_PCS: readonly Pc[] = ['P3c_imm', 'P3c_check', 'P3c_domain', 'P3c_err', 'P3e'];
-/** Between P1 and P4: nr_hwpts has been counted and the blob is not published yet. */
-export const PRESERVE_WINDOW_PCS: readonly Pc[] = ['P2', 'P3a', 'P3c_imm', 'P3c_check', 'P3c_domain', 'P3c_err', 'P3e'];
-/** iommufd_preserve_hwpt in progress for `cur`. */
-export const PRESERVE_HWPT_PCS: readonly Pc[] = ['P3c_check', 'P3c_domain', 'P3c_err', 'P3e'];
 
 /** ictx.liveupdate_mutex is held (an oopsed thread never releases it). */
 export function luMutexHeld(s: State): boolean {
@@ -94,9 +90,4 @@ export function inFlightRefs(s: State, h: number): number {
     if (t.held & (1 << h)) n++;
   }
   return n;
-}
-
-/** The thread (if any) inside iommufd_preserve_hwpt, holding a share of its IOAS's immutability. */
-export function inFlightShare(s: State, ioas: number): boolean {
-  return s.threads.some((t) => PRESERVE_HWPT_PCS.includes(t.pc) && t.made && s.hwpts[t.cur]?.ioas === ioas);
 }

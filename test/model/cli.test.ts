@@ -84,7 +84,7 @@ describe('the lifecycle through kexec (issue 4 acceptance)', () => {
     const r = json(['check', '--scope', 'count-race', '--variant', 'v2', '--continue']);
     expect(r.code).toBe(1);
     const panic = r.report.violations.find((v) => v.invariant === 'restore-no-panic')!;
-    expect(panic.message).toMatch(/hwpt_array entry with domain_data 0/);
+    expect(panic.message).toMatch(/hwpt_array\[1\] \(nr_hwpts = 2\) with domain_data 0/);
     expect(panic.trace.at(-1)!.action).toBe('RETRIEVE_FD iommufd');
   });
 
