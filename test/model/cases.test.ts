@@ -7,13 +7,41 @@
  * interesting state was explored. A change of the model that stops finding
  * one of them fails here.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Invariant } from '../../explorer/invariant.js';
 import { iommufdSpec } from '../../model/iommufd/index.js';
 import type { Action, State } from '../../model/iommufd/types.js';
 import { FILE_CDEV, FILE_IOMMUFD } from '../../model/iommufd/types.js';
 import { endsFailedPreserveFd, sameKernelState } from '../../model/iommufd/predicates.js';
-import { run, V2 } from './helpers.js';
+import { invariantsFor, modelFor, run, scopeOf, V2 } from './helpers.js';
+import { shrinkTrace } from '../../explorer/shrink.js';
+import type { TraceStep } from '../../explorer/trace.js';
+import type { KnownCase } from '../../explorer/spec.js';
+
+type Trace = readonly TraceStep<State, Action>[];
+
+/** A VMM thread steps while another one is inside an op (began it, has not returned, is not dead). */
+function interleavedInsideOp(trace: Trace): boolean {
+  return trace.slice(1).some((t, k) => {
+    const a = t.action!;
+    return a.pid >= 0 && trace[k]!.state.threads.some((x, p) => p !== a.pid && x.op !== -1 && x.pc !== 'OOPS');
+  });
+}
+
+const injectsFailure = (trace: Trace): boolean => trace.some((t) => t.action !== undefined && 'fail' in t.action && t.action.fail);
+
+/**
+ * What the shortest trace of a violating case shows about how it is found
+ * (CaseFound): shrunk to the fewest context switches (as the CLI prints it),
+ * does a thread still step while another is inside an op; does it inject a
+ * failure.
+ */
+function evidence(c: KnownCase, trace: Trace): { race: boolean; fault: boolean } {
+  const sh = shrinkTrace(modelFor(c.scope, c.set), invariantsFor(c.scope, c.set), c.invariant!, trace);
+  expect(sh?.switchesMinimal, 'the context-switch search proved its minimum').toBe(true);
+  return { race: interleavedInsideOp(sh!.trace), fault: injectsFailure(sh!.trace) };
+}
 
 /** The default scope's distinct states under fixed (restore=rebuild), without symmetry reduction. */
 const CI_STATES = 380225;
@@ -73,6 +101,16 @@ describe('known-bug cases', () => {
       if (pin.buggy.result === 'violation') {
         expect(result.violations[0]!.invariant).toBe(c.invariant);
         expect(result.violations[0]!.trace.length - 1).toBe(pin.buggy.traceLength);
+        // the label says how it is found, and the shortest trace bears it out
+        const ev = evidence(c, result.violations[0]!.trace);
+        if (c.found === 'race') expect(ev.race, 'race: two threads interleave inside an op and their order decides it').toBe(true);
+        if (c.found === 'fault') {
+          expect(ev.fault, 'fault: the trace injects a failure').toBe(true);
+          const sc = scopeOf(c.scope);
+          const none = { ...sc, failures: { domainPreserve: false, khoAlloc: false, lockObj: false, freeze: false } };
+          expect(run(none, c.set).result.violations.map((v) => v.invariant), 'fault: without injected failures it is not found').not.toContain(c.invariant);
+        }
+        if (c.found === 'design check') expect(ev, 'design check: neither a race nor a failure').toEqual({ race: false, fault: false });
       }
     });
     test(`${c.id}: ${c.open ? 'closed by ' + JSON.stringify(c.open.closedBy) : 'fixed'} -> ok, witness of ${pin.fixed.witness} reached`, () => {
@@ -82,6 +120,23 @@ describe('known-bug cases', () => {
       expect(result.witnesses.find((w) => w.invariant === pin.fixed.witness)?.reached).toBe(true);
     });
   }
+});
+
+test('README shows each case\'s label in its "found by" column', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const rows = readme.split('\n').filter((l) => /^\| .* \| `--scope /.test(l));
+  expect(rows.length).toBeGreaterThan(10);
+  let matched = 0;
+  for (const row of rows) {
+    const [, found, cmd] = row.split(' | ');
+    const scope = /--scope ([\w-]+)/.exec(cmd!)![1];
+    const set = /--set (\w+)=([\w-]+)/.exec(cmd!);
+    const c = iommufdSpec.cases!.find((x) => x.scope === scope && (set ? x.set[set[1]!] === set[2] : Object.keys(x.set).length === 0));
+    if (!c) continue;
+    expect(found, row).toBe(c.found);
+    matched++;
+  }
+  expect(matched).toBeGreaterThanOrEqual(14);
 });
 
 describe('the seal check cannot satisfy both reviewers alone', () => {
