@@ -133,6 +133,30 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     found: 'design check',
   },
   {
+    // Harmless: MARK_PRESERVE takes lu_mutex, so under two-pass too the
+    // marks P3 walks are the ones P1 counted (a mark that ignored the mutex
+    // would make P3 write past nr_hwpts: blob-count-matches).
+    id: 'mark-beside-preserve',
+    title: 'MARK_PRESERVE of a second HWPT beside a preserve cannot grow the count P3 walks',
+    source: `${SEED_003} (the walk has no i < nr check); iommufd_hwpt_liveupdate_mark_preserve in ${V2_13_16}`,
+    scope: 'mark-beside-preserve',
+    set: { hwptCount: 'two-pass' },
+    expect: 'ok',
+    found: 'race',
+  },
+  {
+    // Harmless under fixed: iommufd_lock_obj failing at P1 (hwptCount=stable)
+    // returns -ENOENT with nothing locked, and one failing in the P3 loop
+    // unwinds; a marked HWPT destroyed meanwhile is -EBUSY while locked.
+    id: 'lock-obj-failure',
+    title: 'iommufd_lock_obj fails in the preserve while a marked HWPT is destroyed: nothing is left behind',
+    source: `iommufd_lock_obj in ${V2_13_16} (drivers/iommu/iommufd/main.c: fails once the object is being destroyed)`,
+    scope: 'lock-obj-failure',
+    set: {},
+    expect: 'ok',
+    found: 'fault',
+  },
+  {
     // A fault: the search picks the failing kho_alloc_preserve; what follows
     // (the write through ERR_PTR and the oops) is what allocCheck=null states.
     id: '5.12-alloc-failure',
@@ -210,17 +234,20 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     found: 'design check',
   },
   {
-    // With --continue the same run also reports what phase 2 must fix (v2's
-    // iommufd can_finish is always false: restore-progress) and the
-    // hot-swap without the radix-tree compare (rebuilt-equals-preserved).
+    // With --continue the same run also reports the cached seals
+    // (seal-check-live), the hot-swap without the radix-tree compare
+    // (rebuilt-equals-preserved, dma-continuity), the new kernel's BUG on
+    // the empty blob entry (restore-no-panic), what phase 2 must fix (v2's
+    // iommufd can_finish is always false: restore-progress) and what
+    // leaving a restored domain at FINISH does (no-dma-to-free, finish-clean).
     id: 'ci-v2',
-    title: 'the v2 series as posted, default scope: a memfd sealed after its map is refused by the cached seals',
+    title: 'the v2 series as posted, default scope: DESTROY of an unattached marked HWPT between P1 and P3 leaves nr_hwpts above the preserved HWPTs',
     source: SEED_003,
     scope: 'ci',
     set: PRESETS['v2']!,
-    invariant: 'seal-check-live',
+    invariant: 'blob-count-matches',
     expect: 'violation',
-    found: 'design check',
+    found: 'race',
   },
   {
     id: '5.2-count-race-v2',
