@@ -94,7 +94,9 @@ describe('known-bug cases', () => {
     }
   });
 
-  for (const c of iommufdSpec.cases!) {
+  // npm run mutate (vitest.mutate.config.ts) leaves out the cases on ci, a minute each
+  const mutate = process.env['LUOCHECK_MUTATE'] === '1';
+  for (const c of iommufdSpec.cases!.filter((x) => !mutate || x.scope !== 'ci')) {
     const pin = PINS[c.id]!;
     test(`${c.id}: buggy switches -> ${pin.buggy.result}`, () => {
       const { result } = run(c.scope, c.set);
