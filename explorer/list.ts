@@ -51,7 +51,7 @@ export function listText(models: readonly AnyModelSpec[]): string {
       for (const c of m.cases) {
         const set = Object.entries(c.set).map(([k, v]) => ` --set ${k}=${v}`).join('');
         const verdict = c.expect === 'violation' ? `violates ${c.invariant}` : 'holds (harmless in the model)';
-        out.push(`    ${c.id}: ${c.title}`);
+        out.push(`    ${c.id} [${c.found}]: ${c.title}`);
         if (c.source) out.push(`      source: ${c.source}`);
         out.push(`      --scope ${c.scope} --variant fixed${set}: ${verdict}`);
         if (c.open) out.push(`      open: ${c.open.why}; passes with${Object.entries(c.open.closedBy).map(([k, v]) => ` --set ${k}=${v}`).join('')}`);
@@ -82,8 +82,9 @@ export function explainText(models: readonly AnyModelSpec[], id: string, maxStat
       out.push('violated in:');
       for (const c of cases) {
         const set = Object.entries(c.set).map(([k, v]) => ` --set ${k}=${v}`).join('');
-        out.push(`  ${c.id}: luocheck check --model ${m.name} --scope ${c.scope} --variant fixed${set}${c.open ? ' (open: no design on the list closes it)' : ''}`);
+        out.push(`  ${c.id} [${c.found}]: luocheck check --model ${m.name} --scope ${c.scope} --variant fixed${set}${c.open ? ' (open: no design on the list closes it)' : ''}`);
       }
+      out.push('  found by: race = two threads interleave inside an op; fault = an injected failure; design check = the switch states the behaviour, the invariant its consequence');
     }
     return out.join('\n') + '\n';
   }

@@ -100,6 +100,11 @@ function nextReply(p: Pool, w: number): BatchResult {
   }
 }
 
+/** A batch lost or misread: a bug of the search, never a verdict. */
+function lost(what: string): Error {
+  return new Error(`parallel search lost states: ${what}`);
+}
+
 export function exploreParallel<S, A>(
   model: Model<S, A>,
   invariants: readonly Invariant<S, A>[],
@@ -134,6 +139,7 @@ export function exploreParallel<S, A>(
         return { table: visited.view(), words, ends, from, to: Math.min(frontier.length, from + BATCH), violated: [...checker.violated], ...(cov ? { coverage: true } : {}), ...(reuse ? { reuse } : {}) };
       };
       let sent = 0;
+      let expanded = 0;
       /** Sends every worker batch up to `upTo` (this thread's own batches wait for their turn). */
       const pump = (upTo: number) => {
         for (; sent < batches && sent <= upTo; sent++) {
@@ -162,6 +168,7 @@ export function exploreParallel<S, A>(
         const to = Math.min(frontier.length, (b + 1) * BATCH);
         const done = () => spareBuffers[b % workers]!.push(out.buffer as ArrayBuffer);
         for (let i = b * BATCH; i < to; i++) {
+          expanded++;
           const id = run.levelStart + i;
           const m = out[pos++]!;
           if (run.recordAll(at.get(i * 65536) ?? [], id)) break search;
@@ -188,9 +195,13 @@ export function exploreParallel<S, A>(
             pos += len;
           }
         }
+        // Every word of the reply was read: a reply for fewer (or other) source
+        // states than the batch must not pass as states without successors.
+        if (pos !== res.length || res.length !== out.length) throw lost(`batch ${b} of depth ${run.depth} (states ${b * BATCH}..${to - 1}) returned ${res.length ?? 0} words and ${pos} were read`);
         done();
         if (run.poll()) break search;
       }
+      if (expanded !== frontier.length) throw lost(`depth ${run.depth}: ${expanded} of the ${frontier.length} frontier states were expanded`);
       run.endLevel(next);
     }
   } catch (e) {

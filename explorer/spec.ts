@@ -31,6 +31,9 @@ export interface SwitchSpec {
  * fixed preset, and the invariant that must be violated there; with every
  * switch fixed, the same scope must pass.
  */
+export type CaseFound = 'race' | 'fault' | 'design check';
+export const CASE_FOUND: readonly CaseFound[] = ['race', 'fault', 'design check'];
+
 export interface KnownCase {
   readonly id: string;
   readonly title: string;
@@ -42,6 +45,15 @@ export interface KnownCase {
   /** The invariant the case violates; undefined when the model shows it harmless. */
   readonly invariant?: string;
   readonly expect: 'violation' | 'ok';
+  /**
+   * How the search meets the scenario, said plainly so that a design check
+   * is not presented as a found race: 'race' (its shortest trace interleaves
+   * two processes inside one op and the order of two steps decides it),
+   * 'fault' (it takes an injected failure), 'design check' (the switch states
+   * a behaviour and the invariant checks its consequence; no interleaving or
+   * failure is needed).
+   */
+  readonly found: CaseFound;
   /**
    * An open case: the scope violates `invariant` even with every switch as
    * the reviewers asked (`set` is {}); `closedBy` names the switch values,

@@ -11,9 +11,7 @@
  */
 import type { InvariantFactory } from './types.js';
 import { V2_13_16 } from './types.js';
-import { hwptName, isPreserved, mappedAreas } from '../model/iommufd/predicates.js';
-import { inSession } from '../model/iommufd/luo.js';
-import { memfdOfPfn } from '../model/iommufd/pages.js';
+import { hwptName, inSession, isPreserved, mappedAreas, memfdOfPfn } from '../model/iommufd/predicates.js';
 
 const make: InvariantFactory = () => ({
   id: 'backing-preserved',

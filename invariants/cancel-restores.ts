@@ -3,9 +3,10 @@
  * session (cancel), leave nothing preserved behind: no HWPT preserved, every
  * IOAS mutable, no domain preserved_state, no KHO marks on table pages, the
  * blob freed, no preserve reference on a HWPT, memfds unfrozen after the
- * close, no device_ser. A kernel oops inside a preserve callback is a
- * PRESERVE_FD that neither succeeded nor restored anything, so it fails
- * this too (DOMAIN.md 5.12).
+ * close, no device_ser. A PRESERVE_FD whose task died in the kernel (its
+ * thread stopped inside the callback, holding lu_mutex) neither succeeded
+ * nor restored anything, so it fails this too (DOMAIN.md 5.12: a design
+ * check, the allocCheck switch states the write through ERR_PTR).
  *
  * Refined: "as before PRESERVE_FD" is checked as "nothing of the iommufd
  * preserve remains" (one iommufd, one session: before a successful preserve
@@ -14,8 +15,7 @@
  * stay: there is no unmark, so they are not part of "as before".
  */
 import type { InvariantFactory } from './types.js';
-import { attachedCount } from '../model/iommufd/main.js';
-import { endsFailedPreserveFd, hwptName, iommufdLeftovers, sameKernelState } from '../model/iommufd/predicates.js';
+import { attachedCount, endsFailedPreserveFd, hwptName, iommufdLeftovers, sameKernelState } from '../model/iommufd/predicates.js';
 import type { State } from '../model/iommufd/types.js';
 
 function refsLeft(s: State): string[] {
@@ -42,8 +42,8 @@ const make: InvariantFactory = () => ({
     'When PRESERVE_FD returns an error, the kernel state is as before it; when the outgoing session fd is ' +
     'closed, no file, HWPT, domain, IOAS, KHO mark or device_ser of it remains preserved.',
   check: (prev, a, next) => {
-    if (next.oops && !prev.oops) {
-      return 'kho_alloc_preserve returned ERR_PTR(-ENOMEM) and the NULL test let P2 write nr_hwpts through it: oops with lu_mutex held, instead of -ENOMEM with nothing changed';
+    if (a.op.op === 'preserve_fd' && next.threads[a.pid]!.pc === 'OOPS' && prev.threads[a.pid]!.pc !== 'OOPS') {
+      return `PRESERVE_FD(iommufd) died in the kernel at ${prev.threads[a.pid]!.pc} holding lu_mutex: it never returns, nothing it did is undone (kho_alloc_preserve's ERR_PTR written through), instead of an error with nothing changed`;
     }
     if (endsFailedPreserveFd(prev, a, next)) {
       if (prev.threads[a.pid]!.op === -1) return sameKernelState(prev, next) ? null : 'a one-step PRESERVE_FD failed but changed kernel state';

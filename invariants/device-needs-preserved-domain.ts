@@ -5,7 +5,7 @@
  */
 import type { InvariantFactory } from './types.js';
 import { V2_SERIES } from './types.js';
-import { groupOnPreservedDomain } from '../model/iommufd/iommu_group.js';
+import { groupOnPreservedDomain } from '../model/iommufd/predicates.js';
 
 const make: InvariantFactory = () => ({
   id: 'device-needs-preserved-domain',

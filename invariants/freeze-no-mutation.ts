@@ -15,8 +15,7 @@
  */
 import type { InvariantFactory } from './types.js';
 import { V2_13_16 } from './types.js';
-import { ioasName, isPreserved, mappedAreas } from '../model/iommufd/predicates.js';
-import { isImmutable } from '../model/iommufd/io_pagetable.js';
+import { ioasName, isImmutable, isPreserved, mappedAreas } from '../model/iommufd/predicates.js';
 import { PHASE_FROZEN, PHASE_NEW, type Action, type State } from '../model/iommufd/types.js';
 
 function frozen(s: State, ioas: number): boolean {

@@ -12,10 +12,8 @@
  */
 import type { InvariantFactory } from './types.js';
 import { KHAWAJA_SEALS } from './types.js';
-import { tableAt } from '../model/iommufd/context_entry.js';
-import { folioOfPfn, memfdOfPfn } from '../model/iommufd/pages.js';
-import { devName, isOldTable } from '../model/iommufd/predicates-kexec.js';
-import { hwptName } from '../model/iommufd/predicates.js';
+import { devName, isOldTable, tableAt } from '../model/iommufd/predicates-kexec.js';
+import { folioOfPfn, hwptName, memfdOfPfn } from '../model/iommufd/predicates.js';
 import { PHASE_NEW, type State } from '../model/iommufd/types.js';
 
 /** The folio at pfn carries memfd_luo's KHO mark. */

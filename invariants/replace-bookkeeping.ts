@@ -11,8 +11,7 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_004 } from './types.js';
-import { expectedUsers, hwptName } from '../model/iommufd/predicates.js';
-import { attachedInGroup } from '../model/iommufd/iommu_group.js';
+import { attachedInGroup, expectedUsers, hwptName } from '../model/iommufd/predicates.js';
 
 const make: InvariantFactory = () => ({
   id: 'replace-bookkeeping',

@@ -11,12 +11,38 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_003 } from './types.js';
-import { BUG_EMPTY_ENTRY, BUG_UNMARKED_TABLE } from '../model/iommufd/types.js';
+import { devName } from '../model/iommufd/predicates-kexec.js';
+import { hwptName, reachablePages } from '../model/iommufd/predicates.js';
+import { FILE_IOMMUFD, PHASE_NEW, RS_NONE, type State } from '../model/iommufd/types.js';
 
-const WHY: Readonly<Record<number, string>> = {
-  [BUG_EMPTY_ENTRY]: 'the iommufd retrieve met a hwpt_array entry with domain_data 0 (PA 0 treated as a domain_ser): kho_restore_folio fails and the new kernel BUGs',
-  [BUG_UNMARKED_TABLE]: 'iommu_restore_domain met a table page without a KHO mark: kho_restore_folio fails and the new kernel BUGs',
-};
+/** The incoming session's iommufd file was retrieved: its retrieve walked hwpt_array[0..nr_hwpts). */
+function iommufdRetrieved(s: State): boolean {
+  const i = s.session.files.findIndex((f) => f.file === FILE_IOMMUFD);
+  return i >= 0 && (s.nk.files & (1 << i)) !== 0;
+}
+
+/**
+ * Read off what the new kernel reads, not off the step that BUGs: the blob
+ * entries the iommufd retrieve dereferences by physical address, and the
+ * table pages iommu_restore_domain reclaims for a probed device.
+ */
+function whyBug(s: State): string | null {
+  if (s.phase !== PHASE_NEW) return null;
+  if (iommufdRetrieved(s)) {
+    const i = s.blob.slots.findIndex((x) => x.domain === 0);
+    if (i >= 0) return `the iommufd retrieve read hwpt_array[${i}] (nr_hwpts = ${s.blob.nr}) with domain_data 0: PA 0 is no KHO-marked page, kho_restore_folio fails and the new kernel BUGs`;
+  }
+  for (let d = 0; d < s.devices.length; d++) {
+    const dev = s.devices[d]!;
+    const h = dev.atFreeze;
+    if ((s.probed & (1 << d)) === 0 || !dev.preserved || h < 0) continue;
+    const dom = s.hwpts[h]!.domain;
+    if (!dom.preservedState || dom.restored !== RS_NONE) continue;
+    const unmarked = reachablePages(dom) & ~dom.kho;
+    if (unmarked !== 0) return `probing ${devName(d)} restores ${hwptName(h)}'s domain, whose table pages (mask ${unmarked}) carry no KHO mark: kho_restore_folio fails and the new kernel BUGs`;
+  }
+  return null;
+}
 
 const make: InvariantFactory = () => ({
   id: 'restore-no-panic',
@@ -24,10 +50,10 @@ const make: InvariantFactory = () => ({
   kind: 'state',
   source: `${SEED_003} (the HWPT count TOCTOU: 'a bug in the new kernel as it may try to restore nr_hwpts which is one more than the preserved HWPTs'); BUG() on restore failure in drivers/iommu/liveupdate.c (samikhawaja/linux)`,
   statement: 'Every page the new kernel reclaims by physical address (blob entries, domain_ser, table pages) was KHO-marked by the old kernel.',
-  check: (s) => (s.nk.bug ? (WHY[s.nk.bug] ?? 'the new kernel hit BUG()') : null),
+  check: whyBug,
   witness: {
     title: 'the iommufd retrieve walked every blob entry and restored its domain_ser',
-    reached: (p, a, s) => p !== undefined && a?.type === 'luo_retrieve_file' && a.op.file.kind === 'iommufd' && s.nk.bug === 0 && s.nk.files !== p.nk.files && s.blob.nr > 0,
+    reached: (p, a, s) => p !== undefined && a?.type === 'luo_retrieve_file' && a.op.file.kind === 'iommufd' && whyBug(s) === null && s.nk.files !== p.nk.files && s.blob.nr > 0,
   },
 });
 export default make;

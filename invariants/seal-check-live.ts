@@ -10,8 +10,7 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_003 } from './types.js';
-import { ioasName, mappedAreas } from '../model/iommufd/predicates.js';
-import { folioOfPfn } from '../model/iommufd/pages.js';
+import { folioOfPfn, ioasName, mappedAreas } from '../model/iommufd/predicates.js';
 import { F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, type State } from '../model/iommufd/types.js';
 
 const SEALED = F_SEAL_SEAL | F_SEAL_GROW | F_SEAL_SHRINK;

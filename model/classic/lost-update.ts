@@ -166,5 +166,5 @@ export const lostUpdateSpec: ModelSpec<LostUpdateScope, LostUpdateState, LostUpd
   defaultPreset: 'buggy',
   invariants: () => lostUpdateInvariants,
   build: (scope, variant: Variant, options) => new LostUpdateModel(scope, variant['lock'] === 'on', options?.symmetry ?? false),
-  cases: [{ id: 'lost-update', title: 'load/store race loses an increment', scope: 'two', set: { lock: 'off' }, invariant: 'no-lost-update', expect: 'violation' }],
+  cases: [{ id: 'lost-update', title: 'load/store race loses an increment', scope: 'two', set: { lock: 'off' }, invariant: 'no-lost-update', expect: 'violation', found: 'race' }],
 };

@@ -21,7 +21,7 @@
 import type { Ctx } from './ctx.js';
 import { update } from './copy.js';
 import { withGroup } from './iommu_group.js';
-import { BUG_UNMARKED_TABLE, CTX_NONE, DEFAULT_DOMAIN, NO_DOMAIN, RS_LIVE, RS_NONE, type Action, type State } from './types.js';
+import { BUG_UNMARKED_TABLE, CTX_NONE, DEFAULT_DOMAIN, NO_DOMAIN, PHASE_NEW, RS_LIVE, RS_NONE, type Action, type State } from './types.js';
 import { reachablePages } from './hw_pagetable.js';
 
 type Probe = Extract<Action, { type: 'iommu_probe_device' }>;
@@ -35,6 +35,11 @@ export function nextProbe(s: State): number {
 /** Boot is done (B1, B2 and every probe): the VMM runs. */
 export function booted(s: State): boolean {
   return s.boot === 2 && nextProbe(s) < 0;
+}
+
+/** VMM threads all between ioctls in the booted new kernel (no BUG stopped it). */
+export function isQuiescent(s: State): boolean {
+  return s.phase === PHASE_NEW && booted(s) && s.nk.bug === 0 && s.threads.every((t) => t.pc === 'idle');
 }
 
 /** B1 kho_populate (early boot, one CPU, no locks): marked pages are reserved; from here on every unmarked page is free RAM. */

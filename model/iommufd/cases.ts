@@ -22,6 +22,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     scope: 'shared-ioas',
     set: { immutability: 'flag' },
     expect: 'ok',
+    found: 'fault',
   },
   {
     id: '5.2-count-race',
@@ -31,6 +32,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: { hwptCount: 'two-pass' },
     invariant: 'blob-count-matches',
     expect: 'violation',
+    found: 'race',
   },
   {
     id: '5.3-cached-seals',
@@ -40,6 +42,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: { seals: 'cached' },
     invariant: 'seal-check-live',
     expect: 'violation',
+    found: 'design check',
   },
   {
     // Khawaja's answer to the cached-seals review (20 May 2026): a live check
@@ -52,6 +55,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: { seals: 'live' },
     invariant: 'leaves-kho-preserved',
     expect: 'violation',
+    found: 'design check',
   },
   {
     id: '5.3b-shrink-cached',
@@ -61,6 +65,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: { seals: 'cached' },
     invariant: 'seal-check-live',
     expect: 'violation',
+    found: 'design check',
   },
   {
     // Open: no seal the page check asks for stops FALLOC_FL_PUNCH_HOLE (only
@@ -73,6 +78,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: {},
     invariant: 'leaves-kho-preserved',
     expect: 'violation',
+    found: 'design check',
     open: {
       closedBy: { pagesCheck: 'pinned' },
       why: 'no seal design on the list stops a hole punch; a page check that the pinned folios are still the page cache\'s (pagesCheck=pinned, not proposed on the list) does',
@@ -82,6 +88,8 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     // The unwind makes the shared IOAS mutable while h2 is still preserved;
     // an IOAS_UNMAP in that window frees a KHO-marked table page of h2's
     // domain (if generic_pt frees empty levels on unmap, which the model assumes).
+    // The first violation needs only the failing preserve (a fault); the
+    // unmap in the window, the harm, is a race reported with --continue.
     id: '5.6-unwind-window',
     title: 'unwind window: unwinding h1 makes A mutable while h2 is still preserved',
     source: `derived from the shared-IOAS point of ${SEED_003}: the unwind of iommufd_preserve_hwpt quoted there`,
@@ -89,6 +97,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: { immutability: 'flag' },
     invariant: 'immutable-iff-preserved',
     expect: 'violation',
+    found: 'fault',
   },
   {
     // Harmless as v2's commit text places the test (under domains_rwsem, which
@@ -100,6 +109,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: { immutableCheck: 'area-insert' },
     invariant: 'freeze-no-mutation',
     expect: 'violation',
+    found: 'race',
   },
   {
     id: '5.9-group-replace',
@@ -109,6 +119,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: { replace: 'per-device' },
     invariant: 'replace-bookkeeping',
     expect: 'violation',
+    found: 'design check',
   },
   {
     // No buggy switch: under fixed every wrong PRESERVE_FD order is reached and
@@ -119,8 +130,35 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     scope: 'preserve-order',
     set: {},
     expect: 'ok',
+    found: 'design check',
   },
   {
+    // Harmless: MARK_PRESERVE takes lu_mutex, so under two-pass too the
+    // marks P3 walks are the ones P1 counted (a mark that ignored the mutex
+    // would make P3 write past nr_hwpts: blob-count-matches).
+    id: 'mark-beside-preserve',
+    title: 'MARK_PRESERVE of a second HWPT beside a preserve cannot grow the count P3 walks',
+    source: `${SEED_003} (the walk has no i < nr check); iommufd_hwpt_liveupdate_mark_preserve in ${V2_13_16}`,
+    scope: 'mark-beside-preserve',
+    set: { hwptCount: 'two-pass' },
+    expect: 'ok',
+    found: 'race',
+  },
+  {
+    // Harmless under fixed: iommufd_lock_obj failing at P1 (hwptCount=stable)
+    // returns -ENOENT with nothing locked, and one failing in the P3 loop
+    // unwinds; a marked HWPT destroyed meanwhile is -EBUSY while locked.
+    id: 'lock-obj-failure',
+    title: 'iommufd_lock_obj fails in the preserve while a marked HWPT is destroyed: nothing is left behind',
+    source: `iommufd_lock_obj in ${V2_13_16} (drivers/iommu/iommufd/main.c: fails once the object is being destroyed)`,
+    scope: 'lock-obj-failure',
+    set: {},
+    expect: 'ok',
+    found: 'fault',
+  },
+  {
+    // A fault: the search picks the failing kho_alloc_preserve; what follows
+    // (the write through ERR_PTR and the oops) is what allocCheck=null states.
     id: '5.12-alloc-failure',
     title: 'kho_alloc_preserve fails in P2: the NULL test misses ERR_PTR and writes through it',
     source: `derived from P2's 'if (!mem)' in ${V2_13_16}; kho_alloc_preserve returns ERR_PTR, never NULL (torvalds/linux kernel/liveupdate/kexec_handover.c)`,
@@ -128,6 +166,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: { allocCheck: 'null' },
     invariant: 'cancel-restores',
     expect: 'violation',
+    found: 'fault',
   },
   {
     // 5.8 (seed 002): the VMM maps page P where Q was, or hot-swaps before it
@@ -139,6 +178,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: { verify: 'trust' },
     invariant: 'rebuilt-equals-preserved',
     expect: 'violation',
+    found: 'design check',
   },
   {
     // 5.10 (seed 000), "do nothing": the unclaimed device stays on the restored
@@ -151,6 +191,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: { finish: 'leave' },
     invariant: 'no-dma-to-free',
     expect: 'violation',
+    found: 'design check',
   },
   {
     id: '5.10-finish-blocking',
@@ -160,6 +201,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: { finish: 'blocking' },
     invariant: 'finish-clean',
     expect: 'violation',
+    found: 'design check',
   },
   {
     id: 'sanitize-none',
@@ -169,6 +211,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: { sanitize: 'none' },
     invariant: 'ctx-sanitized',
     expect: 'violation',
+    found: 'design check',
   },
   {
     id: 'sanitize-ctx-only',
@@ -178,6 +221,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: { sanitize: 'ctx-only' },
     invariant: 'ctx-sanitized',
     expect: 'violation',
+    found: 'design check',
   },
   {
     id: 'ci-trust',
@@ -187,18 +231,23 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: { verify: 'trust' },
     invariant: 'rebuilt-equals-preserved',
     expect: 'violation',
+    found: 'design check',
   },
   {
-    // With --continue the same run also reports what phase 2 must fix (v2's
-    // iommufd can_finish is always false: restore-progress) and the
-    // hot-swap without the radix-tree compare (rebuilt-equals-preserved).
+    // With --continue the same run also reports the cached seals
+    // (seal-check-live), the hot-swap without the radix-tree compare
+    // (rebuilt-equals-preserved, dma-continuity), the new kernel's BUG on
+    // the empty blob entry (restore-no-panic), what phase 2 must fix (v2's
+    // iommufd can_finish is always false: restore-progress) and what
+    // leaving a restored domain at FINISH does (no-dma-to-free, finish-clean).
     id: 'ci-v2',
-    title: 'the v2 series as posted, default scope: a memfd sealed after its map is refused by the cached seals',
+    title: 'the v2 series as posted, default scope: DESTROY of an unattached marked HWPT between P1 and P3 leaves nr_hwpts above the preserved HWPTs',
     source: SEED_003,
     scope: 'ci',
     set: PRESETS['v2']!,
-    invariant: 'seal-check-live',
+    invariant: 'blob-count-matches',
     expect: 'violation',
+    found: 'race',
   },
   {
     id: '5.2-count-race-v2',
@@ -208,6 +257,7 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: PRESETS['v2']!,
     invariant: 'blob-count-matches',
     expect: 'violation',
+    found: 'race',
   },
   {
     id: '5.3-cached-seals-v2',
@@ -217,5 +267,6 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     set: PRESETS['v2']!,
     invariant: 'seal-check-live',
     expect: 'violation',
+    found: 'design check',
   },
 ];

@@ -17,7 +17,7 @@ import { IOMMUFD_CASES } from './cases.js';
 import type { Ctx } from './ctx.js';
 import { decodeState, encodeState } from './encode.js';
 import { encodeCanonical, findSwap, type DeviceSwap } from './symmetry.js';
-import { isQuiescent } from './predicates-kexec.js';
+import { isQuiescent } from './boot.js';
 import { initialState } from './init.js';
 import { nextState } from './next.js';
 import { parseIommufdScope } from './scope-parse.js';

@@ -20,9 +20,9 @@
  */
 import type { Ctx } from './ctx.js';
 import { setAt, update } from './copy.js';
-import { F_SEAL_GROW, F_SEAL_SHRINK, REQUIRED_SEALS, type IoptArea, type Memfd, type State } from './types.js';
+import { F_SEAL_GROW, F_SEAL_SHRINK, PAGES_PER_MEMFD, REQUIRED_SEALS, type IoptArea, type Memfd, type State } from './types.js';
 
-export const PAGES_PER_MEMFD = 8;
+export { PAGES_PER_MEMFD };
 
 export function pfnOf(memfd: number, folio: number): number {
   return memfd * PAGES_PER_MEMFD + folio;

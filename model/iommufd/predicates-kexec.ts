@@ -3,22 +3,42 @@
  * a device's DMA walks and reaches and whether the running kernel owns
  * them, the translation every preserved device had at kexec, restored
  * domains, and what FINISH must leave behind.
+ *
+ * Neutral, as predicates.ts (test/invariants/neutral-imports.test.ts): it
+ * imports only the state types and predicates.ts, and reads the hardware
+ * (context entries, table pages, leaves) the way a device's DMA does, not
+ * through the new kernel's restore or compare code.
  */
-import { onUnclaimedRestored } from './boot.js';
-import { booted } from './boot.js';
-import { tableAt } from './context_entry.js';
-import { reachablePages } from './hw_pagetable.js';
-import { folioOfPfn, memfdOfPfn } from './pages.js';
-import { domainOf, sameTree } from './rebuild.js';
-import { BLOCKING_DOMAIN, PHASE_NEW, RS_FREED, RS_LIVE, type State } from './types.js';
-import type { Switches } from './variants.js';
-
-export { canFinishAll } from './finish.js';
-export { onRestoredDomain, booted } from './boot.js';
-export { translate } from './context_entry.js';
-export { domainOf, sameTree } from './rebuild.js';
+import { BLOCKING_DOMAIN, CTX_NONE, PHASE_NEW, RS_FREED, RS_LIVE, type Domain, type State } from './types.js';
+import { folioOfPfn, memfdOfPfn, reachablePages } from './predicates.js';
 
 export const devName = (d: number): string => `dev${d + 1}`;
+
+/** The page table a present context entry `p` walks: the RAM of HWPT slot p's domain. */
+export function tableAt(s: State, p: number): Domain {
+  return s.hwpts[p]!.domain;
+}
+
+/** What device `d`'s DMA to `iova` reaches: a pfn, or -1 (not present, not translated, or the kernel's DMA-API domain). */
+export function translate(s: State, d: number, iova: number): number {
+  const p = s.ctx[d]!;
+  if (p < 0) return -1;
+  return tableAt(s, p).leaves[iova] ?? -1;
+}
+
+/** The old slot whose restored domain group g is on and that nobody reclaimed as a HWPT, -1 if none. */
+export function onUnclaimedRestored(s: State, g: number): number {
+  const dom = s.groups[g]!.domain;
+  return dom >= 0 && !s.hwpts[dom]!.alive ? dom : -1;
+}
+
+/** The old slot whose restored domain group g is on (the core's, or wrapped by a rehydrated HWPT), -1 if none. */
+export function onRestoredDomain(s: State, g: number): number {
+  const dom = s.groups[g]!.domain;
+  if (dom < 0) return -1;
+  const h = s.hwpts[dom]!;
+  return h.alive ? h.restored : dom;
+}
 
 /** New kernel after B1: pages the old kernel did not KHO-mark are free RAM (before it, boot uses scratch only). */
 export function memoryReused(s: State): boolean {
@@ -80,28 +100,19 @@ export function atFreeze(s: State, d: number): readonly number[] | undefined {
   return p >= 0 ? s.hwpts[p]!.domain.leaves : undefined;
 }
 
-/** VMM threads all between ioctls in the booted new kernel (isQuiescent). */
-export function isQuiescent(s: State): boolean {
-  return s.phase === PHASE_NEW && booted(s) && s.nk.bug === 0 && s.threads.every((t) => t.pc === 'idle');
-}
-
-/** Device d's group is on a HWPT userspace built in the new kernel, translating as at kexec. */
+/**
+ * Device d's group is on a HWPT userspace built in the new kernel, and the
+ * table its context entry points at translates every IOVA as at kexec
+ * (mapped or not): read off the hardware, not the kernel's compare.
+ */
 export function rebuiltEqual(s: State, d: number): boolean {
   const g = s.groups[s.devices[d]!.group]!;
   const before = atFreeze(s, d);
   if (g.domain < 0 || before === undefined) return false;
   const h = s.hwpts[g.domain]!;
-  return h.alive && h.restored < 0 && sameTree(domainOf(s, g.domain), s.hwpts[s.devices[d]!.atFreeze]!.domain);
-}
-
-/** restore-progress's premise: the VMM did its part of the protocol in the design the switches choose. */
-export function vmmDidItsPart(sw: Switches, s: State): boolean {
-  if (!s.session.open || !s.nk.retrieved) return false;
-  if (s.nk.files !== (1 << s.session.files.length) - 1) return false;
-  if (!s.devices.every((d, i) => !d.preserved || rebuiltEqual(s, i))) return false;
-  if (sw.restore === 'rebuild') return true;
-  const all = (1 << s.blob.nr) - 1;
-  return (s.blob.reclaimed & all) === all && !s.hwpts.some((h) => h.alive && h.restored >= 0);
+  if (!h.alive || h.restored >= 0) return false;
+  for (let iova = 0; iova < before.length; iova++) if (translate(s, d, iova) !== before[iova]) return false;
+  return true;
 }
 
 /** What FINISH (or cancel) left that finish-clean forbids. */
@@ -113,7 +124,7 @@ export function finishLeftovers(s: State): string[] {
   s.devices.forEach((d, i) => {
     if (!d.preserved) return;
     const g = s.groups[d.group]!;
-    if (g.domain === BLOCKING_DOMAIN && !d.bound && d.busMaster) out.push(`${devName(i)} (cdev never reclaimed) was switched to blocking without an FLR while bus mastering`);
+    if (s.ctx[i] === CTX_NONE && !d.bound && d.busMaster) out.push(`${devName(i)} (cdev never reclaimed) is bus mastering through a context entry that is not present: its in-flight DMA faults (no FLR)`);
     if (g.domain === BLOCKING_DOMAIN && !d.bound && g.owned) out.push(`${devName(i)} (cdev never reclaimed) is still DMA-owned`);
   });
   if (s.nk.flb) out.push('the FLB pages were not returned');

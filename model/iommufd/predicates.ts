@@ -1,18 +1,111 @@
 /**
  * Derived predicates the invariants read (questions about a state). They
  * live beside the model so that invariants/ stays one small file each.
+ *
+ * Neutral (test/invariants/neutral-imports.test.ts): this file imports
+ * nothing but the state types, and no action imports it, so what an
+ * invariant concludes is computed apart from the code it judges. Several
+ * helpers restate a one-line reading of the state an action file also has
+ * (mappedAreas, reachablePages, attachedCount...) on purpose: a mistake in
+ * the action's copy must not hide itself.
  */
-import { inFlightShare, luMutexHeld, PRESERVE_WINDOW_PCS } from './process.js';
-import { FILE_IOMMUFD, type Action, type State } from './types.js';
-
-export { expectedUsers } from './main.js';
-export { leakedMarks, reachablePages } from './hw_pagetable.js';
-export { markedTokenInUse } from './liveupdate.js';
-export { mappedAreas } from './io_pagetable.js';
-export { inFlightRefs } from './process.js';
+import { FILE_IOMMUFD, PAGES_PER_MEMFD, type Action, type Domain, type IommufdSer, type Ioas, type IoptArea, type Pc, type State } from './types.js';
 
 export const hwptName = (h: number): string => `hwpt${h + 1}`;
 export const ioasName = (i: number): string => `ioas${i + 1}`;
+
+/* Program counters of the iommufd preserve (liveupdate.ts), as the invariants read them. */
+/** ictx.liveupdate_mutex is held from P0 until the preserve or unpreserve returns (or forever, after an oops). */
+const LU_MUTEX_PCS: readonly Pc[] = ['P1', 'P2', 'P3a', 'P3c_imm', 'P3c_check', 'P3c_domain', 'P3c_err', 'P3e', 'UNPRESERVE', 'OOPS'];
+/** Between P3a (iommufd_lock_obj) and P3e the HWPT in hand carries the preserve's reference. */
+const LOCK_REF_PCS: readonly Pc[] = ['P3c_imm', 'P3c_check', 'P3c_domain', 'P3c_err', 'P3e'];
+/** Between P1 and P4: nr_hwpts has been counted and the blob is not published yet. */
+const PRESERVE_WINDOW_PCS: readonly Pc[] = ['P2', 'P3a', 'P3c_imm', 'P3c_check', 'P3c_domain', 'P3c_err', 'P3e'];
+/** iommufd_preserve_hwpt in progress for `cur`. */
+const PRESERVE_HWPT_PCS: readonly Pc[] = ['P3c_check', 'P3c_domain', 'P3c_err', 'P3e'];
+
+/** The mappings DMA can see: areas whose pages are set (a NULL-pages area is only a reservation). */
+export function mappedAreas(io: Ioas): readonly IoptArea[] {
+  return io.areas.filter((x) => x.pages);
+}
+
+export function isImmutable(io: Ioas): boolean {
+  return io.immutable > 0;
+}
+
+/** Table pages reachable from the root: bit 0 the root, bit 1+t leaf table t. */
+export function reachablePages(d: Domain): number {
+  return 1 | (d.tables << 1);
+}
+
+/** Table pages that carry a KHO mark but are no longer allocated. */
+export function leakedMarks(d: Domain): number {
+  return d.kho & ~reachablePages(d);
+}
+
+export function memfdOfPfn(pfn: number): number {
+  return Math.floor(pfn / PAGES_PER_MEMFD);
+}
+
+export function folioOfPfn(pfn: number): number {
+  return pfn % PAGES_PER_MEMFD;
+}
+
+/** Slots of the blob whose domain_data is set. */
+export function writtenSlots(b: IommufdSer): number {
+  return b.slots.filter((x) => x.domain !== 0).length;
+}
+
+export function inSession(s: State, file: number): boolean {
+  return s.session.files.some((f) => f.file === file);
+}
+
+export function tokenInSession(s: State, token: number): boolean {
+  return s.session.files.some((f) => f.token === token);
+}
+
+/** Devices whose idev names HWPT h. */
+export function attachedCount(s: State, h: number): number {
+  return s.devices.filter((d) => d.hwpt === h).length;
+}
+
+/** Devices of group g attached to some HWPT. */
+export function attachedInGroup(s: State, g: number): number[] {
+  const out: number[] = [];
+  s.devices.forEach((d, i) => {
+    if (d.group === g && d.hwpt >= 0) out.push(i);
+  });
+  return out;
+}
+
+/** The group is DMA-owned and its active domain is a HWPT's domain with preserved_state. */
+export function groupOnPreservedDomain(s: State, g: number): boolean {
+  const grp = s.groups[g]!;
+  if (!grp.owned || grp.domain < 0) return false;
+  const h = s.hwpts[grp.domain]!;
+  return h.alive && h.domain.preservedState;
+}
+
+/** A live marked HWPT carries this token. */
+export function markedTokenInUse(s: State, token: number): boolean {
+  return s.hwpts.some((h) => h.alive && h.marked && h.token === token);
+}
+
+/** References to HWPT h that a preserve thread holds (iommufd_lock_obj between P3a and P3e, or at P1 with hwptCount=stable). */
+export function inFlightRefs(s: State, h: number): number {
+  let n = 0;
+  for (const t of s.threads) {
+    if (LOCK_REF_PCS.includes(t.pc) && t.cur === h) n++;
+    if (t.held & (1 << h)) n++;
+  }
+  return n;
+}
+
+/** users the bookkeeping accounts for: the xarray, attached devices, iommufd_lock_obj references. */
+export function expectedUsers(s: State, h: number): number {
+  const x = s.hwpts[h]!;
+  return 1 + attachedCount(s, h) + (x.preserved ? 1 : 0) + inFlightRefs(s, h);
+}
 
 /** The HWPT is preserved: liveupdate_preserved, or its domain already has preserved_state. */
 export function isPreserved(s: State, h: number): boolean {
@@ -27,7 +120,8 @@ export function preservedOn(s: State, ioas: number, except = -1): number {
 
 /** Shares of the IOAS's immutability a correct kernel accounts for: preserved HWPTs plus the one in flight. */
 export function immutabilitySharers(s: State, ioas: number): number {
-  return preservedOn(s, ioas) + (inFlightShare(s, ioas) ? 1 : 0);
+  const inFlight = s.threads.some((t) => PRESERVE_HWPT_PCS.includes(t.pc) && t.made && s.hwpts[t.cur]?.ioas === ioas);
+  return preservedOn(s, ioas) + (inFlight ? 1 : 0);
 }
 
 /** Some preserve thread has counted nr_hwpts and not yet returned. */
@@ -37,7 +131,7 @@ export function preserveInWindow(s: State): boolean {
 
 /** The iommufd file is in the session and no preserve/unpreserve holds lu_mutex: the blob is published. */
 export function blobPublished(s: State): boolean {
-  return s.session.files.some((f) => f.file === FILE_IOMMUFD) && !luMutexHeld(s);
+  return inSession(s, FILE_IOMMUFD) && !s.threads.some((t) => LU_MUTEX_PCS.includes(t.pc));
 }
 
 /** The step ends a PRESERVE_FD (the thread was in it and is idle afterwards, or it was a one-step handler). */
@@ -56,7 +150,7 @@ export function endsFailedPreserveFd(prev: State, a: Action, next: State): boole
 export function sameKernelState(a: State, b: State): boolean {
   return (
     a.memfds === b.memfds && a.ioas === b.ioas && a.hwpts === b.hwpts && a.devices === b.devices &&
-    a.groups === b.groups && a.session === b.session && a.blob === b.blob && a.oops === b.oops
+    a.groups === b.groups && a.session === b.session && a.blob === b.blob
   );
 }
 

@@ -59,10 +59,6 @@ export function ret(s: State, pid: number, idx: number): State {
   return withThread(s, pid, (t) => ({ ...IDLE, done: t.done | (1 << idx) }));
 }
 
-/** Between P1 and P4: nr_hwpts has been counted and the blob is not published yet. */
-export const PRESERVE_WINDOW_PCS: readonly Pc[] = ['P2', 'P3a', 'P3c_imm', 'P3c_check', 'P3c_domain', 'P3c_err', 'P3e'];
-/** iommufd_preserve_hwpt in progress for `cur`. */
-export const PRESERVE_HWPT_PCS: readonly Pc[] = ['P3c_check', 'P3c_domain', 'P3c_err', 'P3e'];
 
 /**
  * Per kernel lock, the program counters at which a thread holds it, as the
@@ -169,9 +165,4 @@ export function inFlightRefs(s: State, h: number): number {
     if (t.held & (1 << h)) n++;
   }
   return n;
-}
-
-/** The thread (if any) inside iommufd_preserve_hwpt, holding a share of its IOAS's immutability. */
-export function inFlightShare(s: State, ioas: number): boolean {
-  return s.threads.some((t) => PRESERVE_HWPT_PCS.includes(t.pc) && t.made && s.hwpts[t.cur]?.ioas === ioas);
 }

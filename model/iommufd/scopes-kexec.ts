@@ -52,6 +52,9 @@ const TOKEN_REUSE: Op = { op: 'preserve_fd', file: IOMMUFD, token: 1 };
 /** IOMMU_DESTROY of the marked HWPT both devices are attached to: -EBUSY (users > 1). */
 const DESTROY0: Op = { op: 'destroy', hwpt: 0 };
 
+/** IOMMU_DESTROY of hwpt2, marked and attached to nothing (on its own empty IOAS): it succeeds, also between preserve's P1 and P3 (5.2). */
+const DESTROY_UNATTACHED: Op = { op: 'destroy', hwpt: 1 };
+
 const MEMFD1: FileRef = { kind: 'memfd', memfd: 1 };
 /** memfd2 (index 1), unsealed: mapped where memfd1's second page was, once T2 unmapped that. */
 const MAP_M1: Op = { op: 'map_file', ioas: 0, memfd: 1, page: 0, iova: 1 };
@@ -69,18 +72,19 @@ const RESIZE_AND_SEAL_M1: readonly Op[] = [
 
 /**
  * The whole lifecycle, two devices in singleton groups on one preserved HWPT
- * with two mappings of a sealed memfd1: T1 preserves memfd2, the iommufd and
+ * with two mappings of a sealed memfd1, and a second marked HWPT attached
+ * to nothing on an empty IOAS: T1 preserves memfd2, the iommufd and
  * both cdevs (and once retries PRESERVE_FD(iommufd) with memfd1's token:
  * -EEXIST) while T2 may unmap one IOVA and map the unsealed memfd2 there,
- * shrink memfd2 to nothing, seal it, and tries
- * IOMMU_DESTROY of the attached, marked HWPT (-EBUSY, also between
- * preserve's P1 and P4); iommu_domain_preserve may fail (the preserve
+ * shrink memfd2 to nothing, seal it, and IOMMU_DESTROY the unattached
+ * marked HWPT (also between preserve's P1 and P3: the count race of 5.2,
+ * which hwptCount=stable refuses with -EBUSY); iommu_domain_preserve may fail (the preserve
  * unwinds and returns -ENOMEM); reboot at any pause (a freeze may fail);
  * boot; the VMM rebuilds memfd1's mappings, hot-swaps, and finishes or
  * closes the session, while kernel drivers try to bind to the devices.
  */
 const CI_RESTORE: readonly Op[] = [
-  ...rebuildMenu([0, 1], [RETRIEVE_MEMFD0, reseal(0)], [MAP0, MAP1]),
+  ...rebuildMenu([0, 1], [RETRIEVE_MEMFD0, reseal(0)], [MAP0, MAP1], 2, 3),
   { op: 'close_session' },
   { op: 'bind_driver', dev: 0 },
   { op: 'bind_driver', dev: 1 },
@@ -90,8 +94,8 @@ const ci: IommufdScope = {
   phases: 'lifecycle',
   iovas: 2,
   memfds: [{ pages: 2, seals: SEALED }, { pages: 1, seals: [] }],
-  ioas: [{ areas: [AREA0, AREA1] }],
-  hwpts: [{ ioas: 0, token: 1 }],
+  ioas: [{ areas: [AREA0, AREA1] }, { areas: [] }],
+  hwpts: [{ ioas: 0, token: 1 }, { ioas: 1, token: 6 }],
   restoreSlots: 2,
   devices: [{ group: 0, hwpt: 0 }, { group: 1, hwpt: 0 }],
   session: [{ file: MEMFD0, token: 1 }],
@@ -103,7 +107,7 @@ const ci: IommufdScope = {
       { op: 'preserve_fd', file: cdev(1), token: 4 },
       TOKEN_REUSE,
     ],
-    [{ op: 'unmap', ioas: 0, iova: 1 }, MAP_M1, DESTROY0, ...RESIZE_AND_SEAL_M1],
+    [{ op: 'unmap', ioas: 0, iova: 1 }, MAP_M1, DESTROY_UNATTACHED, ...RESIZE_AND_SEAL_M1],
   ],
   restore: [CI_RESTORE],
   failures: { ...NO_FAIL, freeze: true, domainPreserve: true },
@@ -134,6 +138,7 @@ const DEEP_RESTORE: readonly Op[] = [
 ];
 const deep: IommufdScope = {
   ...ci,
+  ioas: [{ areas: [AREA0, AREA1] }],
   iovas: 3,
   devices: [...ci.devices, { group: 2, hwpt: 1, pasid: true }],
   memfds: [...ci.memfds, { pages: 1, seals: SEALED }],
@@ -207,7 +212,7 @@ export const KEXEC_SCOPES: Readonly<Record<string, IommufdScope>> = {
 };
 
 export const KEXEC_SCOPE_DOCS: Readonly<Record<string, string>> = {
-  ci: 'default: the whole lifecycle with two devices: preserve (a failing iommu_domain_preserve, a reused token, a racing DESTROY, an unsealed memfd mapped, resized and sealed), kexec, boot, rebuild and hot-swap, finish or cancel',
+  ci: 'default: the whole lifecycle with two devices: preserve (a failing iommu_domain_preserve, a reused token, a DESTROY of an unattached marked HWPT racing the count, an unsealed memfd mapped, resized and sealed), kexec, boot, rebuild and hot-swap, finish or cancel',
   deep: 'nightly: ci with a third memfd, a second HWPT, a third device, racing unmaps and DESTROYs and an IOAS-only attach',
   'adopt-unverified': '5.8: the VMM rebuilds a different mapping after kexec and hot-swaps it in',
   'finish-unclaimed': '5.10: FINISH with a restored domain nobody reclaimed',

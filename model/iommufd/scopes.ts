@@ -192,6 +192,37 @@ const preserveOrder: IommufdScope = {
   failures: NO_FAIL,
 };
 
+/**
+ * 5.2's other half: T2 marks a second HWPT while T1 preserves the iommufd
+ * (once with hwpt1's token, refused, then with its own). MARK_PRESERVE
+ * takes lu_mutex, so the marks the preserve counted at P1 cannot grow
+ * before P3 walks them (the walk has no `i < nr` check).
+ */
+const markBesidePreserve: IommufdScope = {
+  ...OLD,
+  iovas: 2,
+  memfds: [],
+  ioas: [{ areas: [] }],
+  hwpts: [{ ioas: 0, token: 1 }, { ioas: 0 }],
+  devices: [],
+  session: [],
+  threads: [[{ op: 'preserve_fd', file: IOMMUFD, token: 1 }], [{ op: 'mark_preserve', hwpt: 1, token: 1 }, { op: 'mark_preserve', hwpt: 1, token: 2 }]],
+  failures: NO_FAIL,
+};
+
+/** iommufd_lock_obj may fail (P1 under hwptCount=stable, P3a under two-pass) while T2 destroys a marked HWPT. */
+const lockObjFailure: IommufdScope = {
+  ...OLD,
+  iovas: 2,
+  memfds: [],
+  ioas: [{ areas: [] }],
+  hwpts: [{ ioas: 0, token: 1 }, { ioas: 0, token: 2 }],
+  devices: [],
+  session: [],
+  threads: [[{ op: 'preserve_fd', file: IOMMUFD, token: 1 }], [{ op: 'destroy', hwpt: 1 }]],
+  failures: { ...NO_FAIL, lockObj: true },
+};
+
 /** 5.12: kho_alloc_preserve may fail in P2. */
 const allocFailure: IommufdScope = {
   ...OLD,
@@ -259,6 +290,8 @@ export const SCOPES: Readonly<Record<string, IommufdScope>> = {
   'group-replace': groupReplace,
   'preserve-order': preserveOrder,
   'alloc-failure': allocFailure,
+  'mark-beside-preserve': markBesidePreserve,
+  'lock-obj-failure': lockObjFailure,
   ...KEXEC_SCOPES,
 };
 
@@ -273,6 +306,8 @@ export const SCOPE_DOCS: Readonly<Record<string, string>> = {
   'group-replace': '5.9: REPLACE one device of a 3-device group',
   'preserve-order': '5.11: PRESERVE_FD order, duplicate tokens, session close',
   'alloc-failure': '5.12: kho_alloc_preserve fails in P2',
+  'mark-beside-preserve': '5.2: MARK_PRESERVE of a second HWPT while the preserve counts and walks the marks',
+  'lock-obj-failure': 'iommufd_lock_obj fails in the preserve while a marked HWPT is destroyed',
   ...KEXEC_SCOPE_DOCS,
 };
 

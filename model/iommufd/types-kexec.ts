@@ -29,7 +29,11 @@ export interface Incoming {
   readonly cancelled: boolean;
   /** The iommu FLB blob (domains, devices, iommus arrays) is still held (returned by FLB finish). */
   readonly flb: boolean;
-  /** 0, or why the new kernel hit BUG() on the preserved state (BUG_* codes). */
+  /**
+   * 0, or why the new kernel hit BUG() on the preserved state (BUG_* codes).
+   * @bookkeeping: set by the step that BUGs (it stops the boot or the
+   * retrieve), so no invariant reads it.
+   */
   readonly bug: number;
 }
 

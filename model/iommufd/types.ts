@@ -67,6 +67,9 @@ export const BLOCKING_DOMAIN = -2;
 export const NO_DOMAIN = -3;
 
 
+/** Physical memory layout: memfd m owns the pfns [m * PAGES_PER_MEMFD, (m + 1) * PAGES_PER_MEMFD). */
+export const PAGES_PER_MEMFD = 8;
+
 /** Leaf tables of the radix tree each cover this many IOVA slots; the root covers all. */
 export const TABLE_SPAN = 2;
 
@@ -196,7 +199,10 @@ export interface IommufdSer {
   readonly allocated: boolean;
   readonly nr: number;
   readonly slots: readonly BlobSlot[];
-  /** A hwpt_array write at an index >= nr_hwpts happened. */
+  /**
+   * A hwpt_array write at an index >= nr_hwpts happened (it is recorded, not
+   * stored). @bookkeeping: a flag the writer sets, no invariant reads it.
+   */
   readonly overflow: boolean;
   /** New kernel: bit i = hwpt_array[i].reclaimed (IOMMU_HWPT_LU_RESTORE). */
   readonly reclaimed: number;
@@ -242,7 +248,10 @@ export interface State {
   readonly boot: number;
   /** New kernel: bit d = device d was probed (B3, lowest unprobed first). */
   readonly probed: number;
-  /** 0, or 1 + the thread whose kernel path oopsed (it holds its locks forever). */
+  /**
+   * 0, or 1 + the thread whose kernel path oopsed (it holds its locks forever).
+   * @bookkeeping: set by the step that oopses, so no invariant reads it.
+   */
   readonly oops: number;
   readonly memfds: readonly Memfd[];
   readonly ioas: readonly Ioas[];

@@ -173,7 +173,13 @@ describe('luocheck list, explain and replay', () => {
     expect(r.out).toContain('source: the objtable benchmark specification, section 6');
     expect(r.out).toContain('--set lock=off|on');
     expect(r.out).toContain('known-bug cases:');
+    expect(r.out).toContain('    lost-update [race]: load/store race loses an increment');
+    expect(r.out).toContain('    5.2-count-race [race]: ');
+    expect(r.out).toContain('    5.12-alloc-failure [fault]: ');
+    expect(r.out).toContain('    sanitize-none [design check]: ');
     const j = JSON.parse(run('list', '--format', 'json').out);
+    const iommufd = j.find((m: { model: string }) => m.model === 'iommufd');
+    expect(iommufd.cases.find((c: { id: string }) => c.id === '5.7-map-in-flight').found).toBe('race');
     expect(j.map((m: { model: string }) => m.model)).toContain('twophase');
   });
 
@@ -182,7 +188,8 @@ describe('luocheck list, explain and replay', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('source: luocheck toy model');
     expect(r.out).toContain('witness (must be reachable): every thread has stored');
-    expect(r.out).toContain('luocheck check --model lostupdate --scope two --variant fixed --set lock=off');
+    expect(r.out).toContain('lost-update [race]: luocheck check --model lostupdate --scope two --variant fixed --set lock=off');
+    expect(r.out).toContain('found by: race = two threads interleave inside an op; fault = an injected failure; design check');
   });
 
   it('replays a saved JSON trace, and names the step where an edited one stops', () => {

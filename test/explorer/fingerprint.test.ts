@@ -69,6 +69,44 @@ describe('visited set', () => {
     );
   });
 
+  it('keeps every fingerprint and its id through many doublings (wide keys, wrap-around slots)', () => {
+    const u32 = fc.integer({ min: 0, max: 0xffffffff });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(u32, u32), { minLength: 400, maxLength: 1500 }), fc.array(fc.tuple(u32, u32), { maxLength: 50 }), (pairs, others) => {
+        const v = new VisitedSet(16);
+        const ids = new Map<string, number>();
+        for (const [h, l] of pairs) {
+          const key = `${h},${l}`;
+          const id = v.insert(h, l, ids.size - 1, ids.size & 0xffff);
+          expect(id).toBe(ids.has(key) ? -1 : ids.size);
+          if (!ids.has(key)) ids.set(key, id);
+        }
+        expect(v.size).toBe(ids.size);
+        expect(v.capacity).toBeGreaterThanOrEqual(16 << 5); // at least five doublings
+        expect(v.size * 4).toBeLessThanOrEqual(v.capacity * 3);
+        for (const [key, id] of ids) {
+          const [h, l] = key.split(',').map(Number) as [number, number];
+          expect(v.has(h, l), key).toBe(true);
+          expect(v.insert(h, l, 0, 0), key).toBe(-1);
+          expect(v.parentOf(id)).toBe(id - 1);
+        }
+        for (const [h, l] of others) expect(v.has(h, l)).toBe(ids.has(`${h},${l}`));
+      }),
+      { seed: 7, numRuns: 25 },
+    );
+  });
+
+  it('keeps fingerprints whose home is the last slot across a doubling', () => {
+    // (lo ^ imul(hi, golden)) & mask === mask: with hi = 0 that is lo = mask
+    const v = new VisitedSet(16);
+    const keys = [15, 31, 63, 127, 255].map((lo) => [0, lo] as const);
+    for (let k = 1; k <= 200; k++) v.insert(k, k * 7919, -1, 0);
+    for (const [h, l] of keys) v.insert(h, l, -1, 0);
+    for (let k = 201; k <= 900; k++) v.insert(k, k * 7919, -1, 0);
+    for (const [h, l] of keys) expect(v.has(h, l), `${h},${l}`).toBe(true);
+    for (let k = 1; k <= 900; k++) expect(v.has(k, k * 7919)).toBe(true);
+  });
+
   it('rebuilds the path of action indices from parent links', () => {
     const v = new VisitedSet();
     const a = v.insert(1, 1, -1, 0);

@@ -73,6 +73,17 @@ describe('parallel search', () => {
     }
   });
 
+  it('fails loudly when a worker loses a source state or a whole batch (not a quieter verdict)', () => {
+    const scope = { P: 3, K: 3, M: 2 };
+    const url = new URL('../fixtures/lossy-worker.mjs', import.meta.url);
+    const good = exploreParallel(new ObjtableModel(scope), objtableInvariants(scope), { factory: modelFactoryUrl(), modelName: 'bench', scope, variant: {} }, 2);
+    expect(good.result).toBe('ok');
+    for (const LOSE of ['last', 'batch']) {
+      const src = { factory: modelFactoryUrl(), modelName: 'bench', scope, variant: { LOSE } };
+      expect(() => exploreParallel(new ObjtableModel(scope), objtableInvariants(scope), src, 2, {}, url)).toThrow(/parallel search lost states: batch 0 of depth 0 \(states 0\.\.0\) returned \d+ words and \d+ were read/);
+    }
+  }, 600_000);
+
   it('stops when asked, and reports a worker failure as an error', () => {
     const scope = { P: 4, K: 3, M: 2 };
     const r = exploreParallel(new ObjtableModel(scope), [], { factory: modelFactoryUrl(), modelName: 'bench', scope, variant: {} }, 2, { shouldStop: () => 'interrupt' });

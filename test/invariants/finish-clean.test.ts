@@ -9,7 +9,7 @@ test('finish-clean: flr passes; leave keeps a restored domain; blocking skips th
   for (const [finish, want] of [
     ['flr', null],
     ['leave', /group 2 is still on a restored domain, owned by the dead token/],
-    ['blocking', /dev2 \(cdev never reclaimed\) was switched to blocking without an FLR while bus mastering/],
+    ['blocking', /dev2 \(cdev never reclaimed\) is bus mastering through a context entry that is not present: its in-flight DMA faults/],
   ] as const) {
     const { m, s } = booted({ finish });
     expect(stateCheck(i, s), finish).toBeNull(); // not finished yet

@@ -7,11 +7,11 @@ import { describe, expect, test } from 'vitest';
 import { CTX_DEFAULT, CTX_NONE, DEFAULT_DOMAIN, NO_DOMAIN, PHASE_FROZEN, PHASE_NEW, PHASE_OLD, RS_LIVE } from '../../model/iommufd/types.js';
 import { labels, modelFor, walk } from './helpers.js';
 
-import { BOOT, CDEVS, FREEZE, PRESERVE, booted } from './helpers-kexec.js';
+import { BOOT, CDEVS, FREEZE, LIFECYCLE, PRESERVE, booted } from './helpers-kexec.js';
 
 describe('reboot(KEXEC)', () => {
   test('is enabled only while every VMM thread is between ioctls, and freezes the files in PRESERVE_FD order', () => {
-    const m = modelFor('ci');
+    const m = modelFor(LIFECYCLE);
     const mid = walk(m, PRESERVE.slice(0, 3));
     expect(labels(m, mid).some((l) => l.startsWith('reboot'))).toBe(false);
     const s = walk(m, [...PRESERVE, ...CDEVS]);
@@ -25,7 +25,7 @@ describe('reboot(KEXEC)', () => {
   });
 
   test('a failing freeze unfreezes what was frozen: back in the old kernel, nothing else changed', () => {
-    const m = modelFor('ci');
+    const m = modelFor(LIFECYCLE);
     const s = walk(m, [...PRESERVE, ...CDEVS]);
     const f2 = walk(m, FREEZE.slice(0, 2), s);
     const back = walk(m, ['reboot(KEXEC): freeze cdev(dev1)!'], f2);
@@ -34,7 +34,7 @@ describe('reboot(KEXEC)', () => {
   });
 
   test('the jump: objects gone, RAM and context entries kept, bus mastering only for preserved devices', () => {
-    const m = modelFor('ci');
+    const m = modelFor(LIFECYCLE);
     const pre = walk(m, [...PRESERVE, CDEVS[0]!, ...FREEZE.slice(0, 3)]);
     const s = walk(m, ['kexec'], pre);
     expect(s.phase).toBe(PHASE_NEW);
@@ -73,7 +73,7 @@ describe('boot', () => {
   });
 
   test('nothing preserved: the new kernel boots with default domains and no incoming state', () => {
-    const m = modelFor('ci');
+    const m = modelFor(LIFECYCLE);
     const s = walk(m, ['reboot(KEXEC): freeze memfd1', 'kexec', ...BOOT]);
     expect(s.groups.every((g) => g.domain === DEFAULT_DOMAIN)).toBe(true);
     expect(s.devices.every((d) => !d.busMaster)).toBe(true);

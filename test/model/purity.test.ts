@@ -11,6 +11,7 @@ import type { Model } from '../../explorer/model.js';
 import { iommufdSpec } from '../../model/iommufd/index.js';
 import type { Action, State } from '../../model/iommufd/types.js';
 import { deepFreeze, invariantsFor, modelFor, V2 } from './helpers.js';
+import { LIFECYCLE } from './helpers-kexec.js';
 
 function checked(inner: Model<State, Action>): Model<State, Action> {
   const words = (s: State) => {
@@ -41,11 +42,14 @@ function checked(inner: Model<State, Action>): Model<State, Action> {
 
 describe('model contract on every reachable state', () => {
   // deep is the nightly scope (hundreds of thousands of states); ci covers the same code.
+  // ci is checked without its count-race HWPT (LIFECYCLE): the same code at half
+  // the states, which count-race and mark-beside-preserve cover.
   for (const name of Object.keys(iommufdSpec.scopes).filter((n) => n !== 'deep')) {
+    const scope = name === 'ci' ? LIFECYCLE : name;
     for (const [vname, set] of [['fixed', {}], ['v2', V2]] as const) {
       test(`${name} (${vname})`, () => {
-        const plain = explore(modelFor(name, set), invariantsFor(name, set), { continueAfterViolation: true });
-        const r = explore(checked(modelFor(name, set)), invariantsFor(name, set), { continueAfterViolation: true });
+        const plain = explore(modelFor(scope, set), invariantsFor(scope, set), { continueAfterViolation: true });
+        const r = explore(checked(modelFor(scope, set)), invariantsFor(scope, set), { continueAfterViolation: true });
         expect(r.distinctStates).toBe(plain.distinctStates);
       });
     }

@@ -1,0 +1,31 @@
+// @ts-check
+/**
+ * Mutation testing (`npm run mutate`, nightly; not in .ci/run: too slow).
+ * Mutates the iommufd model, the invariants and the engine's visited set,
+ * fingerprint, frontier, parallel search and shrinker, and runs the fast
+ * unit tests of vitest.mutate.config.ts against each mutant (per-test
+ * coverage: only the tests that reach a mutant run for it). One mutant at a
+ * time: the machines are shared.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutate.config.ts' },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  mutate: [
+    'model/iommufd/**/*.ts',
+    'invariants/**/*.ts',
+    'explorer/visited.ts',
+    'explorer/fingerprint.ts',
+    'explorer/frontier.ts',
+    'explorer/parallel.ts',
+    'explorer/shrink.ts',
+  ],
+  coverageAnalysis: 'perTest',
+  concurrency: 1,
+  timeoutMS: 60_000,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  thresholds: { high: 85, low: 75, break: null },
+};
