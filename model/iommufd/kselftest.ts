@@ -163,7 +163,7 @@ function fileC(f: FileRef): string {
   return f.kind === 'memfd' ? `memfd[${f.memfd}]` : f.kind === 'iommufd' ? 'self->fd' : `cdev_fd[${f.dev}]`;
 }
 
-interface Call {
+export interface Call {
   readonly pre: readonly string[];
   readonly expr: string;
   /** Statements after a call that returned 0 (e.g. keep the fd it returned). */

@@ -305,7 +305,7 @@ export type OpOf<K extends Op['op']> = Extract<Op, { op: K }>;
 export type MapStep = 'M1' | 'M2' | 'M3' | 'M4';
 export type PreserveStep = 'P0' | 'P1' | 'P2' | 'P3a' | 'P3c_imm' | 'P3c_check' | 'P3c_domain' | 'P3c_err' | 'P3e';
 
-interface Base {
+export interface Base {
   /** The thread (0-based; printed T1, T2, ...). */
   readonly pid: number;
   /** Index of the op in the thread's menu. */
