@@ -98,7 +98,9 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
       shouldStop: () => shouldStop(),
       ...(coverage ? { coverage } : {}),
       ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
+      ...(progress ? { onProgress: progress.onWalk, progressEveryMs: progress.everyMs } : {}),
     });
+    progress?.end();
   } else {
     result = pbtSearch(res.model, res.invariants, {
       seed: a.seed,
@@ -107,7 +109,9 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
       ...(a.path !== undefined ? { path: a.path } : {}),
       ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
       shouldStop: () => shouldStop(),
+      ...(progress ? { onProgress: progress.onWalk, progressEveryMs: progress.everyMs } : {}),
     });
+    progress?.end();
   }
   const command = commandLine(res, a) + ('path' in result && result.path ? ` --path ${result.path}` : '');
   const fixedVariant = res.spec.presets['fixed'];

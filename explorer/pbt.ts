@@ -21,6 +21,7 @@ import type { TraceStep } from './trace.js';
 import type { ExploreResult, Violation } from './bfs.js';
 import { UsageError } from './errors.js';
 import { STOP_POLL } from './random.js';
+import type { WalkProgress } from './progress.js';
 
 export interface PbtOptions {
   seed: number;
@@ -30,6 +31,10 @@ export interface PbtOptions {
   path?: string;
   timeLimitMs?: number;
   shouldStop?: () => string | undefined;
+  /** Called about once a second (every `progressEveryMs`), before a run and inside a long one. */
+  onProgress?: (p: WalkProgress) => void;
+  /** Milliseconds between two onProgress calls (default 1000; 0: at every poll). */
+  progressEveryMs?: number;
 }
 
 /** Why a run stopped: a bound (its reason) or an error to rethrow. */
@@ -56,7 +61,8 @@ export function runChoices<S, A>(
   model: Model<S, A>,
   checker: Checker<S, A>,
   choices: readonly number[],
-  stop?: () => string | undefined,
+  /** Polled every STOP_POLL steps with the steps taken so far in this run. */
+  stop?: (stepsInRun: number) => string | undefined,
 ): { finding?: Finding; trace: TraceStep<S, A>[] } {
   const inits = model.initStates();
   let s: S = inits[0]!;
@@ -66,7 +72,7 @@ export function runChoices<S, A>(
   for (let i = 0; i < choices.length; i++) {
     const c = choices[i]!;
     if (stop && (i & (STOP_POLL - 1)) === STOP_POLL - 1) {
-      const why = stop();
+      const why = stop(i);
       if (why !== undefined) throw new Stop(why);
     }
     const acts = model.actions(s);
@@ -95,7 +101,20 @@ export function pbtSearch<S, A>(
   let firstLength: number | undefined;
   const choices = fc.array(fc.nat({ max: 0xffff }), { maxLength: opts.walkLength, size: 'max' });
   const deadline = opts.timeLimitMs === undefined ? Infinity : start + opts.timeLimitMs;
-  const stop = (): string | undefined => (performance.now() > deadline ? 'time-limit' : opts.shouldStop?.());
+  // Runs started: the generated ones, then (once one failed) fast-check's shrinking tries.
+  let runs = 0;
+  let failedAt: number | undefined;
+  let lastProgress = start;
+  const stop = (stepsInRun = 0): string | undefined => {
+    const now = performance.now();
+    if (opts.onProgress && now - lastProgress >= (opts.progressEveryMs ?? 1000)) {
+      lastProgress = now;
+      const p: WalkProgress = { runs: failedAt ?? runs, ofRuns: opts.runs, steps: steps + stepsInRun, seconds: (now - start) / 1000 };
+      if (failedAt !== undefined) p.shrinking = runs - failedAt;
+      opts.onProgress(p);
+    }
+    return now > deadline ? 'time-limit' : opts.shouldStop?.();
+  };
   let stoppedBy: string | undefined;
   let error: unknown;
   const property = fc.property(choices, (cs) => {
@@ -104,8 +123,12 @@ export function pbtSearch<S, A>(
       const why = stop();
       if (why !== undefined) throw new Stop(why);
       const r = runChoices(model, checker, cs, stop);
+      runs++;
       steps += r.trace.length - 1;
-      if (r.finding && firstLength === undefined) firstLength = r.trace.length - 1;
+      if (r.finding && firstLength === undefined) {
+        firstLength = r.trace.length - 1;
+        failedAt = runs;
+      }
       return r.finding === undefined;
     } catch (e) {
       if (e instanceof Stop) stoppedBy ??= e.reason;
