@@ -16,6 +16,7 @@ import { SearchRun } from './search-run.js';
 import { VisitedSet } from './visited.js';
 import { newFrontier } from './frontier.js';
 import type { CoverageSink } from './coverage.js';
+import type { Partial } from './stoppable.js';
 
 export type { TraceStep } from './trace.js';
 export type { WitnessResult } from './checker.js';
@@ -39,6 +40,8 @@ export interface ExploreOptions {
   shouldStop?: (p: Progress) => string | undefined;
   /** Counts each transition and each new state per action kind (--coverage). */
   coverage?: CoverageSink;
+  /** Given the closure that builds the result as it stands, for a search ended from outside (explorer/stoppable.ts). */
+  partial?: Partial<ExploreResult<unknown, unknown>>;
 }
 
 export interface Progress {

@@ -10,10 +10,16 @@
  * `> /dev/full`) is one line on stderr and exit 2. An error writing stderr is
  * ignored: there is nowhere left to say it.
  *
- * Loaded code (--load) may never return. Once a bound has passed (Ctrl-C, or
- * --time-limit), a worker that stays inside one call into loaded code for
- * STUCK_MS more is ended from here: one line naming the function and the
- * file, exit 3, no report (the thread that held it is gone).
+ * Loaded code (--load) may never return. A search that runs it is ended in
+ * the worker itself, a little after its time limit or at Ctrl-C, wherever it
+ * is, and still writes its partial report (explorer/stoppable.ts); meanwhile
+ * Node's SIGINT watchdog takes the signal, and this thread takes it back
+ * when the worker says the search is over. Loaded code elsewhere (a module
+ * that loops while it loads) is the last resort's: once a bound has passed,
+ * a worker that stays inside one call into loaded code for STUCK_MS more
+ * (STUCKER_MS in such a search, whose own ending comes first) is ended from
+ * here: one line naming the function and the file, exit 3, no report (the
+ * thread that held it is gone).
  */
 import { Worker } from 'node:worker_threads';
 import { newInterruptFlag, WORKER_CODE_RANGE_MB } from './limits.js';
@@ -28,6 +34,8 @@ export interface ThreadData {
 
 /** How long a call into loaded code may run on after a bound has passed. */
 const STUCK_MS = 1500;
+/** The same inside a search the worker can end itself (explorer/stoppable.ts). */
+const STUCKER_MS = 4000;
 
 /** The --time-limit of argv in seconds, if given and valid (the worker checks it properly). */
 function timeLimitOf(argv: readonly string[]): number | undefined {
@@ -46,9 +54,18 @@ export function runInThread(argv: readonly string[], workerUrl: URL): void {
   const worker = new Worker(workerUrl, { workerData: data, resourceLimits: { codeRangeSizeMb: WORKER_CODE_RANGE_MB } });
   let code: number | undefined;
   let names: readonly string[] = [];
-  worker.on('message', (m: { code?: number; loaded?: string[] }) => {
+  let stoppable = false;
+  worker.on('message', (m: { code?: number; loaded?: string[]; stoppable?: boolean }) => {
     if (m.code !== undefined) code = m.code;
     if (m.loaded !== undefined) names = m.loaded;
+    if (m.stoppable !== undefined) {
+      stoppable = m.stoppable;
+      // Node's SIGINT watchdog, when it stops, leaves the default action in place: take the signal back.
+      if (!stoppable) {
+        process.removeListener('SIGINT', onSigint);
+        process.on('SIGINT', onSigint);
+      }
+    }
   });
   let boundAt: number | undefined;
   let bound = '';
@@ -71,7 +88,7 @@ export function runInThread(argv: readonly string[], workerUrl: URL): void {
       return;
     }
     if (boundAt === undefined || seq % 2 === 0 || ended) return;
-    if (now - Math.max(seenSince, boundAt) < STUCK_MS) return;
+    if (now - Math.max(seenSince, boundAt) < (stoppable ? STUCKER_MS : STUCK_MS)) return;
     ended = true;
     const what = names[Atomics.load(loadedMark, 1)] ?? 'loaded code';
     process.stderr.write(`luocheck: stopped by ${bound}: ${what} did not return; no report\n`);
@@ -96,10 +113,11 @@ export function runInThread(argv: readonly string[], workerUrl: URL): void {
     }
     process.exitCode = code ?? 4;
   });
-  process.on('SIGINT', () => {
+  function onSigint(): void {
     if (Atomics.load(interrupt, 0) !== 0) process.exit(130);
     Atomics.store(interrupt, 0, 1);
     passBound('interrupt');
     process.stderr.write('\nluocheck: interrupted; stopping and writing the partial report (Ctrl-C again to quit at once)\n');
-  });
+  }
+  process.on('SIGINT', onSigint);
 }

@@ -3,12 +3,12 @@
  * Exit codes: 0 ok, 1 violation, 2 bad input, 3 a bound stopped the run.
  */
 import { parseArgs, type CheckArgs } from './args.js';
-import { explore, type ExploreOptions } from './bfs.js';
+import { explore, type ExploreOptions, type ExploreResult } from './bfs.js';
 import { defaultWorkers, exploreParallel } from './parallel.js';
 import { UsageError } from './errors.js';
 import { defaultMaxMemory, interrupted, memoryVerdict, workersThatFit } from './limits.js';
-import { randomWalks } from './random.js';
-import { pbtSearch } from './pbt.js';
+import { randomWalks, type RandomResult } from './random.js';
+import { pbtSearch, type PbtResult } from './pbt.js';
 import { buildReport, exitCode, notChecked, type Report } from './report.js';
 import { readJsonFile, resolve, resolveSaved, type Resolved } from './resolve.js';
 import { renderJson } from './render/json.js';
@@ -26,6 +26,7 @@ import { listText, listJson, explainText } from './list.js';
 import { MODELS, DEFAULT_MODEL } from '../model/registry.js';
 import type { AnyModelSpec } from './spec.js';
 import { CoverageCounter } from './coverage.js';
+import { runStoppable, STOP_GRACE_MS, type Partial } from './stoppable.js';
 
 export interface Io {
   out: (s: string) => void;
@@ -33,6 +34,14 @@ export interface Io {
   isTTY: boolean;
   /** Set (non-zero) by a SIGINT in the main thread; the search stops with a partial report. */
   interrupt?: Int32Array;
+  /**
+   * Set by the command's worker thread (explorer/cli-worker.ts): a search
+   * that runs loaded code (--load) runs where it can be ended at any point
+   * (explorer/stoppable.ts). `begin` is called before such a search,
+   * `stopped` when it was ended so (reason "time-limit" or "interrupt"),
+   * `over` once it is over.
+   */
+  stoppable?: { begin: () => void; stopped: (reason: string) => void; over: () => void };
 }
 
 const defaultIo: Io = {
@@ -68,6 +77,27 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
   const coverage = a.coverage ? new CoverageCounter(res.model) : undefined;
   let result;
   const progress = a.quiet ? undefined : progressSink(io.err, io.isTTY);
+  // Loaded code may never return: in the command's worker, such a search can
+  // be ended at any point, a little after its time limit or at Ctrl-C, and
+  // still report what it explored.
+  const ender = a.loads?.length ? io.stoppable : undefined;
+  let endedInside: string | undefined;
+  const guard = <R>(search: (partial?: Partial<R>) => R): R => {
+    if (!ender) return search();
+    ender.begin();
+    try {
+      return runStoppable(search, {
+        ...(timeLimitMs !== undefined ? { timeoutMs: timeLimitMs + STOP_GRACE_MS } : {}),
+        onStopped: (reason, inside) => {
+          progress?.end();
+          endedInside = inside;
+          ender.stopped(reason);
+        },
+      });
+    } finally {
+      ender.over();
+    }
+  };
   if (a.mode === 'exhaustive') {
     // Invariants from --load exist only in this thread, and the POR proviso
     // reads the visited set as it is at each step: both run on one thread.
@@ -76,7 +106,8 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
       ? (m: typeof res.model, invs: typeof res.invariants, o: ExploreOptions) =>
           exploreParallel(m, invs, { modelName: res.spec.name, scope: res.scope, variant: res.variant, symmetry: a.symmetry ?? false, ...(a.invariants ? { invariantIds: a.invariants } : {}) }, workers, o)
       : explore;
-    result = search(res.model, res.invariants, {
+    result = guard((partial?: Partial<ExploreResult<unknown, unknown>>) => search(res.model, res.invariants, {
+      ...(partial ? { partial } : {}),
       ...(a.depth !== undefined ? { maxDepth: a.depth } : {}),
       ...(a.maxStates !== undefined ? { maxStates: a.maxStates } : {}),
       ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
@@ -85,10 +116,11 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
       shouldStop,
       ...(coverage ? { coverage } : {}),
       ...(progress ? { onProgress: progress.onProgress, progressEveryMs: progress.everyMs } : {}),
-    });
+    }));
     progress?.end();
   } else if (a.mode === 'random') {
-    result = randomWalks(res.model, res.invariants, {
+    result = guard((partial?: Partial<RandomResult<unknown, unknown>>) => randomWalks(res.model, res.invariants, {
+      ...(partial ? { partial } : {}),
       seed: a.seed,
       runs: a.runs ?? 1000,
       walkLength: a.walkLength ?? 100,
@@ -99,10 +131,11 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
       ...(coverage ? { coverage } : {}),
       ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
       ...(progress ? { onProgress: progress.onWalk, progressEveryMs: progress.everyMs } : {}),
-    });
+    }));
     progress?.end();
   } else {
-    result = pbtSearch(res.model, res.invariants, {
+    result = guard((partial?: Partial<PbtResult<unknown, unknown>>) => pbtSearch(res.model, res.invariants, {
+      ...(partial ? { partial } : {}),
       seed: a.seed,
       runs: a.runs ?? 200,
       walkLength: a.walkLength ?? 100,
@@ -110,7 +143,7 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
       ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
       shouldStop: () => shouldStop(),
       ...(progress ? { onProgress: progress.onWalk, progressEveryMs: progress.everyMs } : {}),
-    });
+    }));
     progress?.end();
   }
   const command = commandLine(res, a) + ('path' in result && result.path ? ` --path ${result.path}` : '');
@@ -126,6 +159,9 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
     report.notes = [...(report.notes ?? []), `--por did nothing: model ${res.spec.name} declares no independent actions, so every state was expanded in full`];
   } else if (a.por && a.mode !== 'exhaustive') {
     report.notes = [...(report.notes ?? []), `--por did nothing: it reduces the exhaustive search only, not --mode ${a.mode}`];
+  }
+  if (endedInside !== undefined) {
+    report.notes = [...(report.notes ?? []), `${endedInside} did not return: it was ended ${report.stoppedBy === 'interrupt' ? 'at Ctrl-C' : 'after the time limit'}; the figures are those of the search up to that call`];
   }
   const unchecked = notChecked(report, a.continue);
   if (unchecked) report.notChecked = unchecked;

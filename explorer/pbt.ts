@@ -22,6 +22,7 @@ import type { ExploreResult, Violation } from './bfs.js';
 import { UsageError } from './errors.js';
 import { STOP_POLL } from './random.js';
 import type { WalkProgress } from './progress.js';
+import type { Partial } from './stoppable.js';
 
 export interface PbtOptions {
   seed: number;
@@ -35,6 +36,8 @@ export interface PbtOptions {
   onProgress?: (p: WalkProgress) => void;
   /** Milliseconds between two onProgress calls (default 1000; 0: at every poll). */
   progressEveryMs?: number;
+  /** Given the closure that builds the result as it stands, for a search ended from outside (explorer/stoppable.ts). */
+  partial?: Partial<PbtResult<unknown, unknown>>;
 }
 
 /** Why a run stopped: a bound (its reason) or an error to rethrow. */
@@ -63,6 +66,8 @@ export function runChoices<S, A>(
   choices: readonly number[],
   /** Polled every STOP_POLL steps with the steps taken so far in this run. */
   stop?: (stepsInRun: number) => string | undefined,
+  /** Counts the steps of this run as they are taken. */
+  counter?: { steps: number },
 ): { finding?: Finding; trace: TraceStep<S, A>[] } {
   const inits = model.initStates();
   let s: S = inits[0]!;
@@ -81,6 +86,7 @@ export function runChoices<S, A>(
     const a = acts[c % acts.length]!;
     const n = model.nextState(s, a);
     trace.push({ action: a, state: n });
+    if (counter) counter.steps++;
     checker.observe(s, a, n);
     f = checker.checkStep(s, a, n) ?? checker.checkState(n);
     if (f) return { finding: f, trace };
@@ -117,14 +123,19 @@ export function pbtSearch<S, A>(
   };
   let stoppedBy: string | undefined;
   let error: unknown;
+  /** Steps of the run under way (the partial result counts them). */
+  const inRun = { steps: 0 };
   const property = fc.property(choices, (cs) => {
     try {
       if (stoppedBy !== undefined || error !== undefined) throw new Stop(stoppedBy ?? 'error');
       const why = stop();
       if (why !== undefined) throw new Stop(why);
-      const r = runChoices(model, checker, cs, stop);
+      inRun.steps = 0;
+      const r = runChoices(model, checker, cs, stop, inRun);
+      inRun.steps = 0;
       runs++;
       steps += r.trace.length - 1;
+      if (r.finding) failing = cs;
       if (r.finding && firstLength === undefined) {
         firstLength = r.trace.length - 1;
         failedAt = runs;
@@ -138,44 +149,60 @@ export function pbtSearch<S, A>(
       throw new fc.PreconditionFailure(true);
     }
   });
+  /** The last failing choices: the failure as far as fast-check has shrunk it. */
+  let failing: readonly number[] | undefined;
+  /** The result: from fast-check's details at the end, or as it stands when the search is ended from outside. */
+  const finish = (details: fc.RunDetails<[number[]]> | undefined): PbtResult<S, A> => {
+    const violations: Violation<S, A>[] = [];
+    const out: PbtResult<S, A> = {
+      result: 'ok',
+      distinctStates: 0,
+      transitions: steps,
+      depth: 0,
+      seconds: 0,
+      statesPerSecond: 0,
+      collisionProbability: 0,
+      violations,
+      witnesses: [],
+      runs: details ? details.numRuns : failedAt ?? runs,
+      steps,
+      seed: opts.seed,
+    };
+    const found = details ? (details.failed ? details.counterexample?.[0] : undefined) : failing;
+    if (found !== undefined) {
+      const r = runChoices(model, checker, found);
+      if (r.finding) violations.push({ ...r.finding, trace: r.trace });
+      out.result = 'violation';
+      if (details) {
+        out.path = details.counterexamplePath ?? undefined;
+        out.shrinks = details.numShrinks;
+      }
+      if (firstLength !== undefined) out.unshrunkLength = firstLength;
+      out.depth = r.trace.length - 1;
+      if (out.path === undefined) delete out.path;
+    } else if (!details || details.interrupted || stoppedBy !== undefined) {
+      out.result = 'incomplete';
+      out.stoppedBy = stoppedBy ?? 'time-limit';
+    }
+    out.seconds = (performance.now() - start) / 1000;
+    out.transitions = steps;
+    out.steps = steps;
+    out.statesPerSecond = out.seconds > 0 ? Math.round(steps / out.seconds) : 0;
+    out.witnesses = checker.witnesses();
+    return out;
+  };
+  if (opts.partial) {
+    opts.partial.result = (reason) => {
+      stoppedBy ??= reason;
+      steps += inRun.steps;
+      return finish(undefined) as PbtResult<unknown, unknown>;
+    };
+  }
   const details = fc.check(property, {
     seed: opts.seed,
     numRuns: opts.runs,
     ...(opts.path !== undefined ? { path: opts.path, endOnFailure: true } : {}),
   });
   if (error !== undefined) throw error;
-  const violations: Violation<S, A>[] = [];
-  const out: PbtResult<S, A> = {
-    result: 'ok',
-    distinctStates: 0,
-    transitions: steps,
-    depth: 0,
-    seconds: 0,
-    statesPerSecond: 0,
-    collisionProbability: 0,
-    violations,
-    witnesses: [],
-    runs: details.numRuns,
-    steps,
-    seed: opts.seed,
-  };
-  if (details.failed && details.counterexample !== null) {
-    const [cs] = details.counterexample;
-    const r = runChoices(model, checker, cs);
-    if (r.finding) violations.push({ ...r.finding, trace: r.trace });
-    out.result = 'violation';
-    out.path = details.counterexamplePath;
-    out.shrinks = details.numShrinks;
-    if (firstLength !== undefined) out.unshrunkLength = firstLength;
-    out.depth = r.trace.length - 1;
-  } else if (details.interrupted || stoppedBy !== undefined) {
-    out.result = 'incomplete';
-    out.stoppedBy = stoppedBy ?? 'time-limit';
-  }
-  out.seconds = (performance.now() - start) / 1000;
-  out.transitions = steps;
-  out.steps = steps;
-  out.statesPerSecond = out.seconds > 0 ? Math.round(steps / out.seconds) : 0;
-  out.witnesses = checker.witnesses();
-  return out;
+  return finish(details);
 }

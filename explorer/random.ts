@@ -18,6 +18,7 @@ import { collisionProbability } from './fingerprint.js';
 import { VisitedSet } from './visited.js';
 import type { CoverageSink } from './coverage.js';
 import type { WalkProgress } from './progress.js';
+import type { Partial } from './stoppable.js';
 
 export interface RandomOptions {
   seed: number;
@@ -37,6 +38,8 @@ export interface RandomOptions {
   onProgress?: (p: WalkProgress) => void;
   /** Milliseconds between two onProgress calls (default 1000; 0: at every poll). */
   progressEveryMs?: number;
+  /** Given the closure that builds the result as it stands, for a search ended from outside (explorer/stoppable.ts). */
+  partial?: Partial<RandomResult<unknown, unknown>>;
 }
 
 export interface RandomResult<S, A> extends ExploreResult<S, A> {
@@ -129,8 +132,11 @@ export function randomWalks<S, A>(
     model.encode(s, enc);
     enc.hash();
     const fresh = seen.insert(enc.hi, enc.lo, -1, 0) >= 0;
+    if (a !== undefined) inWalk++;
     if (cov && a !== undefined) cov.count(cov.idOf(a), fresh);
   };
+  /** Steps of the walk under way (the partial result counts them). */
+  let inWalk = 0;
   const ofRuns = shardIndex < opts.runs ? Math.ceil((opts.runs - shardIndex) / shardCount) : 0;
   let lastProgress = start;
   const stop = (stepsInWalk = 0): string | undefined => {
@@ -141,6 +147,36 @@ export function randomWalks<S, A>(
     }
     return now > deadline ? 'time-limit' : opts.shouldStop?.();
   };
+  /** The result as it stands (at the end, or when the search is ended from outside). */
+  const finish = (): RandomResult<S, A> => {
+    const seconds = (performance.now() - start) / 1000;
+    const result: RandomResult<S, A> = {
+      result: violations.length > 0 ? 'violation' : stoppedBy ? 'incomplete' : 'ok',
+      distinctStates: seen.size,
+      transitions,
+      depth,
+      seconds,
+      statesPerSecond: seconds > 0 ? Math.round(steps / seconds) : 0,
+      collisionProbability: collisionProbability(seen.size),
+      violations,
+      witnesses: checker.witnesses(),
+      seed: opts.seed,
+      runs,
+      steps,
+      violatingRuns,
+    };
+    if (stoppedBy) result.stoppedBy = stoppedBy;
+    return result;
+  };
+  if (opts.partial) {
+    opts.partial.result = (reason) => {
+      stoppedBy ??= reason;
+      steps += inWalk;
+      transitions += inWalk;
+      depth = Math.max(depth, inWalk);
+      return finish() as RandomResult<unknown, unknown>;
+    };
+  }
   for (let i = shardIndex; i < opts.runs; i += shardCount) {
     const reason = stop();
     if (reason !== undefined) { stoppedBy = reason; break; }
@@ -155,7 +191,9 @@ export function randomWalks<S, A>(
         return w;
       };
     }
+    inWalk = 0;
     const w = walk(model, checker, rng, opts.walkLength, weight, onState, stop);
+    inWalk = 0;
     if (w.stoppedBy !== undefined) stoppedBy = w.stoppedBy;
     runs++;
     steps += w.steps;
@@ -169,22 +207,5 @@ export function randomWalks<S, A>(
     }
     if (stoppedBy !== undefined) break;
   }
-  const seconds = (performance.now() - start) / 1000;
-  const result: RandomResult<S, A> = {
-    result: violations.length > 0 ? 'violation' : stoppedBy ? 'incomplete' : 'ok',
-    distinctStates: seen.size,
-    transitions,
-    depth,
-    seconds,
-    statesPerSecond: seconds > 0 ? Math.round(steps / seconds) : 0,
-    collisionProbability: collisionProbability(seen.size),
-    violations,
-    witnesses: checker.witnesses(),
-    seed: opts.seed,
-    runs,
-    steps,
-    violatingRuns,
-  };
-  if (stoppedBy) result.stoppedBy = stoppedBy;
-  return result;
+  return finish();
 }

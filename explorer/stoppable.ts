@@ -1,0 +1,67 @@
+/**
+ * A search that calls loaded code (--load) may be stuck inside one call that
+ * never returns, where it polls no bound. In the command's worker thread
+ * (explorer/cli-worker.ts) such a search runs where V8 can end it at any
+ * point: inside vm's script runner with a timeout (the time limit and a
+ * little more) and breakOnSigint, whose watchdogs terminate what runs and
+ * turn it into an exception at the runner's edge. The search keeps a
+ * closure that builds its result from what it holds at that moment
+ * (`Partial.result`), so the run still ends with a partial report: exit 3,
+ * the states explored so far, verdict "incomplete".
+ *
+ * While such a search runs, Node's SIGINT watchdog owns the signal: the
+ * first Ctrl-C ends the search at once, wherever it is (the main thread's
+ * handler does not see it; `onStopped` tells the caller, which says so and
+ * sets the interrupt flag, so the next Ctrl-C quits at once).
+ */
+import vm from 'node:vm';
+import { loadedCalls } from './load.js';
+
+/** Filled by a search with a closure that builds its result as it stands, stopped by `reason`. */
+export interface Partial<R> {
+  result?: (reason: string) => R;
+}
+
+export interface StoppableOptions {
+  /** End the search this long after it started (its own time limit plus a grace). */
+  timeoutMs?: number;
+  /**
+   * Called once the search was ended from outside, with the reason
+   * ("time-limit" or "interrupt") and the loaded function it was inside, if any.
+   */
+  onStopped?: (reason: string, inside?: string) => void;
+}
+
+/** How long after its time limit a search that has not stopped by itself is ended. */
+export const STOP_GRACE_MS = 500;
+
+const REASONS: Readonly<Record<string, string>> = {
+  ERR_SCRIPT_EXECUTION_TIMEOUT: 'time-limit',
+  ERR_SCRIPT_EXECUTION_INTERRUPTED: 'interrupt',
+};
+
+export function runStoppable<R>(search: (partial: Partial<R>) => R, opts: StoppableOptions): R {
+  const partial: Partial<R> = {};
+  const context = vm.createContext({ run: () => search(partial) });
+  try {
+    return new vm.Script('run()').runInContext(context, {
+      breakOnSigint: true,
+      // vm takes a 32-bit count of milliseconds; a longer limit (49 days) is no limit here.
+      ...(opts.timeoutMs !== undefined && opts.timeoutMs < 2 ** 32 - 1 ? { timeout: Math.max(1, Math.ceil(opts.timeoutMs)) } : {}),
+    }) as R;
+  } catch (e) {
+    const reason = REASONS[(e as { code?: string } | null)?.code ?? ''];
+    if (reason === undefined || partial.result === undefined) throw e;
+    // The call into loaded code that was ended did not count its return (no
+    // `finally` runs when V8 ends a script): count it, so the main thread
+    // does not take the thread for one still stuck there.
+    const mark = loadedCalls.mark;
+    let inside: string | undefined;
+    if (mark !== undefined && Atomics.load(mark, 0) % 2 !== 0) {
+      inside = loadedCalls.names[Atomics.load(mark, 1)];
+      Atomics.add(mark, 0, 1);
+    }
+    opts.onStopped?.(reason, inside);
+    return partial.result(reason);
+  }
+}
