@@ -8,9 +8,9 @@ import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { main } from './cli.js';
 import { loadedCalls } from './load.js';
-import type { ThreadData } from './cli-thread.js';
+import { STOP_MAX_MEMORY, type ThreadData } from './cli-thread.js';
 
-const { argv, isTTY, interrupt, loadedMark } = workerData as ThreadData;
+const { argv, isTTY, interrupt, loadedMark, control } = workerData as ThreadData;
 loadedCalls.mark = loadedMark;
 loadedCalls.onNames = (names) => parentPort!.postMessage({ loaded: [...names] });
 // stderr is written synchronously: a write relayed through the main thread
@@ -39,14 +39,18 @@ const code = main(argv, {
   // A search with loaded code runs where it can be ended (explorer/stoppable.ts);
   // meanwhile Node's SIGINT watchdog, not the main thread, takes Ctrl-C.
   stoppable: {
-    begin: () => parentPort!.postMessage({ stoppable: true }),
+    begin: () => Atomics.store(control, 0, 1),
+    why: () => (Atomics.load(control, 1) === STOP_MAX_MEMORY ? 'max-memory' : 'interrupt'),
     stopped: (reason) => {
       if (reason !== 'interrupt') return;
       // The next Ctrl-C is the second one: the main thread quits at once.
       Atomics.store(interrupt, 0, 1);
       err('\nluocheck: interrupted; writing the partial report (Ctrl-C again to quit at once)\n');
     },
-    over: () => parentPort!.postMessage({ stoppable: false }),
+    over: () => {
+      Atomics.store(control, 0, 0);
+      parentPort!.postMessage({ searched: true });
+    },
   },
 });
 parentPort!.postMessage({ code });

@@ -38,10 +38,11 @@ export interface Io {
    * Set by the command's worker thread (explorer/cli-worker.ts): a search
    * that runs loaded code (--load) runs where it can be ended at any point
    * (explorer/stoppable.ts). `begin` is called before such a search,
-   * `stopped` when it was ended so (reason "time-limit" or "interrupt"),
-   * `over` once it is over.
+   * `why` says why a SIGINT ended it ("interrupt", or "max-memory" when the
+   * main thread sent it), `stopped` is called when it was ended so, with
+   * the reason, `over` once it is over.
    */
-  stoppable?: { begin: () => void; stopped: (reason: string) => void; over: () => void };
+  stoppable?: { begin: () => void; why: () => string; stopped: (reason: string) => void; over: () => void };
 }
 
 const defaultIo: Io = {
@@ -88,6 +89,7 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
     try {
       return runStoppable(search, {
         ...(timeLimitMs !== undefined ? { timeoutMs: timeLimitMs + STOP_GRACE_MS } : {}),
+        interruptReason: ender.why,
         onStopped: (reason, inside) => {
           progress?.end();
           endedInside = inside;
@@ -161,7 +163,8 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
     report.notes = [...(report.notes ?? []), `--por did nothing: it reduces the exhaustive search only, not --mode ${a.mode}`];
   }
   if (endedInside !== undefined) {
-    report.notes = [...(report.notes ?? []), `${endedInside} did not return: it was ended ${report.stoppedBy === 'interrupt' ? 'at Ctrl-C' : 'after the time limit'}; the figures are those of the search up to that call`];
+    const when = report.stoppedBy === 'interrupt' ? 'at Ctrl-C' : report.stoppedBy === 'max-memory' ? 'when the process passed --max-memory' : 'after the time limit';
+    report.notes = [...(report.notes ?? []), `${endedInside} did not return: it was ended ${when}; the figures are those of the search up to that call`];
   }
   const unchecked = notChecked(report, a.continue);
   if (unchecked) report.notChecked = unchecked;

@@ -12,7 +12,9 @@
  * While such a search runs, Node's SIGINT watchdog owns the signal: the
  * first Ctrl-C ends the search at once, wherever it is (the main thread's
  * handler does not see it; `onStopped` tells the caller, which says so and
- * sets the interrupt flag, so the next Ctrl-C quits at once).
+ * sets the interrupt flag, so the next Ctrl-C quits at once). The main
+ * thread sends one itself when loaded code passes the memory cap
+ * (`interruptReason` then says "max-memory").
  */
 import vm from 'node:vm';
 import { loadedCalls } from './load.js';
@@ -25,6 +27,8 @@ export interface Partial<R> {
 export interface StoppableOptions {
   /** End the search this long after it started (its own time limit plus a grace). */
   timeoutMs?: number;
+  /** Why a SIGINT ended the search (default "interrupt"). */
+  interruptReason?: () => string;
   /**
    * Called once the search was ended from outside, with the reason
    * ("time-limit" or "interrupt") and the loaded function it was inside, if any.
@@ -50,7 +54,8 @@ export function runStoppable<R>(search: (partial: Partial<R>) => R, opts: Stoppa
       ...(opts.timeoutMs !== undefined && opts.timeoutMs < 2 ** 32 - 1 ? { timeout: Math.max(1, Math.ceil(opts.timeoutMs)) } : {}),
     }) as R;
   } catch (e) {
-    const reason = REASONS[(e as { code?: string } | null)?.code ?? ''];
+    let reason = REASONS[(e as { code?: string } | null)?.code ?? ''];
+    if (reason === 'interrupt' && opts.interruptReason) reason = opts.interruptReason();
     if (reason === undefined || partial.result === undefined) throw e;
     // The call into loaded code that was ended did not count its return (no
     // `finally` runs when V8 ends a script): count it, so the main thread

@@ -183,6 +183,21 @@ export default { id: 'loops', title: 'never returns', source: 'test', kind: 'sta
     });
   }
 
+  it('loaded code that allocates without end is ended at --max-memory, with exit 3 and a partial report', () => {
+    const file = join(tmp, 'hog.mjs');
+    writeFileSync(file, `export const model = 'lostupdate';
+const keep = [];
+export default { id: 'loops', title: 'allocates without end', source: 'test', kind: 'state', check: (s) => {
+  if (s.x >= 1) for (;;) keep.push(new Array(1e5).fill(1));
+  return null;
+} };
+`);
+    const r = spawnSync(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--load', file, '--max-memory', '400MB', '--format', 'json', '--quiet'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(3);
+    partial('json', r.stdout, 'max-memory');
+    expect(r.stdout).toContain('it was ended when the process passed --max-memory');
+  });
+
   it('a module that never finishes loading is ended by the last resort: one line naming it, exit 3, no report', () => {
     const file = join(tmp, 'load-loop.mjs');
     writeFileSync(file, `export const model = 'lostupdate';\nfor (;;) {}\n`);
