@@ -57,6 +57,10 @@ export interface CheckArgs {
   coverage?: boolean;
   /** explore: the port to serve on (default: a free one). */
   port?: number;
+  /** check POINT-FILE: a point file (explorer/point.ts) as the user named it. */
+  point?: string;
+  /** --format was given (a point file's default format is email). */
+  formatGiven?: boolean;
 }
 
 export interface ParsedArgs {
@@ -178,9 +182,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     applyFlag(check, flag, value);
   }
-  const maxPositional = command === 'replay' || command === 'explain' || command === 'explore' ? 1 : 0;
+  const maxPositional = command === 'replay' || command === 'explain' || command === 'explore' || command === 'check' ? 1 : 0;
   if (positional.length > maxPositional) throw new UsageError(`unexpected argument ${JSON.stringify(positional[maxPositional])}`);
-  if (maxPositional === 1 && positional.length === 0 && command !== 'explore') {
+  if (command === 'check' && positional[0] !== undefined) {
+    check.point = positional[0];
+    if (check.scope !== undefined) throw new UsageError(`--scope ${check.scope} with a point file: the point file ${JSON.stringify(positional[0])} gives the scope`);
+  }
+  check.formatGiven = seen.has('--format');
+  if (maxPositional === 1 && positional.length === 0 && command !== 'explore' && command !== 'check') {
     throw new UsageError(command === 'replay' ? 'replay needs a trace file: luocheck replay TRACE.json' : 'explain needs an invariant id: luocheck explain INVARIANT-ID');
   }
   if (check.mode === 'pbt' && check.walkLength !== undefined && check.walkLength > MAX_PBT_WALK) {

@@ -43,6 +43,8 @@ export interface ThreadData {
 /** control[1]: the search was ended because the process passed --max-memory. */
 export const STOP_MAX_MEMORY = 1;
 
+import { MARK_SLOTS } from './loaded-calls.js';
+
 /** How long a call into loaded code may run on after a bound has passed. */
 const STUCK_MS = 1500;
 /** The same inside a search the worker can end itself (explorer/stoppable.ts). */
@@ -75,7 +77,7 @@ function timeLimitOf(argv: readonly string[]): number | undefined {
 
 export function runInThread(argv: readonly string[], workerUrl: URL): void {
   const interrupt = newInterruptFlag();
-  const loadedMark = new Int32Array(new SharedArrayBuffer(8));
+  const loadedMark = new Int32Array(new SharedArrayBuffer(8 * MARK_SLOTS));
   const control = new Int32Array(new SharedArrayBuffer(8));
   const data: ThreadData = { argv, isTTY: Boolean(process.stderr.isTTY), interrupt, loadedMark, control };
   const worker = new Worker(workerUrl, { workerData: data, resourceLimits: { codeRangeSizeMb: WORKER_CODE_RANGE_MB } });
@@ -100,31 +102,40 @@ export function runInThread(argv: readonly string[], workerUrl: URL): void {
   };
   const limit = timeLimitOf(argv);
   if (limit !== undefined) setTimeout(() => passBound('time-limit'), limit * 1000).unref();
-  let seen = -1;
-  let seenSince = 0;
+  // One mark per thread that runs loaded code: the command thread's, then each search worker's.
+  const seen = new Array<number>(MARK_SLOTS).fill(-1);
+  const seenSince = new Array<number>(MARK_SLOTS).fill(0);
   let ended = false;
   setInterval(() => {
     const now = Date.now();
-    const seq = Atomics.load(loadedMark, 0);
     const stoppable = Atomics.load(control, 0) === 1;
+    let inLoaded = false;
+    for (let k = 0; k < MARK_SLOTS; k++) {
+      const seq = Atomics.load(loadedMark, 2 * k);
+      if (seq % 2 !== 0) inLoaded = true;
+      if (seq !== seen[k]) {
+        seen[k] = seq;
+        seenSince[k] = now;
+        continue;
+      }
+      if (boundAt === undefined || seq % 2 === 0 || ended) continue;
+      if (now - Math.max(seenSince[k]!, boundAt) < (stoppable ? STUCKER_MS : STUCK_MS)) continue;
+      stuck(k);
+      return;
+    }
     // Loaded code that allocates without end: past the cap, the worker's search is ended by the watchdog.
-    if (stoppable && seq % 2 !== 0 && Atomics.load(control, 1) === 0 && process.memoryUsage.rss() > cap) {
+    if (stoppable && inLoaded && Atomics.load(control, 1) === 0 && process.memoryUsage.rss() > cap) {
       Atomics.store(control, 1, STOP_MAX_MEMORY);
       process.kill(process.pid, 'SIGINT');
     }
-    if (seq !== seen) {
-      seen = seq;
-      seenSince = now;
-      return;
-    }
-    if (boundAt === undefined || seq % 2 === 0 || ended) return;
-    if (now - Math.max(seenSince, boundAt) < (stoppable ? STUCKER_MS : STUCK_MS)) return;
+  }, 100).unref();
+  const stuck = (k: number) => {
     ended = true;
-    const what = names[Atomics.load(loadedMark, 1)] ?? 'loaded code';
+    const what = names[Atomics.load(loadedMark, 2 * k + 1)] ?? 'loaded code';
     process.stderr.write(`luocheck: stopped by ${bound}: ${what} did not return; no report\n`);
     code = 3;
     void worker.terminate();
-  }, 100).unref();
+  };
   worker.on('error', (e) => {
     if ((e as NodeJS.ErrnoException)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
       // The heap filled up before any check of the search could see it (loaded code that allocates without end).

@@ -11,7 +11,8 @@ import { loadedCalls } from './load.js';
 import { STOP_MAX_MEMORY, type ThreadData } from './cli-thread.js';
 
 const { argv, isTTY, interrupt, loadedMark, control } = workerData as ThreadData;
-loadedCalls.mark = loadedMark;
+loadedCalls.mark = new Int32Array(loadedMark.buffer, 0, 2);
+loadedCalls.marks = loadedMark.buffer as SharedArrayBuffer;
 loadedCalls.onNames = (names) => parentPort!.postMessage({ loaded: [...names] });
 // stderr is written synchronously: a write relayed through the main thread
 // waits for this thread's event loop, which a running search never yields

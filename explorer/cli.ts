@@ -16,7 +16,8 @@ import { renderJunit } from './render/junit.js';
 import { renderText } from './render/text.js';
 import { replayTrace } from './replay.js';
 import { parseTraceFile } from './itf-read.js';
-import { withLoaded } from './load.js';
+import { loadAll } from './load.js';
+import { expected } from './point.js';
 import { refine } from './refine.js';
 import { progressSink } from './progress.js';
 import { helpText, versionText } from './help.js';
@@ -53,7 +54,7 @@ const defaultIo: Io = {
 
 /** The command that reproduces a run, for reports. */
 function commandLine(res: Resolved, a: CheckArgs): string {
-  const parts = ['luocheck check', `--model ${res.spec.name}`, `--scope ${res.scopeName}`, `--variant ${res.variantName}`];
+  const parts = a.point !== undefined ? ['luocheck check', a.point, `--variant ${res.variantName}`] : ['luocheck check', `--model ${res.spec.name}`, `--scope ${res.scopeName}`, `--variant ${res.variantName}`];
   const preset = res.spec.presets[res.variantName]!;
   for (const [k, v] of Object.entries(res.variant)) if (preset[k] !== v) parts.push(`--set ${k}=${v}`);
   if (a.mode !== 'exhaustive') parts.push(`--mode ${a.mode}`, `--seed ${a.seed}`);
@@ -101,12 +102,12 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
     }
   };
   if (a.mode === 'exhaustive') {
-    // Invariants from --load exist only in this thread, and the POR proviso
-    // reads the visited set as it is at each step: both run on one thread.
-    const workers = a.loads?.length || a.por ? 1 : workersThatFit(a.workers ?? defaultWorkers(), cap);
+    // The POR proviso reads the visited set as it is at each step: it runs
+    // on one thread. Workers load the --load files themselves.
+    const workers = a.por ? 1 : workersThatFit(a.workers ?? defaultWorkers(), cap);
     const search = res.model.decode && workers > 1
       ? (m: typeof res.model, invs: typeof res.invariants, o: ExploreOptions) =>
-          exploreParallel(m, invs, { modelName: res.spec.name, scope: res.scope, variant: res.variant, symmetry: a.symmetry ?? false, ...(a.invariants ? { invariantIds: a.invariants } : {}) }, workers, o)
+          exploreParallel(m, invs, { modelName: res.spec.name, scope: res.scope, variant: res.variant, symmetry: a.symmetry ?? false, ...(a.invariants ? { invariantIds: a.invariants } : {}), ...(a.loads?.length ? { loads: a.loads } : {}), ...(a.point ? { point: a.point } : {}) }, workers, o)
       : explore;
     result = guard((partial?: Partial<ExploreResult<unknown, unknown>>) => search(res.model, res.invariants, {
       ...(partial ? { partial } : {}),
@@ -203,7 +204,20 @@ export function main(argv: readonly string[], io: Io = defaultIo, models: readon
       io.out(info.kind === 'version' ? versionText() : helpText(info.command));
       return 0;
     }
-    models = withLoaded(models, check.loads ?? []);
+    const loaded = loadAll(models, check.loads ?? [], command === 'check' ? check.point : undefined);
+    models = loaded.models;
+    const point = loaded.point;
+    if (point) {
+      // The point file names its model, scope, variant and property; flags given still win.
+      check.model ??= point.model;
+      check.scope = point.scope;
+      if (check.variant === undefined) {
+        if (point.variant !== undefined) check.variant = point.variant;
+        check.sets = [...point.sets, ...check.sets];
+      }
+      check.invariants ??= [point.invariant];
+      if (!check.formatGiven && check.outs.length === 0) check.format = 'email';
+    }
     switch (command) {
       case 'list':
         io.out(check.format === 'json' ? listJson(models) : listText(models));
@@ -220,6 +234,12 @@ export function main(argv: readonly string[], io: Io = defaultIo, models: readon
         // Every --out is checked before the search, so a bad one costs nothing.
         for (const o of check.outs) checkOut(o);
         const report = runCheck(check, io, models);
+        if (point) {
+          const broke = report.violations.some((v) => v.invariant === point.invariant);
+          const complete = report.result !== 'incomplete' || broke;
+          const expect = expected(point, report.variantName);
+          report.point = { file: point.file, title: point.title, source: point.source, ...(expect ? { expect } : {}), observed: broke ? 'sometimes' : complete ? 'never' : 'unknown' };
+        }
         if (check.outs.length === 0) {
           io.out(render(report, check.format, models));
           return exitCode(report);

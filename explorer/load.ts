@@ -14,10 +14,14 @@
  * runs; a module that throws while loading, or exports the wrong shape, is a
  * one-line UsageError.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, resolve as resolvePath } from 'node:path';
 import { UsageError, oneOf } from './errors.js';
+import { locateIn } from './locate.js';
+import { inLoaded, nameIndex } from './loaded-calls.js';
+import { pointModule, type PointInfo } from './point.js';
 import { DEADLOCK_ID, type Invariant } from './invariant.js';
 import type { AnyModelSpec } from './spec.js';
 
@@ -47,39 +51,10 @@ function checkInvariant(file: string, x: unknown, where: string): Invariant<unkn
   if (w !== undefined && (typeof w !== 'object' || w === null || typeof w['title'] !== 'string' || typeof w['reached'] !== 'function')) {
     throw fail(`(${o['id']}) has a "witness" without a "title" string and a "reached" function`);
   }
-  return guarded(file, o as unknown as Invariant<unknown, unknown>);
+  return o as unknown as Invariant<unknown, unknown>;
 }
 
-/**
- * Calls into loaded code are counted in a shared word, so the thread that
- * takes SIGINT can tell a search stuck in one call (a loaded `check` that
- * loops) from one that is busy, and stop it: word 0 is odd while a call runs
- * and changes with every call; word 1 is the index, in `names`, of the
- * function running. Unset (the tests, in-process), nothing is counted.
- */
-export const loadedCalls: { mark?: Int32Array; names: string[]; onNames?: (names: readonly string[]) => void } = { names: [] };
-
-function nameIndex(name: string): number {
-  let i = loadedCalls.names.indexOf(name);
-  if (i < 0) {
-    i = loadedCalls.names.push(name) - 1;
-    loadedCalls.onNames?.(loadedCalls.names);
-  }
-  return i;
-}
-
-/** Runs `f` as a call into loaded code named `name`. */
-function inLoaded<T>(name: number, f: () => T): T {
-  const mark = loadedCalls.mark;
-  if (mark === undefined) return f();
-  Atomics.store(mark, 1, name);
-  Atomics.add(mark, 0, 1);
-  try {
-    return f();
-  } finally {
-    Atomics.add(mark, 0, 1);
-  }
-}
+export { loadedCalls } from './loaded-calls.js';
 
 /** What a loaded function returned or threw, in a few words. */
 function said(x: unknown): string {
@@ -98,10 +73,13 @@ function said(x: unknown): string {
  * that returns anything but null or a string, is a UsageError naming the
  * file and the invariant (the CLI prints it on one line and exits 2).
  */
-function guarded(file: string, inv: Invariant<unknown, unknown>): Invariant<unknown, unknown> {
+function guarded(file: string, path: string, inv: Invariant<unknown, unknown>): Invariant<unknown, unknown> {
   const where = `--load ${JSON.stringify(file)}: invariant ${inv.id}`;
-  const threw = (fn: string, e: unknown) =>
-    new UsageError(`${where}: ${fn} threw ${e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : said(e)}`);
+  const threw = (fn: string, e: unknown) => {
+    const at = locateIn(e, file, path);
+    if (e instanceof Error && e.name === 'FieldError') return new UsageError(`--load ${at ?? JSON.stringify(file)}: ${e.message}`);
+    return new UsageError(`${at ? `--load ${at}: invariant ${inv.id}` : where}: ${fn} threw ${e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : said(e)}`);
+  };
   const result = (r: unknown): string | null => {
     if (r === null || typeof r === 'string') return r;
     throw new UsageError(`${where}: check returned ${said(r)}; expected null (the invariant holds) or a string saying what is broken`);
@@ -132,54 +110,149 @@ function guarded(file: string, inv: Invariant<unknown, unknown>): Invariant<unkn
   return { ...inv, check: guardedCheck, ...(witness ? { witness } : {}) } as Invariant<unknown, unknown>;
 }
 
-/** Loads one module named on the command line. */
-export function loadFile(file: string, models: readonly AnyModelSpec[]): LoadedFile {
+/** Loads one module named on the command line: its resolved path and its exports. */
+function importModule(file: string): { path: string; mod: Record<string, unknown> } {
   const path = resolvePath(file);
   if (!existsSync(path)) throw new UsageError(`--load ${JSON.stringify(file)} does not exist; accepted: a ${oneOf([...MODULE_EXTENSIONS])} file`);
   if (!statSync(path).isFile()) throw new UsageError(`--load ${JSON.stringify(file)} is not a file; accepted: a ${oneOf([...MODULE_EXTENSIONS])} file`);
   if (!(MODULE_EXTENSIONS as readonly string[]).includes(extname(path))) {
     throw new UsageError(`--load ${JSON.stringify(file)} is not a JavaScript module; accepted: a ${oneOf([...MODULE_EXTENSIONS])} file`);
   }
-  let mod: Record<string, unknown>;
   try {
-    mod = inLoaded(nameIndex(`the module ${JSON.stringify(file)} (--load) while it loads`), () => createRequire(import.meta.url)(path)) as Record<string, unknown>;
+    return { path, mod: inLoaded(nameIndex(`the module ${JSON.stringify(file)} (--load) while it loads`), () => createRequire(import.meta.url)(path)) as Record<string, unknown> };
   } catch (e) {
     const msg = String((e as Error)?.message ?? e).split('\n')[0];
-    throw new UsageError(`--load ${JSON.stringify(file)}: cannot load it as a module: ${msg}`);
+    const at = syntaxAt(e, file, path) ?? (e instanceof SyntaxError ? checkedAt(file, path) : undefined);
+    throw new UsageError(`--load ${at ?? JSON.stringify(file)}: cannot load it as a module: ${msg}`);
+  }
+}
+
+/**
+ * Where a module that does not parse is wrong ("file:line:col"): Node puts
+ * "path:line" on the first line of a SyntaxError's stack, and the column
+ * under a caret line; or undefined.
+ */
+function syntaxAt(e: unknown, file: string, path: string): string | undefined {
+  const stack = e instanceof Error && typeof e.stack === 'string' ? e.stack : '';
+  const lines = stack.split('\n');
+  for (let i = 0; i < Math.min(lines.length, 6); i++) {
+    const l = lines[i]!;
+    for (const p of [`file://${path}`, path]) {
+      if (!l.startsWith(`${p}:`)) continue;
+      const line = /^:(\d+)/.exec(l.slice(p.length))?.[1];
+      const caret = lines.slice(i + 1, i + 4).find((x) => /^\s*\^+\s*$/.test(x));
+      if (line) return `${file}:${line}${caret ? `:${caret.indexOf('^') + 1}` : ''}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Where `node --check` finds a syntax error in the module (Node does not say
+ * where when the module is loaded through require): "file:line:col".
+ */
+function checkedAt(file: string, path: string): string | undefined {
+  const r = spawnSync(process.execPath, ['--check', path], { encoding: 'utf8', timeout: 20_000 });
+  const lines = (r.stderr ?? '').split('\n');
+  const line = lines[0]?.startsWith(`${path}:`) ? /^:(\d+)/.exec(lines[0].slice(path.length))?.[1] : undefined;
+  if (!line) return undefined;
+  const caret = lines.slice(1, 4).find((x) => /^\s*\^+\s*$/.test(x));
+  return `${file}:${line}${caret ? `:${caret.indexOf('^') + 1}` : ''}`;
+}
+
+/** What one module adds: the model it applies to, its invariants, and whether it extended the model. */
+export function loadFile(file: string, models: readonly AnyModelSpec[], asPoint = false): LoadedFile & { readonly spec?: AnyModelSpec; readonly path: string; readonly point?: PointInfo } {
+  if (!asPoint) return loadModule(file, models);
+  try {
+    return loadModule(file, models, true);
+  } catch (e) {
+    // The same checks as for --load, said of the point file.
+    if (e instanceof UsageError) throw new UsageError(e.message.replace(/^--load /, 'point '));
+    throw e;
+  }
+}
+
+function loadModule(file: string, models: readonly AnyModelSpec[], asPoint = false): LoadedFile & { readonly spec?: AnyModelSpec; readonly path: string; readonly point?: PointInfo } {
+  const loaded = importModule(file);
+  const path = loaded.path;
+  let mod = loaded.mod;
+  let point: PointInfo | undefined;
+  // A point file given to --load (to replay or explain a point's trace) adds its scope and property.
+  if (asPoint || mod['point'] !== undefined) {
+    const pm = pointModule(file, mod, models);
+    mod = pm.mod;
+    point = pm.info;
   }
   const model = mod['model'];
   const names = models.map((m) => m.name);
   if (typeof model !== 'string' || !names.includes(model)) {
     throw new UsageError(`--load ${JSON.stringify(file)}: export "model" = ${JSON.stringify(model)}; accepted: ${oneOf(names)}`);
   }
+  const base = models.find((m) => m.name === model)!;
+  const spec = base.extend ? (base.extend(file, path, mod) as AnyModelSpec | undefined) : undefined;
+  if (!base.extend && ['fields', 'actions', 'switches', 'scopes'].some((k) => mod[k] !== undefined)) {
+    throw new UsageError(`--load ${JSON.stringify(file)}: model ${model} takes only invariants from --load (no fields, actions, switches or scopes)`);
+  }
   const def = mod['default'];
-  if (def === undefined) throw new UsageError(`--load ${JSON.stringify(file)}: no default export; ${SHAPE}`);
+  if (def === undefined) {
+    if (spec) return { file, model, invariants: [], spec, path };
+    throw new UsageError(`--load ${JSON.stringify(file)}: no default export; ${SHAPE}`);
+  }
   const list = Array.isArray(def) ? def : [def];
-  if (list.length === 0) throw new UsageError(`--load ${JSON.stringify(file)}: the default export is an empty array; ${SHAPE}`);
+  if (list.length === 0 && !spec) throw new UsageError(`--load ${JSON.stringify(file)}: the default export is an empty array; ${SHAPE}`);
   const invariants = list.map((x, i) => checkInvariant(file, x, Array.isArray(def) ? `default export item ${i}` : 'the default export'));
-  return { file, model, invariants };
+  return { file, model, invariants, path, ...(spec ? { spec } : {}), ...(point ? { point } : {}) };
 }
 
-/** The models with the invariants of every --load file added; ids must stay unique per model. */
+/** The invariant reading states through `view` (the model's strict view for loaded code). */
+function viewed(inv: Invariant<unknown, unknown>, view: ((what: string) => (s: unknown) => unknown) | undefined): Invariant<unknown, unknown> {
+  if (!view) return inv;
+  const v = view(`the check of invariant ${inv.id}`);
+  const w = view(`the witness of invariant ${inv.id}`);
+  const check = inv.check as (...a: unknown[]) => string | null;
+  const wrappedCheck = inv.kind === 'step' ? (p: unknown, a: unknown, n: unknown) => check(v(p), a, v(n)) : (s: unknown) => check(v(s));
+  const wit = inv.witness;
+  const witness = wit && { title: wit.title, reached: (p: unknown, a: unknown, n: unknown) => wit.reached(p === undefined ? p : w(p), a, w(n)) };
+  return { ...inv, check: wrappedCheck, ...(witness ? { witness } : {}) } as Invariant<unknown, unknown>;
+}
+
+/**
+ * The models with every --load file added, in order: extensions (fields,
+ * actions, switches, scopes) compose into the model's spec, and invariants
+ * are added with ids unique per model. Loaded invariants read states
+ * through the final spec's strict view.
+ */
 export function withLoaded(models: readonly AnyModelSpec[], files: readonly string[]): readonly AnyModelSpec[] {
-  if (files.length === 0) return models;
-  const extra = new Map<string, Invariant<unknown, unknown>[]>();
-  for (const f of files) {
-    const l = loadFile(f, models);
-    const spec = models.find((m) => m.name === l.model)!;
+  return loadAll(models, files).models;
+}
+
+/** withLoaded, and a point file (`point`, loaded last) with what the command line needs of it. */
+export function loadAll(models: readonly AnyModelSpec[], files: readonly string[], pointFile?: string): { models: readonly AnyModelSpec[]; point?: PointInfo } {
+  if (files.length === 0 && pointFile === undefined) return { models };
+  let specs = [...models];
+  let point: PointInfo | undefined;
+  const extra = new Map<string, { inv: Invariant<unknown, unknown>; file: string; path: string }[]>();
+  for (const [k, f] of [...files, ...(pointFile !== undefined ? [pointFile] : [])].entries()) {
+    const l = loadFile(f, specs, k === files.length);
+    if (l.point && k === files.length) point = l.point;
+    if (l.spec) specs = specs.map((m) => (m.name === l.model ? l.spec! : m));
+    const spec = specs.find((m) => m.name === l.model)!;
     const have = new Set([
       ...spec.invariants(spec.scopes[spec.defaultScope], spec.presets[spec.defaultPreset]!).map((i: Invariant<unknown, unknown>) => i.id),
-      ...(extra.get(l.model) ?? []).map((i) => i.id),
+      ...(extra.get(l.model) ?? []).map((x) => x.inv.id),
     ]);
     for (const inv of l.invariants) {
       if (have.has(inv.id)) throw new UsageError(`--load ${JSON.stringify(f)}: invariant id ${JSON.stringify(inv.id)} is already used by model ${l.model}`);
       have.add(inv.id);
     }
-    extra.set(l.model, [...(extra.get(l.model) ?? []), ...l.invariants]);
+    extra.set(l.model, [...(extra.get(l.model) ?? []), ...l.invariants.map((inv) => ({ inv, file: f, path: l.path }))]);
   }
-  return models.map((m) => {
+  const out = specs.map((m) => {
     const more = extra.get(m.name);
     if (!more) return m;
-    return { ...m, invariants: (scope: unknown, variant) => [...m.invariants(scope, variant), ...more] } as AnyModelSpec;
+    const view = m.loadedView?.bind(m) as ((what: string) => (s: unknown) => unknown) | undefined;
+    const invs = more.map((x) => guarded(x.file, x.path, viewed(x.inv, view)));
+    return { ...m, invariants: (scope: unknown, variant) => [...m.invariants(scope, variant), ...invs] } as AnyModelSpec;
   });
+  return { models: out, ...(point ? { point } : {}) };
 }

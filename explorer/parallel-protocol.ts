@@ -20,6 +20,10 @@ export interface ModelSource {
   /** The ids of the invariants to check (undefined: all of the model's). */
   readonly invariantIds?: readonly string[];
   readonly symmetry?: boolean;
+  /** The --load files, as the user named them (each worker loads them in the same order). */
+  readonly loads?: readonly string[];
+  /** The point file of `check POINT-FILE`, loaded after them. */
+  readonly point?: string;
 }
 
 export interface BatchRequest {
@@ -56,4 +60,6 @@ export interface BatchResult {
   /** --coverage: this expander's coverage keys so far, indexed by the numbers in `out`. */
   readonly keys?: readonly string[];
   readonly error?: string;
+  /** The error is a UsageError (bad input, e.g. loaded code): exit 2, not "internal error". */
+  readonly usage?: boolean;
 }

@@ -21,6 +21,8 @@ import { PackedFrontier } from './frontier.js';
 import { WORKER_CODE_RANGE_MB } from './limits.js';
 import type { Invariant } from './invariant.js';
 import type { Model } from './model.js';
+import { UsageError } from './errors.js';
+import { MARK_SLOTS, loadedCalls } from './loaded-calls.js';
 import type { BatchFinding, BatchRequest, BatchResult, ModelSource } from './parallel-protocol.js';
 import { BatchExpander } from './batch.js';
 import { SearchRun } from './search-run.js';
@@ -60,7 +62,7 @@ function startPool(n: number, source: ModelSource, workerUrl: URL): Pool {
     const { port1, port2 } = new MessageChannel();
     workers.push(
       new Worker(workerUrl, {
-        workerData: { source, port: port2, signal },
+        workerData: { source, port: port2, signal, ...(loadedCalls.marks && w + 1 < MARK_SLOTS ? { marks: loadedCalls.marks, slot: w + 1 } : {}) },
         transferList: [port2],
         // A small young generation keeps each worker's garbage (decoded and
         // successor states) from growing the resident set.
@@ -91,7 +93,7 @@ function nextReply(p: Pool, w: number): BatchResult {
     const m = receiveMessageOnPort(p.ports[w]!);
     if (m) {
       const res = m.message as BatchResult;
-      if (res.error !== undefined) throw new Error(`worker ${w}: ${res.error}`);
+      if (res.error !== undefined) throw res.usage ? new UsageError(res.error) : new Error(`worker ${w}: ${res.error}`);
       return res;
     }
     Atomics.wait(p.signal, 0, cur, 60_000);

@@ -78,6 +78,13 @@ export interface Report {
   frontier?: number;
   /** The command that reproduces this run. */
   command: string;
+  /**
+   * A point file's run (explorer/point.ts): the point, the outcome `expect`
+   * names for this variant (if any), and the outcome observed: "sometimes"
+   * when some interleaving broke the property, "never" when the complete
+   * search found none, "unknown" when it stopped early.
+   */
+  point?: { file: string; title: string; source: string; expect?: 'never' | 'sometimes'; observed: 'never' | 'sometimes' | 'unknown' };
   /** Per-action coverage (--coverage). */
   coverage?: CoverageReport;
 }
@@ -150,5 +157,7 @@ export function notChecked(r: Pick<Report, 'result' | 'violations' | 'checked' |
 }
 
 export function exitCode(r: Report): 0 | 1 | 3 {
+  if (r.point?.expect !== undefined && r.point.observed !== 'unknown') return r.point.observed === r.point.expect ? 0 : 1;
+  if (r.point && r.point.observed === 'unknown') return 3;
   return r.result === 'violation' ? 1 : r.result === 'incomplete' ? 3 : 0;
 }

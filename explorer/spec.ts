@@ -65,6 +65,25 @@ export interface ModelSpec<Scope, S, A> {
   invariants(scope: Scope, variant: Variant): readonly Invariant<S, A>[];
   build(scope: Scope, variant: Variant, options?: BuildOptions): Model<S, A>;
   readonly cases?: readonly KnownCase[];
+  /**
+   * Optional: a model open to --load extensions (fields, actions, switches,
+   * scopes). Returns the spec with module `mod` (loaded from `file`, as the
+   * user named it; `abs` its resolved path) added, or undefined when the
+   * module adds none of these (only invariants). Throws UsageError naming
+   * the file and the bad value.
+   */
+  extend?(file: string, abs: string, mod: Record<string, unknown>): ModelSpec<Scope, S, A> | undefined;
+  /**
+   * Optional: the view of a state that loaded code (a --load invariant) gets:
+   * the same data, but reading a field the model does not declare throws,
+   * naming it. `what` says who reads, for the message.
+   */
+  loadedView?(what: string): (s: S) => S;
+  /**
+   * Optional: the scope JSON of a point file (explorer/point.ts): its setup
+   * (the objects), the menus of its actors, and the new kernel's menus.
+   */
+  pointScope?(setup: Readonly<Record<string, unknown>>, actors: readonly unknown[], after: readonly unknown[] | undefined): unknown;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -83,7 +83,7 @@ function header(r: Report, v: ReportViolation): string[] {
   if (src.length <= W) out.push(src);
   else out.push('Source:', ...wrap(v.source, W, '  '));
   for (const id of messageIds(v.source)) out.push(`Link: ${loreLink(id)}`);
-  out.push(...wrap(`Model: ${r.model}, --scope ${r.scope} ${switchesAsGiven(r)}`, W, '', '  '));
+  out.push(...wrap(`Model: ${r.model}, ${scopeAsGiven(r)} ${switchesAsGiven(r)}`, W, '', '  '));
   const mode = r.mode === 'exhaustive' || r.seed === undefined ? `${r.mode} search` : `${r.mode} search, seed ${r.seed}`;
   let size = `Trace: ${v.length} steps, ${v.contextSwitches} context switches`;
   if (v.unshrunk && (v.unshrunk.length !== v.length || v.unshrunk.contextSwitches !== v.contextSwitches)) {
@@ -145,9 +145,33 @@ function violation(r: Report, v: ReportViolation, internal: readonly string[]): 
 
 /** `internal`: the model's internal fields (Model.internalFields), left out of the step lines. */
 export function renderEmail(r: Report, internal: readonly string[] = []): string {
+  const head = pointHead(r);
+  return head + renderBody(r, internal);
+}
+
+/** How the run named its scope: --scope NAME, or the point file. */
+function scopeAsGiven(r: Report): string {
+  return r.point ? `point file ${r.point.file}` : `--scope ${r.scope}`;
+}
+
+/** A point file's run: the point, its source and the outcome, above the verdict. */
+function pointHead(r: Report): string {
+  const p = r.point;
+  if (!p) return '';
+  const outcome = p.observed === 'unknown' ? `unknown (${r.stoppedBy ?? 'a bound'} stopped the run)` : p.observed;
+  const lines = [
+    ...wrap(toAscii(`Point: ${p.title}`), W, '', '  '),
+    ...wrap(toAscii(`Raised in: ${p.source}`), W, '', '  '),
+    ...wrap(toAscii(`Outcome under ${r.variantName}: ${outcome}${p.expect ? (p.observed === p.expect ? ' (as expected)' : ` (expected: ${p.expect})`) : ''}.`), W, '', '  '),
+    '',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function renderBody(r: Report, internal: readonly string[]): string {
   if (r.result !== 'violation') {
     const verdict = r.result === 'ok' ? 'no violation' : `no violation before ${r.stoppedBy ?? 'a bound'} stopped the run`;
-    const out = wrap(toAscii(`luocheck: ${verdict} of ${r.checked.join(', ') || 'no invariant'} in model ${r.model}, --scope ${r.scope} ${switchesAsGiven(r)}; ${r.stats.distinctStates} distinct states.`), W, '', '  ');
+    const out = wrap(toAscii(`luocheck: ${verdict} of ${r.checked.join(', ') || 'no invariant'} in model ${r.model}, ${scopeAsGiven(r)} ${switchesAsGiven(r)}; ${r.stats.distinctStates} distinct states.`), W, '', '  ');
     return out.join('\n') + '\n';
   }
   const out: string[] = [];

@@ -38,8 +38,18 @@ export function renderTrace(v: ReportViolation): string[] {
   return lines;
 }
 
+/** A point file's outcome in one line ("[point] title: sometimes, as expected"). */
+export function pointLine(r: Report): string | undefined {
+  const p = r.point;
+  if (!p) return undefined;
+  const said = p.expect === undefined ? 'no outcome expected for this variant' : p.observed === 'unknown' ? `expected ${p.expect}` : p.observed === p.expect ? 'as expected' : `expected ${p.expect}`;
+  return `[point] ${p.title}: ${p.observed}, ${said} (${r.variantName})`;
+}
+
 export function renderText(r: Report): string {
   const out: string[] = [];
+  const pl = pointLine(r);
+  if (pl) out.push(pl);
   if (r.result === 'ok') {
     out.push(`[ok] ${where(r)}: ${stats(r)}`);
     if (r.stoppedBy === 'depth') out.push(`     depth bound ${r.stats.depth} reached: deeper states were not explored`);

@@ -97,6 +97,12 @@ export function newKernelRunning(s: State): boolean {
  */
 export function newKernelFirst(ctx: Ctx, s: State, pid: number, idx: number, o: Op, out: Action[]): void {
   if (!designTable(ctx)[pid]![idx]! || (ctx.scope.restoreStages !== undefined && !stageOpen(ctx, s, pid, idx))) return;
+  // An extension's op: its guard says when the VMM issues it (the booted new kernel runs it).
+  const ext = ctx.ext?.reg.firstOf(o.op, 'new');
+  if (ext) {
+    for (const e of ext) for (const a of e.first(ctx, s, pid, idx, o)) out.push(a as Action);
+    return;
+  }
   if (o.op === 'retrieve_session') {
     out.push({ pid, idx, type: 'luo_session_retrieve', op: o });
     return;
@@ -141,7 +147,15 @@ export function newKernelFirst(ctx: Ctx, s: State, pid: number, idx: number, o: 
     case 'close_session':
       out.push({ pid, idx, type: 'luo_session_finish', op: o });
       return;
-    default:
+    // Old-kernel ops (actions.ts) and the reboot's pseudo-op: never in a new-kernel menu.
+    case 'unmap':
+    case 'attach':
+    case 'detach':
+    case 'mark_preserve':
+    case 'preserve_fd':
+    case 'kexec':
       return;
+    default:
+      o satisfies never;
   }
 }

@@ -42,9 +42,26 @@ function firstStep(ctx: Ctx, s: State, pid: number, idx: number, op: Op): Action
       return sessionBusy(s) ? [] : preserveFdFirst(s, pid, idx, op);
     case 'close_session':
       return sessionBusy(s) || !releaseEnabled(s) ? [] : [{ ...b, type: 'luo_session_release', op, file: lastFile(s) }];
+    // Ops of the new kernel's menus only (actions-kexec.ts) and the reboot's pseudo-op: never in an old-kernel menu.
+    case 'retrieve_session':
+    case 'retrieve_fd':
+    case 'hwpt_alloc':
+    case 'attach_ioas':
+    case 'lu_restore':
+    case 'bind_driver':
+    case 'finish':
+    case 'kexec':
+      return [];
     default:
-      return []; // new-kernel ops (actions-kexec.ts)
+      return op satisfies never;
   }
+}
+
+/** The first step of a menu op: an extension's entry points for its own ops, else the model's. */
+function firstOf(ctx: Ctx, s: State, pid: number, idx: number, op: Op): Action[] {
+  const ext = ctx.ext?.reg.firstOf(op.op, 'old');
+  if (ext) return ext.flatMap((e) => e.first(ctx, s, pid, idx, op)) as Action[];
+  return firstStep(ctx, s, pid, idx, op);
 }
 
 function preserveFdFirst(s: State, pid: number, idx: number, op: OpOf<'preserve_fd'>): Action[] {
@@ -67,6 +84,8 @@ function mayFail(ctx: Ctx, s: State, t: VmmThread, step: PreserveStep): boolean 
 
 function continueStep(ctx: Ctx, s: State, pid: number, t: VmmThread, op: Op): Action[] {
   const b = { pid, idx: t.op };
+  const owner = ctx.ext?.reg.pcOwner(t.pc);
+  if (owner) return owner.resume!(ctx, s, pid, t, op) as Action[];
   if (op.op === 'map_file' && (t.pc === 'M2' || t.pc === 'M3' || t.pc === 'M4')) {
     return [{ ...b, type: 'iommufd_ioas_map_file', op, step: t.pc }];
   }
@@ -107,7 +126,7 @@ export function enabledActions(ctx: Ctx, s: State): Action[] {
     for (let idx = old ? 0 : split; idx < to; idx++) {
       if (t.done & (1 << idx)) continue;
       if (old) {
-        for (const a of firstStep(ctx, s, pid, idx, menu[idx]!)) out.push(a);
+        for (const a of firstOf(ctx, s, pid, idx, menu[idx]!)) out.push(a);
       } else newKernelFirst(ctx, s, pid, idx, menu[idx]!, out);
     }
   }

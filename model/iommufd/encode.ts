@@ -8,7 +8,7 @@
  */
 import type { Encoder } from '../../explorer/fingerprint.js';
 import type { IommufdScope } from './scopes.js';
-import { menus } from './process.js';
+import { ALL_PCS, menus } from './process.js';
 import { cacheLengths } from './init.js';
 import {
   PCS,
@@ -72,7 +72,7 @@ export function encodeState(s: State, out: Sink): void {
   }
   for (const t of s.threads) {
     out.push(t.done);
-    out.push((t.op + 1) | (PC_INDEX[t.pc] << 8) | (b(t.made) << 16));
+    out.push((t.op + 1) | ((PC_INDEX[t.pc] ?? ALL_PCS.indexOf(t.pc)) << 8) | (b(t.made) << 16));
     out.push((t.nr << 16) | ((t.slot + 1) << 8) | (t.cur + 1));
     out.push(t.held | (t.seals << 8) | (t.rc << 16));
   }
@@ -105,7 +105,7 @@ function decodeThread(r: Reader): VmmThread {
   const w2 = r.next();
   const w3 = r.next();
   return {
-    done, op: field(w1, 0, 8) - 1, pc: PCS[field(w1, 8, 8)]!, made: bit(w1, 16),
+    done, op: field(w1, 0, 8) - 1, pc: ALL_PCS[field(w1, 8, 8)]! as Pc, made: bit(w1, 16),
     nr: w2 >>> 16, slot: field(w2, 8, 8) - 1, cur: field(w2, 0, 8) - 1,
     held: field(w3, 0, 8), seals: field(w3, 8, 8), rc: w3 >>> 16,
   };

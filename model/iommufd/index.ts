@@ -27,6 +27,12 @@ import { decodeVariant, PRESETS, SWITCHES } from './variants.js';
 import { label, processName, stateJson } from './view.js';
 import { kselftestStep } from './kselftest.js';
 import { match } from 'ts-pattern';
+import { UsageError } from '../../explorer/errors.js';
+import { compileExtensions, decodeExtFields, encodeExtFields, extJson, extWordCount, fillExtFields, parseExtension, switchesWith, type Ext, type Extension } from './extension.js';
+import { CORE_OPS } from './scope-parse.js';
+import { CORE_ACTION_TYPES } from './kselftest.js';
+import { STATE_SCHEMA } from './state-schema.js';
+import { strictView } from './strict.js';
 import { menus } from './process.js';
 import type { Op } from './types.js';
 
@@ -35,7 +41,9 @@ const PRESERVE_STEPS = ['P0', 'P1', 'P2', 'P3a', 'P3c_imm', 'P3c_check', 'P3c_do
 type MenuKind = { readonly kind: string; readonly steps?: readonly string[] };
 
 /** The action kinds a menu op can issue (`nk`: a new-kernel op), multi-step ones with their steps (--coverage). */
-function opKinds(o: Op, nk: boolean): MenuKind[] {
+function opKinds(ctx: Ctx, o: Op, nk: boolean): MenuKind[] {
+  const ext = ctx.ext?.reg.firstOf(o.op, nk ? 'new' : 'old');
+  if (ext) return ext.map((e) => ({ kind: e.type, ...(e.steps ? { steps: e.steps } : {}) }));
   return match(o)
     .with({ op: 'map_file' }, () => [{ kind: 'iommufd_ioas_map_file', steps: MAP_STEPS }])
     .with({ op: 'unmap' }, () => [{ kind: 'iommufd_ioas_unmap' }])
@@ -73,13 +81,19 @@ export class IommufdModel implements Model<State, Action> {
   private readonly swap: DeviceSwap | undefined;
   private readonly scratch = [new Encoder(), new Encoder()] as const;
 
-  constructor(scope: IommufdScope, variant: Variant, options: BuildOptions = {}) {
-    this.ctx = { scope, sw: decodeVariant(variant) };
+  /** Words the extensions' fields take at the end of every encoding. */
+  private readonly extWords: number;
+
+  constructor(scope: IommufdScope, variant: Variant, options: BuildOptions = {}, ext?: Ext) {
+    this.ctx = { scope, sw: decodeVariant(variant), variant, ...(ext ? { ext } : {}) };
+    if (options.symmetry && ext) throw new UsageError('--symmetry is not available with --load extensions that add fields or actions (their fields do not move with a device swap)');
     this.swap = options.symmetry ? findSwap(scope) : undefined;
+    this.extWords = ext ? extWordCount(ext, initialState(scope)) : 0;
   }
 
   initStates(): readonly State[] {
-    return [initialState(this.ctx.scope)];
+    const s = initialState(this.ctx.scope);
+    return [this.ctx.ext ? fillExtFields(this.ctx.ext, s) : s];
   }
 
   actions(s: State): readonly Action[] {
@@ -87,16 +101,20 @@ export class IommufdModel implements Model<State, Action> {
   }
 
   nextState(s: State, a: Action): State {
-    return nextState(this.ctx, s, a);
+    const n = nextState(this.ctx, s, a);
+    return this.ctx.ext && this.ctx.ext.fields.length > 0 ? fillExtFields(this.ctx.ext, n) : n;
   }
 
   encode(s: State, out: Encoder): void {
     if (this.swap) encodeCanonical(s, this.swap, out, this.scratch[0], this.scratch[1]);
     else encodeState(s, out);
+    if (this.ctx.ext) encodeExtFields(this.ctx.ext, s, out);
   }
 
   decode(words: Int32Array): State {
-    return decodeState(this.ctx.scope, words);
+    const ext = this.ctx.ext;
+    if (!ext) return decodeState(this.ctx.scope, words);
+    return decodeExtFields(ext, decodeState(this.ctx.scope, words.subarray(0, words.length - this.extWords)), words, words.length - this.extWords);
   }
 
   process(a: Action): string {
@@ -104,7 +122,8 @@ export class IommufdModel implements Model<State, Action> {
   }
 
   label(a: Action): string {
-    return label(a);
+    const e = this.ctx.ext?.reg.entry(a.type);
+    return e ? e.label(a) : label(a);
   }
 
   /**
@@ -132,6 +151,7 @@ export class IommufdModel implements Model<State, Action> {
 
   /** The program counter of a MAP_FILE or iommufd preserve step. */
   actionStep(a: Action): string | undefined {
+    if (this.ctx.ext?.reg.entry(a.type)) return (a as { step?: string }).step;
     return a.type === 'iommufd_ioas_map_file' || a.type === 'iommufd_liveupdate_preserve' ? a.step : undefined;
   }
 
@@ -139,7 +159,7 @@ export class IommufdModel implements Model<State, Action> {
   actionMenu(): readonly MenuKind[] {
     const { scope } = this.ctx;
     const { ops, split } = menus(scope);
-    const out = ops.flatMap((menu, pid) => menu.flatMap((o, idx) => opKinds(o, idx >= split[pid]!)));
+    const out = ops.flatMap((menu, pid) => menu.flatMap((o, idx) => opKinds(this.ctx, o, idx >= split[pid]!)));
     if (scope.phases === 'lifecycle') {
       const files = scope.session.length > 0 || ops.flat().some((o) => o.op === 'preserve_fd');
       for (const kind of [...(files ? ['liveupdate_reboot'] : []), 'kernel_kexec', 'kho_populate', 'intel_iommu_init', ...(scope.devices.length > 0 ? ['iommu_probe_device'] : [])]) out.push({ kind });
@@ -148,24 +168,57 @@ export class IommufdModel implements Model<State, Action> {
   }
 
   toJson(s: State): unknown {
-    return stateJson(s);
+    const j = stateJson(s);
+    return this.ctx.ext ? extJson(this.ctx.ext, s, j as Record<string, unknown>) : j;
   }
 }
 
-export const iommufdSpec: ModelSpec<IommufdScope, State, Action> = {
-  name: 'iommufd',
-  description: 'iommufd live update (v2 series): objects, ioctls and the preserve path at lock granularity, kexec, boot, rebuild and finish',
-  scopes: SCOPES,
-  scopeDocs: SCOPE_DOCS,
-  defaultScope: DEFAULT_SCOPE,
-  parseScope: parseIommufdScope,
-  switches: SWITCHES,
-  presets: PRESETS,
-  defaultPreset: 'fixed',
-  invariants: (_scope, variant) => iommufdInvariants(decodeVariant(variant)),
-  build: (scope, variant, options) => new IommufdModel(scope, variant, options),
-  cases: IOMMUFD_CASES,
-};
+/**
+ * The iommufd model's spec with the --load extensions `exts` (in load
+ * order): their fields, ops and entry points, switches and scopes. With
+ * none, the shipped model.
+ */
+export function makeIommufdSpec(exts: readonly Extension[] = []): ModelSpec<IommufdScope, State, Action> {
+  const ext = compileExtensions(exts, { ops: [...CORE_OPS], types: CORE_ACTION_TYPES });
+  const sw = switchesWith(exts, SWITCHES, PRESETS);
+  const parse = (json: unknown) => parseIommufdScope(json, ext);
+  const scopes: Record<string, IommufdScope> = { ...SCOPES };
+  const docs: Record<string, string> = { ...SCOPE_DOCS };
+  for (const x of exts) {
+    for (const [name, json] of Object.entries(x.scopes)) {
+      if (name in scopes) throw new UsageError(`--load ${JSON.stringify(x.file)}: scope ${JSON.stringify(name)} already exists`);
+      try {
+        scopes[name] = parse(json);
+      } catch (e) {
+        throw new UsageError(`--load ${JSON.stringify(x.file)}: scope ${JSON.stringify(name)}: ${(e as Error).message.replace(/^scope: /, '')}`);
+      }
+      docs[name] = `from ${x.file}`;
+    }
+  }
+  const schema = ext?.schema ?? STATE_SCHEMA;
+  return {
+    name: 'iommufd',
+    description: 'iommufd live update (v2 series): objects, ioctls and the preserve path at lock granularity, kexec, boot, rebuild and finish',
+    scopes,
+    scopeDocs: docs,
+    defaultScope: DEFAULT_SCOPE,
+    parseScope: parse,
+    switches: sw.switches,
+    presets: sw.presets,
+    defaultPreset: 'fixed',
+    invariants: (_scope, variant) => iommufdInvariants(decodeVariant(variant)),
+    build: (scope, variant, options) => new IommufdModel(scope, variant, options, ext),
+    cases: IOMMUFD_CASES,
+    extend: (file, abs, mod) => {
+      const x = parseExtension(file, abs, mod);
+      return x ? makeIommufdSpec([...exts, x]) : undefined;
+    },
+    loadedView: (what) => (s) => strictView(s, schema, false, what),
+    pointScope: (setup, actors, after) => ({ ...setup, threads: actors, ...(after ? { restore: after, phases: setup['phases'] ?? 'lifecycle' } : {}) }),
+  };
+}
+
+export const iommufdSpec = makeIommufdSpec();
 
 export type { IommufdScope } from './scopes.js';
 export type { Action, State } from './types.js';

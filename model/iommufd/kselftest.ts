@@ -432,7 +432,7 @@ function succeeds(ctx: Ctx, s: State, a: Action & { pid: number }, o: Op): boole
  */
 function issue(ctx: Ctx, s: State, a: Action & { pid: number }, o: Op, c: Call, what: string): KselftestStep {
   const good = succeeds(ctx, s, a, o);
-  const fixed = succeeds({ scope: ctx.scope, sw: decodeVariant(PRESETS['fixed']!) }, s, a, o);
+  const fixed = succeeds({ ...ctx, sw: decodeVariant(PRESETS['fixed']!) }, s, a, o);
   const result = (g: boolean) => (g ? 'returns 0' : 'fails');
   const differs = good === fixed ? '' : `; with every switch as in fixed it ${result(fixed)}`;
   const code = good ? ok(c) : [...c.pre, `ASSERT_NE(0, ${c.expr});`];
@@ -517,10 +517,14 @@ const MAP: { readonly [T in ActionType]: Mapper<T> } = {
   luo_session_finish: (ctx, a, s) => (a.op.op === 'finish' ? issue(ctx, s, a, a.op, call.finish(), 'LIVEUPDATE_SESSION_FINISH') : issue(ctx, s, a, a.op, call.close(), 'closing the incoming session fd without FINISH')),
 };
 
+/** The model's own action types (the kernel functions its steps model). */
+export const CORE_ACTION_TYPES: readonly string[] = Object.keys(MAP);
+
 /** The C for action `a` taken from state `s` (the body of the model's `kselftest` hook). */
 export function kselftestStep(ctx: Ctx, a: Action, s: State): KselftestStep {
   const globals = [SERIES_UAPI, handles(ctx.scope)];
-  const mapper = (MAP as Partial<Record<string, Mapper<ActionType>>>)[(a as { readonly type?: unknown }).type as string];
+  const ext = ctx.ext?.reg.entry(a.type);
+  const mapper = ext ? (c: Ctx, x: Action, st: State) => ext.kselftest(c, x, st) : (MAP as Partial<Record<string, Mapper<ActionType>>>)[(a as { readonly type?: unknown }).type as string];
   if (mapper === undefined) return { ...unmapped(a as { readonly type?: unknown; readonly pid?: unknown }), globals, decls: [setupBlock(ctx.scope)], includes: INCLUDES };
   const isKexec = a.pid < 0;
   if (!isKexec && s.phase !== PHASE_OLD && s.phase !== PHASE_NEW) return { ...afterKexec(a), globals, decls: [setupBlock(ctx.scope)], includes: INCLUDES };

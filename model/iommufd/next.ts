@@ -62,6 +62,8 @@ function handlerOf(type: ActionType): AnyHandler {
 const HANDLERS = new Map<ActionType, AnyHandler>();
 
 export function nextState(ctx: Ctx, s: State, a: Action): State {
+  const e = ctx.ext?.reg.entry(a.type);
+  if (e) return e.effect(ctx, s, a);
   let h = HANDLERS.get(a.type);
   if (h === undefined) {
     h = handlerOf(a.type);

@@ -9,7 +9,8 @@
 import type { Ctx } from './ctx.js';
 import { update } from './copy.js';
 import type { IommufdScope } from './scopes.js';
-import type { Op, Pc, State, VmmThread } from './types.js';
+import { UsageError } from '../../explorer/errors.js';
+import { PCS, type Op, type Pc, type State, type VmmThread } from './types.js';
 
 export const IDLE: VmmThread = { done: 0, op: -1, pc: 'idle', nr: 0, slot: -1, cur: -1, made: false, held: 0, seals: 0, rc: 0 };
 
@@ -67,14 +68,63 @@ export const PRESERVE_WINDOW_PCS: readonly Pc[] = ['P2', 'P3a', 'P3c_imm', 'P3c_
 /** iommufd_preserve_hwpt in progress for `cur`. */
 export const PRESERVE_HWPT_PCS: readonly Pc[] = ['P3c_check', 'P3c_domain', 'P3c_err', 'P3e'];
 
+/**
+ * Per kernel lock, the program counters at which a thread holds it: the
+ * model's own ("lu_mutex": ictx.liveupdate_mutex, "session": the LUO
+ * session mutex), then those of --load extensions (registerPcLocks), which
+ * may hold the model's locks or their own.
+ */
+const LOCK_PCS = new Map<string, Set<string>>([
+  ['lu_mutex', new Set(LU_MUTEX_PCS)],
+  ['session', new Set(SESSION_PCS)],
+]);
+/** Every program counter: the model's, then the extensions' in the order they were registered (encode.ts numbers them so). */
+export const ALL_PCS: string[] = [...PCS];
+const EXT_PC_LOCKS = new Map<string, string>();
+
+/** Whether `pc` is a program counter of the model or of a registered extension. */
+export function isPc(pc: string): boolean {
+  return ALL_PCS.includes(pc);
+}
+
+/**
+ * Registers an extension's program counter and the locks a thread holds
+ * there. The same registration again (a model built twice, a worker) is a
+ * no-op; a clash with another is a UsageError naming `where`.
+ */
+export function registerPcLocks(pc: string, locks: readonly string[], where: string): void {
+  const key = [...locks].sort().join(',');
+  const had = EXT_PC_LOCKS.get(pc);
+  if (had === key) return;
+  if (had !== undefined || (PCS as readonly string[]).includes(pc)) throw new UsageError(`${where}: program counter ${JSON.stringify(pc)} is already in use; name it otherwise`);
+  if (ALL_PCS.length >= 255) throw new UsageError(`${where}: too many program counters (at most 255)`);
+  EXT_PC_LOCKS.set(pc, key);
+  ALL_PCS.push(pc);
+  for (const l of locks) {
+    let set = LOCK_PCS.get(l);
+    if (!set) LOCK_PCS.set(l, (set = new Set()));
+    set.add(pc);
+  }
+}
+
+/** Whether a thread other than `pid` holds `lock` (pid -1: any thread). */
+export function lockHeldByOther(s: State, lock: string, pid: number): boolean {
+  const set = LOCK_PCS.get(lock);
+  if (!set) return false;
+  return s.threads.some((t, i) => i !== pid && set.has(t.pc));
+}
+
+const LU_MUTEX = LOCK_PCS.get('lu_mutex')!;
+const SESSION = LOCK_PCS.get('session')!;
+
 /** ictx.liveupdate_mutex is held (an oopsed thread never releases it). */
 export function luMutexHeld(s: State): boolean {
-  return s.threads.some((t) => LU_MUTEX_PCS.includes(t.pc));
+  return s.threads.some((t) => LU_MUTEX.has(t.pc));
 }
 
 /** The LUO session mutex is held: a PRESERVE_FD or a close is in progress. */
 export function sessionBusy(s: State): boolean {
-  return s.threads.some((t) => SESSION_PCS.includes(t.pc));
+  return s.threads.some((t) => SESSION.has(t.pc));
 }
 
 /** A MAP_FILE between M3 and M4 holds domains_rwsem for read on `ioas`. */

@@ -9,6 +9,9 @@ import { describe } from '../../explorer/scope-file.js';
 import type { AreaInit, IommufdScope, PhaseSet, SealName } from './scopes.js';
 import type { FileRef, Op } from './types.js';
 import { MAX_PAGES } from './scope-common.js';
+import { match } from 'ts-pattern';
+import type { MenuOpSpec, OpField } from './entry-point.js';
+import type { Ext } from './extension.js';
 
 type Obj = Record<string, unknown>;
 const SEALS: readonly SealName[] = ['SEAL', 'SHRINK', 'GROW', 'WRITE'];
@@ -16,6 +19,8 @@ type MenuOp = Exclude<Op['op'], 'kexec'>;
 const OPS: readonly MenuOp[] = ['map_file', 'unmap', 'destroy', 'attach', 'replace', 'detach', 'mark_preserve', 'add_seals', 'ftruncate', 'fallocate', 'preserve_fd', 'close_session'];
 /** Ops of the new kernel's menus (`restore`); map_file, replace, destroy and close_session are valid there too. */
 const RESTORE_OPS: readonly MenuOp[] = ['retrieve_session', 'retrieve_fd', 'map_file', 'add_seals', 'ftruncate', 'fallocate', 'hwpt_alloc', 'replace', 'attach_ioas', 'lu_restore', 'destroy', 'bind_driver', 'finish', 'close_session'];
+/** The model's own menu ops, by name (an extension may not redefine one). */
+export const CORE_OPS: readonly string[] = [...new Set([...OPS, ...RESTORE_OPS])];
 const OP_FIELDS: Readonly<Record<MenuOp, readonly string[]>> = {
   map_file: ['ioas', 'memfd', 'page', 'iova'],
   unmap: ['ioas', 'iova'],
@@ -74,9 +79,45 @@ function fileRef(v: unknown, path: string, memfds: number, devices: number): Fil
 
 interface Bounds { iovas: number; memfds: number; ioas: number; hwpts: number; devices: number; slots: number }
 
-function parseOp(v: unknown, path: string, n: Bounds, ops: readonly MenuOp[] = OPS): Op {
+/** The bounds of an extension op's field of `kind` (nk: in a new-kernel menu). */
+function fieldBounds(f: OpField, n: Bounds, nk: boolean): [number, number] {
+  return match(f.kind)
+    .with('ioas', () => [0, n.ioas - 1] as [number, number])
+    .with('memfd', () => [0, n.memfds - 1] as [number, number])
+    .with('hwpt', () => [0, (nk ? n.hwpts + n.slots : n.hwpts) - 1] as [number, number])
+    .with('slot', () => [n.hwpts, n.hwpts + n.slots - 1] as [number, number])
+    .with('dev', () => [0, n.devices - 1] as [number, number])
+    .with('iova', () => [0, n.iovas - 1] as [number, number])
+    .with('page', () => [0, MAX_PAGES - 1] as [number, number])
+    .with('token', () => [f.min ?? 1, f.max ?? 99] as [number, number])
+    .with('int', () => [f.min ?? 0, f.max ?? 0] as [number, number])
+    .with('bool', () => [0, 1] as [number, number])
+    .exhaustive();
+}
+
+/** A menu op a --load extension defines, checked against its declared fields. */
+function parseExtOp(spec: MenuOpSpec, v: unknown, path: string, n: Bounds, nk: boolean): Op {
+  const o = obj(v, path, ['op', ...Object.keys(spec.fields)]);
+  const out: Record<string, unknown> = { op: spec.name };
+  for (const [k, f] of Object.entries(spec.fields)) {
+    if (f.kind === 'bool') {
+      if (o[k] === undefined && !f.optional) fail(`${path}.${k}`, o[k], 'true or false');
+      out[k] = bool(o[k], `${path}.${k}`);
+    } else {
+      const [min, max] = fieldBounds(f, n, nk);
+      out[k] = int(o[k], `${path}.${k}`, min, max);
+    }
+  }
+  return out as unknown as Op;
+}
+
+function parseOp(v: unknown, path: string, n: Bounds, ops: readonly MenuOp[] = OPS, ext?: Ext): Op {
   const kind = (typeof v === 'object' && v !== null ? (v as Obj)['op'] : undefined) as MenuOp;
-  if (!ops.includes(kind)) fail(`${path}.op`, kind, oneOf(ops));
+  const nk = ops === RESTORE_OPS;
+  const x = typeof kind === 'string' ? ext?.reg.op(kind) : undefined;
+  if (x && x.kernels.includes(nk ? 'new' : 'old')) return parseExtOp(x, v, path, n, nk);
+  const extNames = (ext?.reg.ops ?? []).filter((e) => e.kernels.includes(nk ? 'new' : 'old')).map((e) => e.name);
+  if (!ops.includes(kind)) fail(`${path}.op`, kind, oneOf([...ops, ...extNames]));
   const o = obj(v, path, ['op', ...OP_FIELDS[kind]]);
   const f = (k: string, max: number, min = 0) => int(o[k], `${path}.${k}`, min, max);
   const hw = ops === RESTORE_OPS ? n.hwpts + n.slots - 1 : n.hwpts - 1;
@@ -112,7 +153,7 @@ function parseArea(v: unknown, path: string, n: Bounds, pages: readonly number[]
 const KEYS = ['phases', 'iovas', 'memfds', 'ioas', 'hwpts', 'restoreSlots', 'devices', 'session', 'threads', 'restore', 'restoreStages', 'failures'];
 const PHASES: readonly PhaseSet[] = ['old-kernel', 'lifecycle'];
 
-export function parseIommufdScope(json: unknown): IommufdScope {
+export function parseIommufdScope(json: unknown, ext?: Ext): IommufdScope {
   const o = obj(json, '', KEYS);
   const phases = (o['phases'] ?? 'old-kernel') as PhaseSet;
   if (!PHASES.includes(phases)) fail('phases', o['phases'], oneOf(PHASES));
@@ -150,11 +191,11 @@ export function parseIommufdScope(json: unknown): IommufdScope {
     if (file.kind !== 'memfd') fail(`session[${i}].file.kind`, file.kind, 'memfd (only memfds can start preserved)');
     return { file, token: int(f['token'], `session[${i}].token`, 1, 99) };
   });
-  const threads = arr(o['threads'], 'threads', 3).map((t, i) => arr(t, `threads[${i}]`, 8).map((op, j) => parseOp(op, `threads[${i}][${j}]`, n)));
+  const threads = arr(o['threads'], 'threads', 3).map((t, i) => arr(t, `threads[${i}]`, 8).map((op, j) => parseOp(op, `threads[${i}][${j}]`, n, OPS, ext)));
   if (threads.length === 0) fail('threads', o['threads'], 'at least one thread');
   const restoreRaw = o['restore'] === undefined ? [] : arr(o['restore'], 'restore', 3);
   if (phases === 'old-kernel' && restoreRaw.length > 0) fail('restore', o['restore'], 'no new-kernel menus with phases "old-kernel"');
-  const restore = restoreRaw.map((t, i) => arr(t, `restore[${i}]`, 24).map((op, j) => parseOp(op, `restore[${i}][${j}]`, n, RESTORE_OPS)));
+  const restore = restoreRaw.map((t, i) => arr(t, `restore[${i}]`, 24).map((op, j) => parseOp(op, `restore[${i}][${j}]`, n, RESTORE_OPS, ext)));
   restore.forEach((m, i) => {
     if ((threads[i]?.length ?? 0) + m.length > 30) fail(`restore[${i}]`, m.length, `at most ${30 - (threads[i]?.length ?? 0)} ops (30 per thread across both kernels)`);
   });

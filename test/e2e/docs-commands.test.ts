@@ -91,4 +91,11 @@ describe('every fenced luocheck command of README.md and docs/ runs as written',
     expect(m).not.toBeNull();
     expect(m![2]).toBe(readFileSync(m![1]!, 'utf8'));
   });
+
+  it("adding-an-action.md's examples are the tree's fixtures, which test/e2e/extensions.test.ts runs", () => {
+    const doc = readFileSync('docs/adding-an-action.md', 'utf8');
+    const ex = new Map([...doc.matchAll(/<!-- example: (\S+) -->\n```\w*\n([\s\S]*?)```/g)].map((m) => [m[1]!, m[2]!]));
+    expect(ex.get('dirty-tracking.mjs')).toBe(readFileSync('test/fixtures/extensions/dirty-tracking.mjs', 'utf8'));
+    expect(ex.get('count-race.mjs')).toBe(readFileSync('test/fixtures/points/count-race.mjs', 'utf8'));
+  });
 });

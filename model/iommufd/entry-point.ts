@@ -1,0 +1,155 @@
+/**
+ * Kernel entry points as definitions: each ioctl, LUO callback or
+ * environment event the model knows (or a --load extension adds) is one
+ * EntryPoint, in one file, with every facet the model needs of it: the
+ * menu ops it serves (how a scope file spells them, with their bounds), its
+ * steps split at the kernel's lock boundaries (the program counters a
+ * thread waits at between them, with the locks held there), its effect, its
+ * label and its kselftest mapping. A Registry drives action enumeration,
+ * dispatch, labels, scope parsing and the kselftest renderer as generic
+ * loops, and refuses at build time an entry point that lacks a facet or
+ * collides with another.
+ */
+import { UsageError } from '../../explorer/errors.js';
+import type { Ctx } from './ctx.js';
+import type { State, VmmThread } from './types.js';
+import type { Model } from '../../explorer/model.js';
+
+/** Which kernel's VMM issues a menu op: the old kernel's menus (`threads`) or the new kernel's (`restore`). */
+export type Kernel = 'old' | 'new';
+
+/**
+ * A field of a menu op and its bounds. Object kinds take their bound from
+ * the scope (0 .. count-1); `slot` is a HWPT slot of the new kernel's
+ * objects; `int` takes min..max.
+ */
+export type OpFieldKind = 'ioas' | 'memfd' | 'hwpt' | 'slot' | 'dev' | 'iova' | 'page' | 'token' | 'bool' | 'int';
+export interface OpField {
+  readonly kind: OpFieldKind;
+  /** For `int` (required) and `token`: the accepted range. */
+  readonly min?: number;
+  readonly max?: number;
+  /** A bool may be left out of a scope file (false). */
+  readonly optional?: boolean;
+}
+
+/** A menu op: what a VMM thread may issue once, in a scope file's spelling. */
+export interface MenuOpSpec {
+  /** The op's name in scope files ("unmap"). */
+  readonly name: string;
+  /** One line for docs and errors. */
+  readonly doc: string;
+  readonly fields: Readonly<Record<string, OpField>>;
+  /** The menus it may appear in. */
+  readonly kernels: readonly Kernel[];
+}
+
+/** A menu op as a scope holds it: its name and its fields' values. */
+export interface GenericOp {
+  readonly op: string;
+  readonly [field: string]: unknown;
+}
+
+/** A step as the registry sees it: the thread (pid, -1 for reboot and boot), its menu index, and the kernel function. */
+export interface GenericAction {
+  readonly pid: number;
+  readonly idx: number;
+  readonly type: string;
+  readonly op: GenericOp;
+  readonly step?: string;
+  readonly fail?: boolean;
+}
+
+export type KselftestStep = ReturnType<NonNullable<Model<State, GenericAction>['kselftest']>>;
+
+/**
+ * One kernel entry point. `A` is the action type its steps carry (the
+ * model's own entry points use the variants of types.ts' Action; an
+ * extension's carry GenericAction).
+ */
+export interface EntryPoint<A extends GenericAction = GenericAction> {
+  /** The kernel function the steps model (the action type, e.g. "iommufd_ioas_unmap"). */
+  readonly type: string;
+  /** The kernel source it mirrors ("drivers/iommu/iommufd/ioas.c: iommufd_ioas_unmap"), for reviewers. */
+  readonly source: string;
+  /** The menu ops whose first step this entry point may take, per kernel. */
+  readonly serves: readonly { readonly op: string; readonly kernel: Kernel }[];
+  /** The program counters a thread in this entry point waits at between steps, each with the kernel locks held there. */
+  readonly pcs: Readonly<Record<string, readonly string[]>>;
+  /** --coverage: the steps of a multi-step entry point, in order. */
+  readonly steps?: readonly string[];
+  /** The first step(s) of menu op `op` (index `idx`) of idle thread `pid`, if enabled in `s`. */
+  first(ctx: Ctx, s: State, pid: number, idx: number, op: GenericOp): readonly A[];
+  /** The next step(s) of the op in progress (the thread stands at one of `pcs`). */
+  resume?(ctx: Ctx, s: State, pid: number, t: VmmThread, op: GenericOp): readonly A[];
+  /** The step's effect: a new state; `s` is never mutated. */
+  effect(ctx: Ctx, s: State, a: A): State;
+  /** One line in kernel terms, unique among the actions enabled in a state. */
+  label(a: A): string;
+  /** How userspace performs the step, as C for a kselftest (or what it needs that straight-line code cannot do). */
+  kselftest(ctx: Ctx, a: A, s: State): KselftestStep;
+  /** The process name, when not the thread's ("reboot", "boot"). */
+  process?(a: A): string;
+}
+
+export type AnyEntryPoint = EntryPoint<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The entry points and menu ops of one model (the shipped ones, then those of --load extensions, in order). */
+export class Registry {
+  private readonly byType = new Map<string, AnyEntryPoint>();
+  private readonly byOp = new Map<string, AnyEntryPoint[]>();
+  private readonly byPc = new Map<string, AnyEntryPoint>();
+  private readonly opSpecs = new Map<string, MenuOpSpec>();
+
+  constructor(readonly entries: readonly AnyEntryPoint[], readonly ops: readonly MenuOpSpec[], where = 'the model') {
+    for (const o of ops) {
+      if (this.opSpecs.has(o.name)) throw new UsageError(`${where}: menu op ${JSON.stringify(o.name)} is defined twice`);
+      this.opSpecs.set(o.name, o);
+    }
+    for (const e of entries) {
+      if (this.byType.has(e.type)) throw new UsageError(`${where}: entry point ${JSON.stringify(e.type)} is defined twice`);
+      for (const f of ['first', 'effect', 'label', 'kselftest'] as const) {
+        if (typeof e[f] !== 'function') throw new UsageError(`${where}: entry point ${e.type} has no ${f}`);
+      }
+      if (Object.keys(e.pcs).length > 0 && typeof e.resume !== 'function') throw new UsageError(`${where}: entry point ${e.type} has program counters but no resume`);
+      this.byType.set(e.type, e);
+      for (const { op, kernel } of e.serves) {
+        const spec = this.opSpecs.get(op);
+        if (!spec) throw new UsageError(`${where}: entry point ${e.type} serves menu op ${JSON.stringify(op)}, which no definition declares`);
+        if (!spec.kernels.includes(kernel)) throw new UsageError(`${where}: entry point ${e.type} serves ${op} in the ${kernel} kernel, where the op is not accepted`);
+        const k = `${kernel}:${op}`;
+        this.byOp.set(k, [...(this.byOp.get(k) ?? []), e]);
+      }
+      for (const pc of Object.keys(e.pcs)) {
+        const other = this.byPc.get(pc);
+        if (other) throw new UsageError(`${where}: program counter ${JSON.stringify(pc)} of ${e.type} is already ${other.type}'s`);
+        this.byPc.set(pc, e);
+      }
+    }
+  }
+
+  /** The entry point of action type `type`. */
+  entry(type: string): AnyEntryPoint | undefined {
+    return this.byType.get(type);
+  }
+
+  /** The entry points that may take the first step of menu op `op` in `kernel`. */
+  firstOf(op: string, kernel: Kernel): readonly AnyEntryPoint[] | undefined {
+    return this.byOp.get(`${kernel}:${op}`);
+  }
+
+  /** The entry point whose program counter `pc` is. */
+  pcOwner(pc: string): AnyEntryPoint | undefined {
+    return this.byPc.get(pc);
+  }
+
+  /** The menu op named `name`. */
+  op(name: string): MenuOpSpec | undefined {
+    return this.opSpecs.get(name);
+  }
+
+  /** Every program counter, in registration order. */
+  pcs(): string[] {
+    return [...this.byPc.keys()];
+  }
+}
