@@ -19,9 +19,14 @@
 import vm from 'node:vm';
 import { loadedCalls } from './load.js';
 
-/** Filled by a search with a closure that builds its result as it stands, stopped by `reason`. */
+/**
+ * Filled by a search with a closure that builds its result as it stands,
+ * stopped by `reason`, and what to release when it is ended from outside
+ * (no `finally` of the search runs then): its search workers.
+ */
 export interface Partial<R> {
   result?: (reason: string) => R;
+  release?: () => void;
 }
 
 export interface StoppableOptions {
@@ -57,14 +62,18 @@ export function runStoppable<R>(search: (partial: Partial<R>) => R, opts: Stoppa
     let reason = REASONS[(e as { code?: string } | null)?.code ?? ''];
     if (reason === 'interrupt' && opts.interruptReason) reason = opts.interruptReason();
     if (reason === undefined || partial.result === undefined) throw e;
-    // The call into loaded code that was ended did not count its return (no
-    // `finally` runs when V8 ends a script): count it, so the main thread
-    // does not take the thread for one still stuck there.
-    const mark = loadedCalls.mark;
+    // The search's workers (a parallel search) are ended with it.
+    partial.release?.();
+    // A call into loaded code that was ended (here or in a search worker)
+    // did not count its return (no `finally` runs when V8 ends a script):
+    // count it, so the main thread does not take a thread for one still
+    // stuck there.
+    const marks = loadedCalls.marks ? new Int32Array(loadedCalls.marks) : loadedCalls.mark;
     let inside: string | undefined;
-    if (mark !== undefined && Atomics.load(mark, 0) % 2 !== 0) {
-      inside = loadedCalls.names[Atomics.load(mark, 1)];
-      Atomics.add(mark, 0, 1);
+    for (let k = 0; marks !== undefined && k + 1 < marks.length; k += 2) {
+      if (Atomics.load(marks, k) % 2 === 0) continue;
+      inside ??= loadedCalls.names[Atomics.load(marks, k + 1)];
+      Atomics.add(marks, k, 1);
     }
     opts.onStopped?.(reason, inside);
     return partial.result(reason);

@@ -146,10 +146,13 @@ export default { id: 'loops', title: 'never returns', source: 'test', kind: 'sta
     }
   };
 
-  for (const mode of ['exhaustive', 'random', 'pbt'] as const) {
-    it(`--mode ${mode}: stopped by --time-limit with exit 3 and a partial report in every format`, () => {
+  // Exhaustive with one worker, and with two (the loaded check then runs in a search worker too).
+  const RUNS = [['exhaustive', '1'], ['exhaustive', '2'], ['random', '1'], ['pbt', '1']] as const;
+  const runName = (mode: string, workers: string) => `--mode ${mode}${mode === 'exhaustive' ? ` --workers ${workers}` : ''}`;
+  for (const [mode, workers] of RUNS) {
+    it(`${runName(mode, workers)}: stopped by --time-limit with exit 3 and a partial report in every format`, () => {
       for (const format of FORMATS) {
-        const r = spawnSync(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--mode', mode, '--load', loop, '--time-limit', '1', '--format', format, '--quiet'], { encoding: 'utf8' });
+        const r = spawnSync(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--mode', mode, '--workers', workers, '--load', loop, '--time-limit', '1', '--format', format, '--quiet'], { encoding: 'utf8' });
         expect(r.status, `${format}: ${r.stderr}`).toBe(3);
         expect(r.stderr, format).toBe('');
         partial(format, r.stdout, 'time-limit');
@@ -165,10 +168,10 @@ export default { id: 'loops', title: 'never returns', source: 'test', kind: 'sta
     for (const f of FORMATS) partial(f, readFileSync(join(dir, `r.${f}`), 'utf8'), 'time-limit');
   });
 
-  for (const mode of ['exhaustive', 'random', 'pbt'] as const) {
-    it(`--mode ${mode}: stopped by Ctrl-C with exit 3 and a partial report`, async () => {
-      const { file, started } = looping(`loop-sigint-${mode}`);
-      const child = spawn(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--mode', mode, '--load', file, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const [mode, workers] of RUNS) {
+    it(`${runName(mode, workers)}: stopped by Ctrl-C with exit 3 and a partial report`, async () => {
+      const { file, started } = looping(`loop-sigint-${mode}-${workers}`);
+      const child = spawn(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--mode', mode, '--workers', workers, '--load', file, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -183,7 +186,7 @@ export default { id: 'loops', title: 'never returns', source: 'test', kind: 'sta
     });
   }
 
-  it('loaded code that allocates without end is ended at --max-memory, with exit 3 and a partial report', () => {
+  it.each(['1', '2'])('loaded code that allocates without end is ended at --max-memory, with exit 3 and a partial report (--workers %s)', (workers) => {
     const file = join(tmp, 'hog.mjs');
     writeFileSync(file, `export const model = 'lostupdate';
 const keep = [];
@@ -192,7 +195,7 @@ export default { id: 'loops', title: 'allocates without end', source: 'test', ki
   return null;
 } };
 `);
-    const r = spawnSync(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--load', file, '--max-memory', '400MB', '--format', 'json', '--quiet'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--workers', workers, '--load', file, '--max-memory', '400MB', '--format', 'json', '--quiet'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(3);
     partial('json', r.stdout, 'max-memory');
     expect(r.stdout).toContain('it was ended when the process passed --max-memory');
