@@ -18,6 +18,7 @@ import { replayTrace } from './replay.js';
 import { parseTraceFile } from './itf-read.js';
 import { loadAll } from './load.js';
 import { expected } from './point.js';
+import { modelFactoryUrl } from './model-factory.js';
 import { refine } from './refine.js';
 import { progressSink } from './progress.js';
 import { helpText, versionText } from './help.js';
@@ -107,7 +108,7 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
     const workers = a.por ? 1 : workersThatFit(a.workers ?? defaultWorkers(), cap);
     const search = res.model.decode && workers > 1
       ? (m: typeof res.model, invs: typeof res.invariants, o: ExploreOptions) =>
-          exploreParallel(m, invs, { modelName: res.spec.name, scope: res.scope, variant: res.variant, symmetry: a.symmetry ?? false, ...(a.invariants ? { invariantIds: a.invariants } : {}), ...(a.loads?.length ? { loads: a.loads } : {}), ...(a.point ? { point: a.point } : {}) }, workers, o)
+          exploreParallel(m, invs, { factory: modelFactoryUrl(), modelName: res.spec.name, scope: res.scope, variant: res.variant, symmetry: a.symmetry ?? false, ...(a.invariants ? { invariantIds: a.invariants } : {}), ...(a.loads?.length ? { loads: a.loads } : {}), ...(a.point ? { point: a.point } : {}) }, workers, o)
       : explore;
     result = guard((partial?: Partial<ExploreResult<unknown, unknown>>) => search(res.model, res.invariants, {
       ...(partial ? { partial } : {}),
@@ -240,9 +241,15 @@ export function main(argv: readonly string[], io: Io = defaultIo, models: readon
           const expect = expected(point, report.variantName);
           report.point = { file: point.file, title: point.title, source: point.source, ...(expect ? { expect } : {}), observed: broke ? 'sometimes' : complete ? 'never' : 'unknown' };
         }
+        // Loaded code that failed ended the run: its partial report, then the error, exit 2.
+        const code = () => {
+          if (report.loadedError === undefined) return exitCode(report);
+          io.err(`luocheck: ${report.loadedError}\n`);
+          return 2;
+        };
         if (check.outs.length === 0) {
           io.out(render(report, check.format, models));
-          return exitCode(report);
+          return code();
         }
         const lines = [renderText(report).split('\n')[0]!];
         check.outs.forEach((o, i) => {
@@ -251,7 +258,7 @@ export function main(argv: readonly string[], io: Io = defaultIo, models: readon
           lines.push(`  ${format} report written to ${o}`);
         });
         io.out(check.outs.length === 1 && check.format === 'text' ? renderText(report) : lines.join('\n') + '\n');
-        return exitCode(report);
+        return code();
       }
     }
   } catch (e) {

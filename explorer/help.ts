@@ -10,7 +10,7 @@ import { COMMANDS, FLAG_COMMANDS, type Command } from './args.js';
 
 const SYNOPSIS: Readonly<Record<Command, string>> = {
   list: 'luocheck list [flags]: the models, scopes, switches, invariants and known-bug cases',
-  check: 'luocheck check [flags]: search a model for violations of its invariants',
+  check: 'luocheck check [POINT-FILE] [flags]: search a model for violations of its invariants, or answer a point file (docs/adding-an-action.md)',
   replay: 'luocheck replay TRACE.json|TRACE.itf.json [flags]: re-execute a saved counterexample',
   explain: 'luocheck explain INVARIANT-ID [flags]: one invariant, where its witness is reached, the cases that violate it',
   explore: 'luocheck explore [TRACE.json] [flags]: a local web page (127.0.0.1) to walk the state space step by step',
@@ -43,7 +43,7 @@ const FLAG_HELP: Readonly<Record<string, string>> = {
   '--port': 'N             explore: the port to serve on (default: a free one)',
   '--out': 'FILE          write the report to FILE (repeatable, with a --format list)',
   '--quiet': '            no progress lines on stderr',
-  '--load': 'FILE         load invariants from a JavaScript module (repeatable)',
+  '--load': 'FILE         load a JavaScript module: invariants, and fields, actions, switches, scopes (repeatable)',
 };
 
 const EXITS = 'exit codes: 0 ok, 1 violation (replay: does not replay), 2 bad input, 3 a bound stopped the run, 4 internal error';

@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname, resolve as resolvePath } from 'node:path';
-import { UsageError, oneOf } from './errors.js';
+import { LoadedCodeError, UsageError, oneOf, shortValue } from './errors.js';
 import { locateIn } from './locate.js';
 import { inLoaded, nameIndex } from './loaded-calls.js';
 import { pointModule, type PointInfo } from './point.js';
@@ -56,17 +56,6 @@ function checkInvariant(file: string, x: unknown, where: string): Invariant<unkn
 
 export { loadedCalls } from './loaded-calls.js';
 
-/** What a loaded function returned or threw, in a few words. */
-function said(x: unknown): string {
-  if (x === undefined) return 'undefined';
-  if (typeof x === 'function') return 'a function';
-  try {
-    const s = JSON.stringify(x);
-    return s === undefined ? String(x) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
-  } catch {
-    return typeof x;
-  }
-}
 
 /**
  * The invariant with its loaded functions guarded: an exception, or a check
@@ -77,12 +66,12 @@ function guarded(file: string, path: string, inv: Invariant<unknown, unknown>): 
   const where = `--load ${JSON.stringify(file)}: invariant ${inv.id}`;
   const threw = (fn: string, e: unknown) => {
     const at = locateIn(e, file, path);
-    if (e instanceof Error && e.name === 'FieldError') return new UsageError(`--load ${at ?? JSON.stringify(file)}: ${e.message}`);
-    return new UsageError(`${at ? `--load ${at}: invariant ${inv.id}` : where}: ${fn} threw ${e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : said(e)}`);
+    if (e instanceof Error && e.name === 'FieldError') return new LoadedCodeError(`--load ${at ?? JSON.stringify(file)}: ${e.message}`);
+    return new LoadedCodeError(`${at ? `--load ${at}: invariant ${inv.id}` : where}: ${fn} threw ${e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : shortValue(e)}`);
   };
   const result = (r: unknown): string | null => {
     if (r === null || typeof r === 'string') return r;
-    throw new UsageError(`${where}: check returned ${said(r)}; expected null (the invariant holds) or a string saying what is broken`);
+    throw new LoadedCodeError(`${where}: check returned ${shortValue(r)}; expected null (the invariant holds) or a string saying what is broken`);
   };
   const check = inv.check as (...a: unknown[]) => unknown;
   const checkName = nameIndex(`the check of invariant ${inv.id} (--load ${JSON.stringify(file)})`);

@@ -14,6 +14,11 @@ import type { TableView } from './visited.js';
 
 /** What a worker needs to build the same model and invariants as the main thread. */
 export interface ModelSource {
+  /**
+   * The URL of a module whose buildFromSource(source) builds the model and
+   * invariants in a worker (explorer/model-factory.ts for the command line).
+   */
+  readonly factory: string;
   readonly modelName: string;
   readonly scope: unknown;
   readonly variant: Variant;
@@ -62,4 +67,6 @@ export interface BatchResult {
   readonly error?: string;
   /** The error is a UsageError (bad input, e.g. loaded code): exit 2, not "internal error". */
   readonly usage?: boolean;
+  /** The error is loaded code's (LoadedCodeError): the search ends with its partial report. */
+  readonly loaded?: boolean;
 }

@@ -21,7 +21,7 @@ import { PackedFrontier } from './frontier.js';
 import { WORKER_CODE_RANGE_MB } from './limits.js';
 import type { Invariant } from './invariant.js';
 import type { Model } from './model.js';
-import { UsageError } from './errors.js';
+import { LoadedCodeError, UsageError } from './errors.js';
 import { MARK_SLOTS, loadedCalls } from './loaded-calls.js';
 import type { BatchFinding, BatchRequest, BatchResult, ModelSource } from './parallel-protocol.js';
 import { BatchExpander } from './batch.js';
@@ -93,7 +93,7 @@ function nextReply(p: Pool, w: number): BatchResult {
     const m = receiveMessageOnPort(p.ports[w]!);
     if (m) {
       const res = m.message as BatchResult;
-      if (res.error !== undefined) throw res.usage ? new UsageError(res.error) : new Error(`worker ${w}: ${res.error}`);
+      if (res.error !== undefined) throw res.loaded ? new LoadedCodeError(res.error) : res.usage ? new UsageError(res.error) : new Error(`worker ${w}: ${res.error}`);
       return res;
     }
     Atomics.wait(p.signal, 0, cur, 60_000);
@@ -195,6 +195,8 @@ export function exploreParallel<S, A>(
       }
       run.endLevel(next);
     }
+  } catch (e) {
+    run.stopOnLoadedError(e);
   } finally {
     stopPool(pool);
   }

@@ -21,7 +21,7 @@
  * stopped early.
  */
 import { basename } from 'node:path';
-import { UsageError, oneOf } from './errors.js';
+import { UsageError, oneOf, shortValue } from './errors.js';
 import type { AnyModelSpec } from './spec.js';
 
 export type Outcome = 'never' | 'sometimes';
@@ -45,21 +45,12 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const OUTCOMES: readonly Outcome[] = ['never', 'sometimes'];
 
-function show(v: unknown): string {
-  if (typeof v === 'function') return 'a function';
-  try {
-    const s = JSON.stringify(v);
-    return s === undefined ? String(v) : s.length > 50 ? `${s.slice(0, 47)}...` : s;
-  } catch {
-    return typeof v;
-  }
-}
 
 /** Menus from `{ T1: [...], T2: [...] }` (or an array of menus), in thread order. */
 function menus(file: string, what: string, v: unknown): unknown[] {
   const bad = (why: string) => new UsageError(`point ${JSON.stringify(file)}: ${what} ${why}`);
   if (Array.isArray(v)) return v;
-  if (!isObj(v)) throw bad(`= ${show(v)}; expected { T1: [ops], T2: [ops] }`);
+  if (!isObj(v)) throw bad(`= ${shortValue(v)}; expected { T1: [ops], T2: [ops] }`);
   const keys = Object.keys(v);
   const want = keys.map((_, i) => `T${i + 1}`);
   if (keys.some((k) => !want.includes(k))) throw bad(`names ${oneOf(keys)}; expected threads T1..T${keys.length}, each once`);
@@ -74,12 +65,12 @@ function menus(file: string, what: string, v: unknown): unknown[] {
 export function pointModule(file: string, mod: Obj, models: readonly AnyModelSpec[]): { mod: Obj; info: PointInfo } {
   const p = mod['point'];
   const bad = (where: string, why: string) => new UsageError(`point ${JSON.stringify(file)}: ${where} ${why}`);
-  if (!isObj(p)) throw bad('export "point"', `= ${show(p)}; expected { title, source, variant, setup, actors, property, expect }`);
+  if (!isObj(p)) throw bad('export "point"', `= ${shortValue(p)}; expected { title, source, variant, setup, actors, property, expect }`);
   const model = (p['model'] ?? mod['model'] ?? 'iommufd') as unknown;
   const spec = models.find((m) => m.name === model);
-  if (!spec) throw bad('model', `= ${show(model)}; accepted: ${oneOf(models.map((m) => m.name))}`);
+  if (!spec) throw bad('model', `= ${shortValue(model)}; accepted: ${oneOf(models.map((m) => m.name))}`);
   if (!spec.pointScope) throw bad('model', `${spec.name} takes no point files`);
-  for (const k of ['title', 'source'] as const) if (typeof p[k] !== 'string' || p[k].trim() === '') throw bad(k, `= ${show(p[k])}; expected a string (${k === 'source' ? 'who raised the point, when, the subject and Message-ID or lore link' : 'the point in one line'})`);
+  for (const k of ['title', 'source'] as const) if (typeof p[k] !== 'string' || p[k].trim() === '') throw bad(k, `= ${shortValue(p[k])}; expected a string (${k === 'source' ? 'who raised the point, when, the subject and Message-ID or lore link' : 'the point in one line'})`);
   const known = ['model', 'title', 'source', 'variant', 'setup', 'actors', 'after', 'property', 'expect'];
   for (const k of Object.keys(p)) if (!known.includes(k)) throw bad(`field ${JSON.stringify(k)}`, `is not a point field; accepted: ${oneOf(known)}`);
   let variant: string | undefined;
@@ -87,18 +78,18 @@ export function pointModule(file: string, mod: Obj, models: readonly AnyModelSpe
   const v = p['variant'];
   if (typeof v === 'string') variant = v;
   else if (isObj(v)) {
-    if (v['preset'] !== undefined && typeof v['preset'] !== 'string') throw bad('variant.preset', `= ${show(v['preset'])}; expected a preset name`);
+    if (v['preset'] !== undefined && typeof v['preset'] !== 'string') throw bad('variant.preset', `= ${shortValue(v['preset'])}; expected a preset name`);
     variant = v['preset'] as string | undefined;
     const set = v['set'] ?? {};
-    if (!isObj(set) || Object.values(set).some((x) => typeof x !== 'string')) throw bad('variant.set', `= ${show(set)}; expected { switch: value }`);
+    if (!isObj(set) || Object.values(set).some((x) => typeof x !== 'string')) throw bad('variant.set', `= ${shortValue(set)}; expected { switch: value }`);
     sets = Object.entries(set as Record<string, string>);
-  } else if (v !== undefined) throw bad('variant', `= ${show(v)}; expected a preset name or { preset, set }`);
+  } else if (v !== undefined) throw bad('variant', `= ${shortValue(v)}; expected a preset name or { preset, set }`);
   const setup = p['setup'] ?? {};
-  if (!isObj(setup)) throw bad('setup', `= ${show(setup)}; expected the scope's objects`);
+  if (!isObj(setup)) throw bad('setup', `= ${shortValue(setup)}; expected the scope's objects`);
   const actors = menus(file, 'actors', p['actors']);
   const after = p['after'] === undefined ? undefined : menus(file, 'after', p['after']);
   const prop = p['property'];
-  if (!isObj(prop) || typeof prop['check'] !== 'function') throw bad('property', `= ${show(prop)}; expected { check(state) } returning null (holds) or a string (what broke)`);
+  if (!isObj(prop) || typeof prop['check'] !== 'function') throw bad('property', `= ${shortValue(prop)}; expected { check(state) } returning null (holds) or a string (what broke)`);
   const id = prop['id'] ?? 'point';
   const invariant = {
     id,
@@ -111,7 +102,7 @@ export function pointModule(file: string, mod: Obj, models: readonly AnyModelSpe
   const e = p['expect'];
   const okOutcome = (x: unknown) => (OUTCOMES as readonly unknown[]).includes(x);
   if (!okOutcome(e) && !(isObj(e) && Object.values(e).every(okOutcome) && Object.keys(e).length > 0)) {
-    throw bad('expect', `= ${show(e)}; expected "never", "sometimes", or { variant: "never" | "sometimes" }`);
+    throw bad('expect', `= ${shortValue(e)}; expected "never", "sometimes", or { variant: "never" | "sometimes" }`);
   }
   const scope = basename(file);
   const extra = Array.isArray(mod['default']) ? (mod['default'] as unknown[]) : mod['default'] === undefined ? [] : [mod['default']];

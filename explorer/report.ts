@@ -74,6 +74,8 @@ export interface Report {
   shrinks?: number;
   unshrunkLength?: number;
   stoppedBy?: string;
+  /** What loaded code did wrong, when that ended the run early (the CLI says it on stderr and exits 2). */
+  loadedError?: string;
   completeDepth?: number;
   frontier?: number;
   /** The command that reproduces this run. */
@@ -137,7 +139,7 @@ export function buildReport(
   };
   if (r.runs !== undefined) report.stats.runs = r.runs;
   if (r.steps !== undefined) report.stats.steps = r.steps;
-  for (const k of ['seed', 'path', 'shrinks', 'unshrunkLength', 'stoppedBy', 'completeDepth', 'frontier'] as const) {
+  for (const k of ['seed', 'path', 'shrinks', 'unshrunkLength', 'stoppedBy', 'loadedError', 'completeDepth', 'frontier'] as const) {
     if (r[k] !== undefined) (report as unknown as Record<string, unknown>)[k] = r[k];
   }
   return report;

@@ -5,7 +5,8 @@
  * memory, interrupt), progress, and the result. The two searches differ only
  * in how they expand a level.
  */
-import type { ExploreOptions, ExploreResult, Progress, Violation } from './bfs.js';
+import { LoadedCodeError } from './errors.js';
+import type { ExploreOptions, ExploreResult, Progress, Violation } from './search-types.js';
 import { Checker, type Finding } from './checker.js';
 import { collisionProbability, Encoder } from './fingerprint.js';
 import type { Frontier } from './frontier.js';
@@ -28,6 +29,8 @@ export class SearchRun<S, A> {
   /** State id of the first state of `frontier`. */
   levelStart = 0;
   stoppedBy: string | undefined;
+  /** What loaded code did wrong, when that ended the search. */
+  loadedError: string | undefined;
   private lastProgress: number;
 
   constructor(
@@ -125,6 +128,17 @@ export class SearchRun<S, A> {
     };
   }
 
+  /**
+   * Ends the search on an error of loaded code (it threw, read a field that
+   * does not exist...): the result is the partial one so far. Anything else
+   * is rethrown.
+   */
+  stopOnLoadedError(e: unknown): void {
+    if (!(e instanceof LoadedCodeError)) throw e;
+    this.stoppedBy = 'an error in loaded code';
+    this.loadedError = e.message;
+  }
+
   /** The periodic check of time, memory and interrupt, and the progress line; true = stop. */
   poll(): boolean {
     const now = performance.now();
@@ -159,6 +173,7 @@ export class SearchRun<S, A> {
       violations: this.violations,
       witnesses: this.checker.witnesses(),
     };
+    if (this.loadedError !== undefined) result.loadedError = this.loadedError;
     if (this.stoppedBy !== undefined) {
       result.stoppedBy = this.stoppedBy;
       result.completeDepth = Math.max(0, this.depth - 1);

@@ -19,7 +19,7 @@
  * Every state an effect leaves is checked against the declared state, so a
  * value the encoding cannot hold is an error, never two states merged.
  */
-import { UsageError, oneOf } from '../../explorer/errors.js';
+import { LoadedCodeError, UsageError, oneOf, shortValue } from '../../explorer/errors.js';
 import type { SwitchSpec, Variant } from '../../explorer/spec.js';
 import type { Ctx } from './ctx.js';
 import { Registry, type EntryPoint, type GenericAction, type GenericOp, type Kernel, type MenuOpSpec, type OpField, type OpFieldKind, type KselftestStep } from './entry-point.js';
@@ -119,48 +119,39 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function show(v: unknown): string {
-  if (typeof v === 'function') return 'a function';
-  try {
-    const s = JSON.stringify(v);
-    return s === undefined ? String(v) : s.length > 50 ? `${s.slice(0, 47)}...` : s;
-  } catch {
-    return typeof v;
-  }
-}
 
 function strings(b: Bad, where: string, v: unknown): string[] {
   if (v === undefined) return [];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || !NAME.test(x))) throw b.at(where, `= ${show(v)}; expected an array of lock names`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || !NAME.test(x))) throw b.at(where, `= ${shortValue(v)}; expected an array of lock names`);
   return v as string[];
 }
 
 function fn<F>(b: Bad, where: string, v: unknown): F | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'function') throw b.at(where, `= ${show(v)}; expected a function`);
+  if (typeof v !== 'function') throw b.at(where, `= ${shortValue(v)}; expected a function`);
   return v as F;
 }
 
 function parseField(b: Bad, x: unknown, i: number): ExtField {
   const where = `fields[${i}]`;
-  if (!isObj(x)) throw b.at(where, `= ${show(x)}; expected { on, name, type, init, doc }`);
+  if (!isObj(x)) throw b.at(where, `= ${shortValue(x)}; expected { on, name, type, init, doc }`);
   const on = x['on'];
-  if (on !== 'state' && !(OBJECT_KINDS as readonly unknown[]).includes(on)) throw b.at(`${where}.on`, `= ${show(on)}; accepted: ${oneOf(['state', ...OBJECT_KINDS])}`);
+  if (on !== 'state' && !(OBJECT_KINDS as readonly unknown[]).includes(on)) throw b.at(`${where}.on`, `= ${shortValue(on)}; accepted: ${oneOf(['state', ...OBJECT_KINDS])}`);
   const name = x['name'];
-  if (typeof name !== 'string' || !NAME.test(name)) throw b.at(`${where}.name`, `= ${show(name)}; expected an identifier`);
+  if (typeof name !== 'string' || !NAME.test(name)) throw b.at(`${where}.name`, `= ${shortValue(name)}; expected an identifier`);
   const doc = typeof x['doc'] === 'string' ? x['doc'] : '';
   if (x['type'] === 'bool') {
-    if (typeof x['init'] !== 'boolean') throw b.at(`${where}.init`, `= ${show(x['init'])}; expected true or false for a bool field`);
+    if (typeof x['init'] !== 'boolean') throw b.at(`${where}.init`, `= ${shortValue(x['init'])}; expected true or false for a bool field`);
     return { on: on as ExtField['on'], name, type: { t: 'bool' }, init: x['init'], doc };
   }
-  if (x['type'] !== 'int') throw b.at(`${where}.type`, `= ${show(x['type'])}; accepted: bool or int`);
+  if (x['type'] !== 'int') throw b.at(`${where}.type`, `= ${shortValue(x['type'])}; accepted: bool or int`);
   const min = x['min'];
   const max = x['max'];
   if (typeof min !== 'number' || typeof max !== 'number' || !Number.isInteger(min) || !Number.isInteger(max) || min > max || min < -(2 ** 30) || max > 2 ** 30) {
-    throw b.at(where, `has min ${show(min)} and max ${show(max)}; expected integers with min <= max, within +-2^30`);
+    throw b.at(where, `has min ${shortValue(min)} and max ${shortValue(max)}; expected integers with min <= max, within +-2^30`);
   }
   const init = x['init'];
-  if (typeof init !== 'number' || !Number.isInteger(init) || init < min || init > max) throw b.at(`${where}.init`, `= ${show(init)}; expected an integer from ${min} to ${max}`);
+  if (typeof init !== 'number' || !Number.isInteger(init) || init < min || init > max) throw b.at(`${where}.init`, `= ${shortValue(init)}; expected an integer from ${min} to ${max}`);
   return { on: on as ExtField['on'], name, type: { t: 'int', min, max }, init, doc };
 }
 
@@ -170,39 +161,39 @@ function parseOpField(b: Bad, where: string, v: unknown): OpField {
     const kind = v['kind'] as OpFieldKind;
     const { min, max } = v;
     if (kind === 'int' && (typeof min !== 'number' || typeof max !== 'number' || !Number.isInteger(min) || !Number.isInteger(max) || min > max || min < 0 || max > 255)) {
-      throw b.at(where, `= ${show(v)}; an int field needs integer min <= max within 0..255`);
+      throw b.at(where, `= ${shortValue(v)}; an int field needs integer min <= max within 0..255`);
     }
     return { kind, ...(typeof min === 'number' ? { min } : {}), ...(typeof max === 'number' ? { max } : {}), ...(v['optional'] === true ? { optional: true } : {}) };
   }
-  throw b.at(where, `= ${show(v)}; accepted: ${oneOf(OP_KINDS.filter((k) => k !== 'int'))} or { kind: "int", min, max }`);
+  throw b.at(where, `= ${shortValue(v)}; accepted: ${oneOf(OP_KINDS.filter((k) => k !== 'int'))} or { kind: "int", min, max }`);
 }
 
 function parseAction(b: Bad, x: unknown, i: number): ExtAction {
   const where = `actions[${i}]`;
-  if (!isObj(x)) throw b.at(where, `= ${show(x)}; expected { op, type, source, fields, kernels, steps, label }`);
+  if (!isObj(x)) throw b.at(where, `= ${shortValue(x)}; expected { op, type, source, fields, kernels, steps, label }`);
   const op = x['op'];
-  if (typeof op !== 'string' || !NAME.test(op)) throw b.at(`${where}.op`, `= ${show(op)}; expected an identifier (how scope files name the op)`);
+  if (typeof op !== 'string' || !NAME.test(op)) throw b.at(`${where}.op`, `= ${shortValue(op)}; expected an identifier (how scope files name the op)`);
   const type = x['type'];
-  if (typeof type !== 'string' || !NAME.test(type)) throw b.at(`${where}.type`, `= ${show(type)}; expected the kernel function the steps model, e.g. "iommufd_access_pin_pages"`);
+  if (typeof type !== 'string' || !NAME.test(type)) throw b.at(`${where}.type`, `= ${shortValue(type)}; expected the kernel function the steps model, e.g. "iommufd_access_pin_pages"`);
   const source = x['source'];
-  if (typeof source !== 'string' || source.trim() === '') throw b.at(`${where}.source`, `= ${show(source)}; expected the kernel source it mirrors (file: function)`);
+  if (typeof source !== 'string' || source.trim() === '') throw b.at(`${where}.source`, `= ${shortValue(source)}; expected the kernel source it mirrors (file: function)`);
   const fieldsRaw = x['fields'] ?? {};
-  if (!isObj(fieldsRaw)) throw b.at(`${where}.fields`, `= ${show(fieldsRaw)}; expected { name: kind }`);
+  if (!isObj(fieldsRaw)) throw b.at(`${where}.fields`, `= ${shortValue(fieldsRaw)}; expected { name: kind }`);
   const fields: Record<string, OpField> = {};
   for (const [k, v] of Object.entries(fieldsRaw)) {
-    if (!NAME.test(k) || k === 'op') throw b.at(`${where}.fields`, `has a field named ${show(k)}; expected identifiers other than "op"`);
+    if (!NAME.test(k) || k === 'op') throw b.at(`${where}.fields`, `has a field named ${shortValue(k)}; expected identifiers other than "op"`);
     fields[k] = parseOpField(b, `${where}.fields.${k}`, v);
   }
   const kernels = x['kernels'] ?? ['old'];
-  if (!Array.isArray(kernels) || kernels.length === 0 || kernels.some((k) => k !== 'old' && k !== 'new')) throw b.at(`${where}.kernels`, `= ${show(kernels)}; expected ["old"], ["new"] or ["old", "new"]`);
+  if (!Array.isArray(kernels) || kernels.length === 0 || kernels.some((k) => k !== 'old' && k !== 'new')) throw b.at(`${where}.kernels`, `= ${shortValue(kernels)}; expected ["old"], ["new"] or ["old", "new"]`);
   const stepsRaw = x['steps'];
-  if (!Array.isArray(stepsRaw) || stepsRaw.length === 0 || stepsRaw.length > 16) throw b.at(`${where}.steps`, `= ${show(stepsRaw)}; expected 1 to 16 steps`);
+  if (!Array.isArray(stepsRaw) || stepsRaw.length === 0 || stepsRaw.length > 16) throw b.at(`${where}.steps`, `= ${shortValue(stepsRaw)}; expected 1 to 16 steps`);
   const steps = stepsRaw.map((st, j): ExtStep => {
     const w = `${where}.steps[${j}]`;
-    if (!isObj(st)) throw b.at(w, `= ${show(st)}; expected { pc?, holds?, needs?, guard?, effect?, fails? }`);
+    if (!isObj(st)) throw b.at(w, `= ${shortValue(st)}; expected { pc?, holds?, needs?, guard?, effect?, fails? }`);
     const pc = st['pc'];
-    if (j > 0 && (typeof pc !== 'string' || !NAME.test(pc))) throw b.at(`${w}.pc`, `= ${show(pc)}; every step after the first names the program counter its thread waits at before it`);
-    if (j === 0 && pc !== undefined) throw b.at(`${w}.pc`, `= ${show(pc)}; the first step starts from an idle thread and has no pc`);
+    if (j > 0 && (typeof pc !== 'string' || !NAME.test(pc))) throw b.at(`${w}.pc`, `= ${shortValue(pc)}; every step after the first names the program counter its thread waits at before it`);
+    if (j === 0 && pc !== undefined) throw b.at(`${w}.pc`, `= ${shortValue(pc)}; the first step starts from an idle thread and has no pc`);
     if (j === 0 && st['holds'] !== undefined) throw b.at(`${w}.holds`, 'is set on the first step; `holds` names the locks held at a step\'s pc, taken by the step before');
     const name = typeof pc === 'string' ? pc : typeof st['name'] === 'string' ? st['name'] : 'S1';
     return {
@@ -225,16 +216,16 @@ function parseAction(b: Bad, x: unknown, i: number): ExtAction {
 
 function parseSwitch(b: Bad, x: unknown, i: number): ExtSwitch {
   const where = `switches[${i}]`;
-  if (!isObj(x)) throw b.at(where, `= ${show(x)}; expected { name, values, doc, presets }`);
+  if (!isObj(x)) throw b.at(where, `= ${shortValue(x)}; expected { name, values, doc, presets }`);
   const name = x['name'];
-  if (typeof name !== 'string' || !NAME.test(name)) throw b.at(`${where}.name`, `= ${show(name)}; expected an identifier`);
+  if (typeof name !== 'string' || !NAME.test(name)) throw b.at(`${where}.name`, `= ${shortValue(name)}; expected an identifier`);
   const values = x['values'];
   if (!Array.isArray(values) || values.length < 2 || values.some((v) => typeof v !== 'string' || !/^[a-z0-9][a-z0-9-]*$/i.test(v)) || new Set(values).size !== values.length) {
-    throw b.at(`${where}.values`, `= ${show(values)}; expected two or more distinct names`);
+    throw b.at(`${where}.values`, `= ${shortValue(values)}; expected two or more distinct names`);
   }
   const presets = x['presets'] ?? {};
-  if (!isObj(presets)) throw b.at(`${where}.presets`, `= ${show(presets)}; expected { preset: value }`);
-  for (const [p, v] of Object.entries(presets)) if (!values.includes(v)) throw b.at(`${where}.presets.${p}`, `= ${show(v)}; accepted: ${oneOf(values as string[])}`);
+  if (!isObj(presets)) throw b.at(`${where}.presets`, `= ${shortValue(presets)}; expected { preset: value }`);
+  for (const [p, v] of Object.entries(presets)) if (!values.includes(v)) throw b.at(`${where}.presets.${p}`, `= ${shortValue(v)}; accepted: ${oneOf(values as string[])}`);
   const doc = typeof x['doc'] === 'string' && x['doc'].trim() !== '' ? x['doc'] : undefined;
   if (!doc) throw b.at(`${where}.doc`, 'is missing; say what the switch chooses and which value is as posted');
   return { name, values: values as string[], doc, presets: presets as Record<string, string> };
@@ -246,11 +237,11 @@ export function parseExtension(file: string, abs: string, mod: Obj): Extension |
   if (['fields', 'actions', 'switches', 'scopes'].every((k) => mod[k] === undefined)) return undefined;
   const list = (k: string) => {
     const v = mod[k] ?? [];
-    if (!Array.isArray(v)) throw b.at(`export "${k}"`, `= ${show(v)}; expected an array`);
+    if (!Array.isArray(v)) throw b.at(`export "${k}"`, `= ${shortValue(v)}; expected an array`);
     return v as unknown[];
   };
   const scopes = mod['scopes'] ?? {};
-  if (!isObj(scopes)) throw b.at('export "scopes"', `= ${show(scopes)}; expected { name: scope JSON }`);
+  if (!isObj(scopes)) throw b.at('export "scopes"', `= ${shortValue(scopes)}; expected { name: scope JSON }`);
   return {
     file, abs,
     fields: list('fields').map((x, i) => parseField(b, x, i)),
@@ -289,12 +280,13 @@ function call<T>(x: Extension, what: string, f: () => T): T {
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const at = locateIn(e, x.file, x.abs) ?? JSON.stringify(x.file);
-    const msg = e instanceof FieldError ? e.message : `${what} threw ${e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : show(e)}`;
-    throw new UsageError(`--load ${at}: ${msg}`);
+    const msg = e instanceof FieldError ? e.message : `${what} threw ${e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : shortValue(e)}`;
+    throw new LoadedCodeError(`--load ${at}: ${msg}`);
   }
 }
 
-function compileAction(x: Extension, a: ExtAction, schema: () => FieldType): EntryPoint<GenericAction> {
+function compileAction(x: Extension, a: ExtAction, ext: () => Ext): EntryPoint<GenericAction> {
+  const schema = () => ext().schema;
   const pcs: Record<string, readonly string[]> = {};
   for (const st of a.steps.slice(1)) pcs[st.pc!] = st.holds;
   const stepIndex = new Map(a.steps.map((st, i) => [st.name, i]));
@@ -330,23 +322,24 @@ function compileAction(x: Extension, a: ExtAction, schema: () => FieldType): Ent
         const view = strictView(draft, schema(), true, what);
         r = call(x, what, () => st.effect!(view as State, Object.freeze({ ...act.op }), c(ctx, s, act.pid, act.fail === true)));
       }
-      if (r !== undefined && r !== 'return') throw new UsageError(`--load ${JSON.stringify(x.file)}: ${what} returned ${show(r)}; expected nothing (go on to the next step) or "return" (the op returns now)`);
+      if (r !== undefined && r !== 'return') throw new LoadedCodeError(`--load ${JSON.stringify(x.file)}: ${what} returned ${shortValue(r)}; expected nothing (go on to the next step) or "return" (the op returns now)`);
       let n: State = draft;
       const last = i === a.steps.length - 1 || r === 'return';
       n = withThread(n, act.pid, (t: VmmThread) =>
         last ? { ...IDLE, done: t.done | (1 << act.idx) } : { ...t, op: act.idx, pc: a.steps[i + 1]!.pc! as VmmThread['pc'] });
+      n = fillExtFields(ext(), n); // a thread back at idle: its locals at their initial values
       const bad = misfit(n, schema(), '', isPc);
-      if (bad) throw new UsageError(`--load ${JSON.stringify(x.file)}: ${what} leaves ${bad}`);
+      if (bad) throw new LoadedCodeError(`--load ${JSON.stringify(x.file)}: ${what} leaves ${bad}`);
       return n;
     },
     label(act) {
       const step = act.step ?? a.steps[0]!.name;
       if (a.label) {
         const l = call(x, `the label of ${a.type}`, () => a.label!(Object.freeze({ ...act.op }), step, act.fail === true));
-        if (typeof l !== 'string' || l.trim() === '' || l.includes('\n')) throw new UsageError(`--load ${JSON.stringify(x.file)}: the label of ${a.type} returned ${show(l)}; expected one line of text`);
+        if (typeof l !== 'string' || l.trim() === '' || l.includes('\n')) throw new LoadedCodeError(`--load ${JSON.stringify(x.file)}: the label of ${a.type} returned ${shortValue(l)}; expected one line of text`);
         return multi && !l.includes(step) ? `${l} ${step}` : l;
       }
-      const args = Object.keys(a.fields).map((k) => `${k} ${show(act.op[k])}`).join(', ');
+      const args = Object.keys(a.fields).map((k) => `${k} ${shortValue(act.op[k])}`).join(', ');
       return `${a.type}${multi ? ` ${step}` : ''}${args ? ` (${args})` : ''}${act.fail ? ' -> fails' : ''}`;
     },
     kselftest(_ctx, act): KselftestStep {
@@ -355,7 +348,7 @@ function compileAction(x: Extension, a: ExtAction, schema: () => FieldType): Ent
       const r = call(x, `the kselftest of ${a.type}`, () => a.kselftest!(Object.freeze({ ...act.op }), step));
       if (r === undefined) return { comment: `inside ${a.type}` };
       if (!isObj(r) || (r['code'] !== undefined && (!Array.isArray(r['code']) || r['code'].some((l) => typeof l !== 'string')))) {
-        throw new UsageError(`--load ${JSON.stringify(x.file)}: the kselftest of ${a.type} returned ${show(r)}; expected { code: [lines of C], comment? } or nothing`);
+        throw new LoadedCodeError(`--load ${JSON.stringify(x.file)}: the kselftest of ${a.type} returned ${shortValue(r)}; expected { code: [lines of C], comment? } or nothing`);
       }
       return { ...(r['code'] ? { code: r['code'] as string[] } : {}), comment: typeof r['comment'] === 'string' ? r['comment'] : `${a.type} (${x.file})` };
     },
@@ -387,13 +380,14 @@ export function compileExtensions(exts: readonly Extension[], core: { readonly o
       if (coreTypes.has(a.type)) throw new UsageError(`${where}: the model already has an entry point ${a.type}; name the new one otherwise`);
       for (const st of a.steps) if (st.pc) registerPcLocks(st.pc, st.holds, where);
       ops.push({ name: a.op, doc: a.doc, fields: a.fields, kernels: a.kernels });
-      entries.push(compileAction(x, a, () => schema));
+      entries.push(compileAction(x, a, () => compiled));
     }
   }
   const reg = new Registry(entries, ops, 'the --load extensions');
   const perKind = new Map<ObjectKind, ExtField[]>();
   for (const f of fields) if (f.on !== 'state') perKind.set(f.on, [...(perKind.get(f.on) ?? []), f]);
-  return { reg, fields, schema, perKind, top: fields.filter((f) => f.on === 'state') };
+  const compiled: Ext = { reg, fields, schema, perKind, top: fields.filter((f) => f.on === 'state') };
+  return compiled;
 }
 
 /** `s` with every extension field an object lacks (a fresh object the model built) at its initial value. */

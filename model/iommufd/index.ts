@@ -33,6 +33,8 @@ import { CORE_OPS } from './scope-parse.js';
 import { CORE_ACTION_TYPES } from './kselftest.js';
 import { STATE_SCHEMA } from './state-schema.js';
 import { strictView } from './strict.js';
+import { TREE_EXTENSIONS } from './extensions/index.js';
+import type { Invariant } from '../../explorer/invariant.js';
 import { menus } from './process.js';
 import type { Op } from './types.js';
 
@@ -178,7 +180,7 @@ export class IommufdModel implements Model<State, Action> {
  * order): their fields, ops and entry points, switches and scopes. With
  * none, the shipped model.
  */
-export function makeIommufdSpec(exts: readonly Extension[] = []): ModelSpec<IommufdScope, State, Action> {
+export function makeIommufdSpec(exts: readonly Extension[] = [], treeInvariants: readonly Invariant<State, Action>[] = []): ModelSpec<IommufdScope, State, Action> {
   const ext = compileExtensions(exts, { ops: [...CORE_OPS], types: CORE_ACTION_TYPES });
   const sw = switchesWith(exts, SWITCHES, PRESETS);
   const parse = (json: unknown) => parseIommufdScope(json, ext);
@@ -206,19 +208,32 @@ export function makeIommufdSpec(exts: readonly Extension[] = []): ModelSpec<Iomm
     switches: sw.switches,
     presets: sw.presets,
     defaultPreset: 'fixed',
-    invariants: (_scope, variant) => iommufdInvariants(decodeVariant(variant)),
+    invariants: (_scope, variant) => [...iommufdInvariants(decodeVariant(variant)), ...treeInvariants],
     build: (scope, variant, options) => new IommufdModel(scope, variant, options, ext),
     cases: IOMMUFD_CASES,
     extend: (file, abs, mod) => {
       const x = parseExtension(file, abs, mod);
-      return x ? makeIommufdSpec([...exts, x]) : undefined;
+      return x ? makeIommufdSpec([...exts, x], treeInvariants) : undefined;
     },
     loadedView: (what) => (s) => strictView(s, schema, false, what),
     pointScope: (setup, actors, after) => ({ ...setup, threads: actors, ...(after ? { restore: after, phases: setup['phases'] ?? 'lifecycle' } : {}) }),
   };
 }
 
-export const iommufdSpec = makeIommufdSpec();
+/** The extensions folded into the tree (extensions/index.ts), parsed as --load parses a module, and their invariants. */
+function folded(): [Extension[], Invariant<State, Action>[]] {
+  const exts: Extension[] = [];
+  const invs: Invariant<State, Action>[] = [];
+  for (const { file, module } of TREE_EXTENSIONS) {
+    const x = parseExtension(file, file, module as Record<string, unknown>);
+    if (x) exts.push(x);
+    const d = module['default'];
+    for (const inv of d === undefined ? [] : Array.isArray(d) ? d : [d]) invs.push(inv as Invariant<State, Action>);
+  }
+  return [exts, invs];
+}
+
+export const iommufdSpec = makeIommufdSpec(...folded());
 
 export type { IommufdScope } from './scopes.js';
 export type { Action, State } from './types.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../explorer/bfs.js';
 import { exploreParallel } from '../../explorer/parallel.js';
+import { modelFactoryUrl } from '../../explorer/model-factory.js';
 import { Encoder } from '../../explorer/fingerprint.js';
 import { ObjtableModel } from '../../bench/objtable.js';
 import { objtableInvariants } from '../../bench/objtable-invariants.js';
@@ -45,7 +46,7 @@ describe('parallel search', () => {
       const scope = { P, K, M };
       const seq = strip(explore(new ObjtableModel(scope), objtableInvariants(scope)));
       for (const w of [1, 2, 3]) {
-        const par = strip(exploreParallel(new ObjtableModel(scope), objtableInvariants(scope), { modelName: 'bench', scope, variant: {} }, w));
+        const par = strip(exploreParallel(new ObjtableModel(scope), objtableInvariants(scope), { factory: modelFactoryUrl(), modelName: 'bench', scope, variant: {} }, w));
         expect(par).toEqual(seq);
       }
     });
@@ -57,7 +58,7 @@ describe('parallel search', () => {
       const scope = { threads: 3, irqs: 3 };
       const seq = strip(explore(new LostUpdateModel(scope, locked), lostUpdateInvariants));
       for (const w of [1, 2]) {
-        const par = strip(exploreParallel(new LostUpdateModel(scope, locked), lostUpdateInvariants, { modelName: 'lostupdate', scope, variant }, w));
+        const par = strip(exploreParallel(new LostUpdateModel(scope, locked), lostUpdateInvariants, { factory: modelFactoryUrl(), modelName: 'lostupdate', scope, variant }, w));
         expect(par).toEqual(seq);
       }
     }
@@ -66,7 +67,7 @@ describe('parallel search', () => {
   it('with --continue, a depth bound and a state bound, as the sequential search', () => {
     const scope = { rms: 3 };
     const m = () => new TwoPhaseModel(scope);
-    const src = { modelName: 'twophase', scope, variant: {} };
+    const src = { factory: modelFactoryUrl(), modelName: 'twophase', scope, variant: {} };
     for (const opts of [{ continueAfterViolation: true }, { maxDepth: 4 }, { maxStates: 100 }]) {
       expect(strip(exploreParallel(m(), twoPhaseInvariants, src, 2, opts))).toEqual(strip(explore(m(), twoPhaseInvariants, opts)));
     }
@@ -74,9 +75,9 @@ describe('parallel search', () => {
 
   it('stops when asked, and reports a worker failure as an error', () => {
     const scope = { P: 4, K: 3, M: 2 };
-    const r = exploreParallel(new ObjtableModel(scope), [], { modelName: 'bench', scope, variant: {} }, 2, { shouldStop: () => 'interrupt' });
+    const r = exploreParallel(new ObjtableModel(scope), [], { factory: modelFactoryUrl(), modelName: 'bench', scope, variant: {} }, 2, { shouldStop: () => 'interrupt' });
     expect(r.result).toBe('incomplete');
     expect(r.stoppedBy).toBe('interrupt');
-    expect(() => exploreParallel(new ObjtableModel(scope), [], { modelName: 'nosuch', scope, variant: {} }, 2)).toThrow(/worker 0: no model "nosuch"/);
+    expect(() => exploreParallel(new ObjtableModel(scope), [], { factory: modelFactoryUrl(), modelName: 'nosuch', scope, variant: {} }, 2)).toThrow(/worker 0: no model "nosuch"/);
   });
 });

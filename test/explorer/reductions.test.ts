@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../explorer/bfs.js';
 import { exploreParallel } from '../../explorer/parallel.js';
+import { modelFactoryUrl } from '../../explorer/model-factory.js';
 import { MODELS } from '../../model/registry.js';
 import type { AnyModelSpec } from '../../explorer/spec.js';
 
@@ -51,7 +52,7 @@ describe('symmetry and partial-order reduction keep every verdict', () => {
     const lu = MODELS.find((m) => m.name === 'lostupdate')!;
     const scope = lu.scopes['three'];
     const seq = explore(lu.build(scope, { lock: 'off' }, { symmetry: true }), lu.invariants(scope, { lock: 'off' }));
-    const par = exploreParallel(lu.build(scope, { lock: 'off' }, { symmetry: true }), lu.invariants(scope, { lock: 'off' }), { modelName: 'lostupdate', scope, variant: { lock: 'off' }, symmetry: true }, 2);
+    const par = exploreParallel(lu.build(scope, { lock: 'off' }, { symmetry: true }), lu.invariants(scope, { lock: 'off' }), { factory: modelFactoryUrl(), modelName: 'lostupdate', scope, variant: { lock: 'off' }, symmetry: true }, 2);
     expect(par.distinctStates).toBe(seq.distinctStates);
     const last = seq.violations[0]!.trace.at(-1)!.state as { pc: number[] };
     expect(last.pc).toEqual([2, 2, 2]);

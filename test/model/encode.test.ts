@@ -4,6 +4,7 @@
  * workers), and symmetry reduction keeps every verdict: each scope with and
  * without it, under fixed, v2 and restore=rehydrate.
  */
+import { modelFactoryUrl } from '../../explorer/model-factory.js';
 import { describe, expect, test } from 'vitest';
 import { explore } from '../../explorer/bfs.js';
 import { Encoder } from '../../explorer/fingerprint.js';
@@ -104,7 +105,7 @@ describe('symmetry reduction keeps every verdict', () => {
     const scope = iommufdSpec.scopes['ci']!;
     const v = { ...FIXED, verify: 'trust' };
     const seq = explore(iommufdSpec.build(scope, v, { symmetry: true }), iommufdSpec.invariants(scope, v));
-    const par = exploreParallel(iommufdSpec.build(scope, v, { symmetry: true }), iommufdSpec.invariants(scope, v), { modelName: 'iommufd', scope, variant: v, symmetry: true }, 2);
+    const par = exploreParallel(iommufdSpec.build(scope, v, { symmetry: true }), iommufdSpec.invariants(scope, v), { factory: modelFactoryUrl(), modelName: 'iommufd', scope, variant: v, symmetry: true }, 2);
     expect(par.distinctStates).toBe(seq.distinctStates);
     expect(par.violations[0]!.invariant).toBe('rebuilt-equals-preserved');
     expect(par.violations[0]!.trace.length).toBe(seq.violations[0]!.trace.length);
