@@ -108,7 +108,7 @@ describe('--format dot', () => {
   });
 
   it('refuses a scope above the state bound with exit 2 and a one-line reason', () => {
-    const r = run('check', '--scope', 'ci', '--format', 'dot', '--depth', '60');
+    const r = run('check', '--scope', 'ci', '--format', 'dot', '--depth', '60', '--quiet');
     expect(r.code).toBe(2);
     expect(r.err).toBe(`luocheck: --format dot draws at most ${DOT_MAX_STATES} states, and scope ci has more; use a smaller scope, or --depth N to draw the first N levels\n`);
     // With --depth the first levels are drawn.
