@@ -34,7 +34,7 @@ describe.skipIf(!hasPrlimit)('under prlimit --as', () => {
   });
 
   it('2 GiB, the default iommufd check passes', () => {
-    const r = limited(2 ** 31, 'check', '--max-memory', '1GB');
+    const r = limited(2 ** 31, 'check', '--max-memory', '1GB', '--quiet');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
   });
