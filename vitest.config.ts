@@ -12,8 +12,9 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 600_000,
     pool: 'forks',
-    // Says at the end whether the browser tests ran or why they were skipped.
-    globalSetup: ['test/browser/announce.ts'],
+    // Says at the end whether the browser tests and the kernel-tree compile
+    // ran, or why they were skipped.
+    globalSetup: ['test/browser/announce.ts', 'test/render/kernel-announce.ts'],
     reporters: json ? ['default', ['json', { outputFile: json }]] : ['default'],
   },
 });

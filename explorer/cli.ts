@@ -3,12 +3,12 @@
  * Exit codes: 0 ok, 1 violation, 2 bad input, 3 a bound stopped the run.
  */
 import { parseArgs, type CheckArgs } from './args.js';
-import { explore, type ExploreOptions } from './bfs.js';
+import { explore, type ExploreOptions, type ExploreResult } from './bfs.js';
 import { defaultWorkers, exploreParallel } from './parallel.js';
 import { UsageError } from './errors.js';
 import { defaultMaxMemory, interrupted, memoryVerdict, workersThatFit } from './limits.js';
-import { randomWalks } from './random.js';
-import { pbtSearch } from './pbt.js';
+import { randomWalks, type RandomResult } from './random.js';
+import { pbtSearch, type PbtResult } from './pbt.js';
 import { buildReport, exitCode, notChecked, type Report } from './report.js';
 import { readJsonFile, resolve, resolveSaved, type Resolved } from './resolve.js';
 import { renderJson } from './render/json.js';
@@ -28,6 +28,7 @@ import { listText, listJson, explainText } from './list.js';
 import { MODELS, DEFAULT_MODEL } from '../model/registry.js';
 import type { AnyModelSpec } from './spec.js';
 import { CoverageCounter } from './coverage.js';
+import { runStoppable, STOP_GRACE_MS, type Partial } from './stoppable.js';
 
 export interface Io {
   out: (s: string) => void;
@@ -35,6 +36,15 @@ export interface Io {
   isTTY: boolean;
   /** Set (non-zero) by a SIGINT in the main thread; the search stops with a partial report. */
   interrupt?: Int32Array;
+  /**
+   * Set by the command's worker thread (explorer/cli-worker.ts): a search
+   * that runs loaded code (--load) runs where it can be ended at any point
+   * (explorer/stoppable.ts). `begin` is called before such a search,
+   * `why` says why a SIGINT ended it ("interrupt", or "max-memory" when the
+   * main thread sent it), `stopped` is called when it was ended so, with
+   * the reason, `over` once it is over.
+   */
+  stoppable?: { begin: () => void; why: () => string; stopped: (reason: string) => void; over: () => void };
 }
 
 const defaultIo: Io = {
@@ -70,6 +80,28 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
   const coverage = a.coverage ? new CoverageCounter(res.model) : undefined;
   let result;
   const progress = a.quiet ? undefined : progressSink(io.err, io.isTTY);
+  // Loaded code may never return: in the command's worker, such a search can
+  // be ended at any point, a little after its time limit or at Ctrl-C, and
+  // still report what it explored.
+  const ender = a.loads?.length ? io.stoppable : undefined;
+  let endedInside: string | undefined;
+  const guard = <R>(search: (partial?: Partial<R>) => R): R => {
+    if (!ender) return search();
+    ender.begin();
+    try {
+      return runStoppable(search, {
+        ...(timeLimitMs !== undefined ? { timeoutMs: timeLimitMs + STOP_GRACE_MS } : {}),
+        interruptReason: ender.why,
+        onStopped: (reason, inside) => {
+          progress?.end();
+          endedInside = inside;
+          ender.stopped(reason);
+        },
+      });
+    } finally {
+      ender.over();
+    }
+  };
   if (a.mode === 'exhaustive') {
     // The POR proviso reads the visited set as it is at each step: it runs
     // on one thread. Workers load the --load files themselves.
@@ -78,7 +110,8 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
       ? (m: typeof res.model, invs: typeof res.invariants, o: ExploreOptions) =>
           exploreParallel(m, invs, { factory: modelFactoryUrl(), modelName: res.spec.name, scope: res.scope, variant: res.variant, symmetry: a.symmetry ?? false, ...(a.invariants ? { invariantIds: a.invariants } : {}), ...(a.loads?.length ? { loads: a.loads } : {}), ...(a.point ? { point: a.point } : {}) }, workers, o)
       : explore;
-    result = search(res.model, res.invariants, {
+    result = guard((partial?: Partial<ExploreResult<unknown, unknown>>) => search(res.model, res.invariants, {
+      ...(partial ? { partial } : {}),
       ...(a.depth !== undefined ? { maxDepth: a.depth } : {}),
       ...(a.maxStates !== undefined ? { maxStates: a.maxStates } : {}),
       ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
@@ -87,10 +120,11 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
       shouldStop,
       ...(coverage ? { coverage } : {}),
       ...(progress ? { onProgress: progress.onProgress, progressEveryMs: progress.everyMs } : {}),
-    });
+    }));
     progress?.end();
   } else if (a.mode === 'random') {
-    result = randomWalks(res.model, res.invariants, {
+    result = guard((partial?: Partial<RandomResult<unknown, unknown>>) => randomWalks(res.model, res.invariants, {
+      ...(partial ? { partial } : {}),
       seed: a.seed,
       runs: a.runs ?? 1000,
       walkLength: a.walkLength ?? 100,
@@ -100,16 +134,21 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
       shouldStop: () => shouldStop(),
       ...(coverage ? { coverage } : {}),
       ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
-    });
+      ...(progress ? { onProgress: progress.onWalk, progressEveryMs: progress.everyMs } : {}),
+    }));
+    progress?.end();
   } else {
-    result = pbtSearch(res.model, res.invariants, {
+    result = guard((partial?: Partial<PbtResult<unknown, unknown>>) => pbtSearch(res.model, res.invariants, {
+      ...(partial ? { partial } : {}),
       seed: a.seed,
       runs: a.runs ?? 200,
       walkLength: a.walkLength ?? 100,
       ...(a.path !== undefined ? { path: a.path } : {}),
       ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
       shouldStop: () => shouldStop(),
-    });
+      ...(progress ? { onProgress: progress.onWalk, progressEveryMs: progress.everyMs } : {}),
+    }));
+    progress?.end();
   }
   const command = commandLine(res, a) + ('path' in result && result.path ? ` --path ${result.path}` : '');
   const fixedVariant = res.spec.presets['fixed'];
@@ -124,6 +163,10 @@ export function runCheck(a: CheckArgs, io: Io, models: readonly AnyModelSpec[] =
     report.notes = [...(report.notes ?? []), `--por did nothing: model ${res.spec.name} declares no independent actions, so every state was expanded in full`];
   } else if (a.por && a.mode !== 'exhaustive') {
     report.notes = [...(report.notes ?? []), `--por did nothing: it reduces the exhaustive search only, not --mode ${a.mode}`];
+  }
+  if (endedInside !== undefined) {
+    const when = report.stoppedBy === 'interrupt' ? 'at Ctrl-C' : report.stoppedBy === 'max-memory' ? 'when the process passed --max-memory' : 'after the time limit';
+    report.notes = [...(report.notes ?? []), `${endedInside} did not return: it was ended ${when}; the figures are those of the search up to that call`];
   }
   const unchecked = notChecked(report, a.continue);
   if (unchecked) report.notChecked = unchecked;

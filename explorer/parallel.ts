@@ -122,6 +122,8 @@ export function exploreParallel<S, A>(
   // This thread expands every `workers`-th batch itself, so N workers are
   // N - 1 threads plus this one, which would otherwise sleep between replies.
   const pool = startPool(workers - 1, source, workerUrl);
+  // A search ended from outside runs no `finally`: it releases the pool this way (explorer/stoppable.ts).
+  if (opts.partial) opts.partial.release = () => stopPool(pool);
   const self = new BatchExpander(model, invariants);
   const isOwn = (b: number) => b % workers === workers - 1;
   const spareBuffers: ArrayBuffer[][] = Array.from({ length: workers }, () => []);

@@ -21,6 +21,8 @@ import type { TraceStep } from './trace.js';
 import type { ExploreResult, Violation } from './bfs.js';
 import { UsageError } from './errors.js';
 import { STOP_POLL } from './random.js';
+import type { WalkProgress } from './progress.js';
+import type { Partial } from './stoppable.js';
 
 export interface PbtOptions {
   seed: number;
@@ -30,6 +32,12 @@ export interface PbtOptions {
   path?: string;
   timeLimitMs?: number;
   shouldStop?: () => string | undefined;
+  /** Called about once a second (every `progressEveryMs`), before a run and inside a long one. */
+  onProgress?: (p: WalkProgress) => void;
+  /** Milliseconds between two onProgress calls (default 1000; 0: at every poll). */
+  progressEveryMs?: number;
+  /** Given the closure that builds the result as it stands, for a search ended from outside (explorer/stoppable.ts). */
+  partial?: Partial<PbtResult<unknown, unknown>>;
 }
 
 /** Why a run stopped: a bound (its reason) or an error to rethrow. */
@@ -56,7 +64,10 @@ export function runChoices<S, A>(
   model: Model<S, A>,
   checker: Checker<S, A>,
   choices: readonly number[],
-  stop?: () => string | undefined,
+  /** Polled every STOP_POLL steps with the steps taken so far in this run. */
+  stop?: (stepsInRun: number) => string | undefined,
+  /** Counts the steps of this run as they are taken. */
+  counter?: { steps: number },
 ): { finding?: Finding; trace: TraceStep<S, A>[] } {
   const inits = model.initStates();
   let s: S = inits[0]!;
@@ -66,7 +77,7 @@ export function runChoices<S, A>(
   for (let i = 0; i < choices.length; i++) {
     const c = choices[i]!;
     if (stop && (i & (STOP_POLL - 1)) === STOP_POLL - 1) {
-      const why = stop();
+      const why = stop(i);
       if (why !== undefined) throw new Stop(why);
     }
     const acts = model.actions(s);
@@ -75,6 +86,7 @@ export function runChoices<S, A>(
     const a = acts[c % acts.length]!;
     const n = model.nextState(s, a);
     trace.push({ action: a, state: n });
+    if (counter) counter.steps++;
     checker.observe(s, a, n);
     f = checker.checkStep(s, a, n) ?? checker.checkState(n);
     if (f) return { finding: f, trace };
@@ -95,17 +107,39 @@ export function pbtSearch<S, A>(
   let firstLength: number | undefined;
   const choices = fc.array(fc.nat({ max: 0xffff }), { maxLength: opts.walkLength, size: 'max' });
   const deadline = opts.timeLimitMs === undefined ? Infinity : start + opts.timeLimitMs;
-  const stop = (): string | undefined => (performance.now() > deadline ? 'time-limit' : opts.shouldStop?.());
+  // Runs started: the generated ones, then (once one failed) fast-check's shrinking tries.
+  let runs = 0;
+  let failedAt: number | undefined;
+  let lastProgress = start;
+  const stop = (stepsInRun = 0): string | undefined => {
+    const now = performance.now();
+    if (opts.onProgress && now - lastProgress >= (opts.progressEveryMs ?? 1000)) {
+      lastProgress = now;
+      const p: WalkProgress = { runs: failedAt ?? runs, ofRuns: opts.runs, steps: steps + stepsInRun, seconds: (now - start) / 1000 };
+      if (failedAt !== undefined) p.shrinking = runs - failedAt;
+      opts.onProgress(p);
+    }
+    return now > deadline ? 'time-limit' : opts.shouldStop?.();
+  };
   let stoppedBy: string | undefined;
   let error: unknown;
+  /** Steps of the run under way (the partial result counts them). */
+  const inRun = { steps: 0 };
   const property = fc.property(choices, (cs) => {
     try {
       if (stoppedBy !== undefined || error !== undefined) throw new Stop(stoppedBy ?? 'error');
       const why = stop();
       if (why !== undefined) throw new Stop(why);
-      const r = runChoices(model, checker, cs, stop);
+      inRun.steps = 0;
+      const r = runChoices(model, checker, cs, stop, inRun);
+      inRun.steps = 0;
+      runs++;
       steps += r.trace.length - 1;
-      if (r.finding && firstLength === undefined) firstLength = r.trace.length - 1;
+      if (r.finding) failing = cs;
+      if (r.finding && firstLength === undefined) {
+        firstLength = r.trace.length - 1;
+        failedAt = runs;
+      }
       return r.finding === undefined;
     } catch (e) {
       if (e instanceof Stop) stoppedBy ??= e.reason;
@@ -115,44 +149,60 @@ export function pbtSearch<S, A>(
       throw new fc.PreconditionFailure(true);
     }
   });
+  /** The last failing choices: the failure as far as fast-check has shrunk it. */
+  let failing: readonly number[] | undefined;
+  /** The result: from fast-check's details at the end, or as it stands when the search is ended from outside. */
+  const finish = (details: fc.RunDetails<[number[]]> | undefined): PbtResult<S, A> => {
+    const violations: Violation<S, A>[] = [];
+    const out: PbtResult<S, A> = {
+      result: 'ok',
+      distinctStates: 0,
+      transitions: steps,
+      depth: 0,
+      seconds: 0,
+      statesPerSecond: 0,
+      collisionProbability: 0,
+      violations,
+      witnesses: [],
+      runs: details ? details.numRuns : failedAt ?? runs,
+      steps,
+      seed: opts.seed,
+    };
+    const found = details ? (details.failed ? details.counterexample?.[0] : undefined) : failing;
+    if (found !== undefined) {
+      const r = runChoices(model, checker, found);
+      if (r.finding) violations.push({ ...r.finding, trace: r.trace });
+      out.result = 'violation';
+      if (details) {
+        out.path = details.counterexamplePath ?? undefined;
+        out.shrinks = details.numShrinks;
+      }
+      if (firstLength !== undefined) out.unshrunkLength = firstLength;
+      out.depth = r.trace.length - 1;
+      if (out.path === undefined) delete out.path;
+    } else if (!details || details.interrupted || stoppedBy !== undefined) {
+      out.result = 'incomplete';
+      out.stoppedBy = stoppedBy ?? 'time-limit';
+    }
+    out.seconds = (performance.now() - start) / 1000;
+    out.transitions = steps;
+    out.steps = steps;
+    out.statesPerSecond = out.seconds > 0 ? Math.round(steps / out.seconds) : 0;
+    out.witnesses = checker.witnesses();
+    return out;
+  };
+  if (opts.partial) {
+    opts.partial.result = (reason) => {
+      stoppedBy ??= reason;
+      steps += inRun.steps;
+      return finish(undefined) as PbtResult<unknown, unknown>;
+    };
+  }
   const details = fc.check(property, {
     seed: opts.seed,
     numRuns: opts.runs,
     ...(opts.path !== undefined ? { path: opts.path, endOnFailure: true } : {}),
   });
   if (error !== undefined) throw error;
-  const violations: Violation<S, A>[] = [];
-  const out: PbtResult<S, A> = {
-    result: 'ok',
-    distinctStates: 0,
-    transitions: steps,
-    depth: 0,
-    seconds: 0,
-    statesPerSecond: 0,
-    collisionProbability: 0,
-    violations,
-    witnesses: [],
-    runs: details.numRuns,
-    steps,
-    seed: opts.seed,
-  };
-  if (details.failed && details.counterexample !== null) {
-    const [cs] = details.counterexample;
-    const r = runChoices(model, checker, cs);
-    if (r.finding) violations.push({ ...r.finding, trace: r.trace });
-    out.result = 'violation';
-    out.path = details.counterexamplePath;
-    out.shrinks = details.numShrinks;
-    if (firstLength !== undefined) out.unshrunkLength = firstLength;
-    out.depth = r.trace.length - 1;
-  } else if (details.interrupted || stoppedBy !== undefined) {
-    out.result = 'incomplete';
-    out.stoppedBy = stoppedBy ?? 'time-limit';
-  }
-  out.seconds = (performance.now() - start) / 1000;
-  out.transitions = steps;
-  out.steps = steps;
-  out.statesPerSecond = out.seconds > 0 ? Math.round(steps / out.seconds) : 0;
-  out.witnesses = checker.witnesses();
-  return out;
+  return finish(details);
 }

@@ -17,6 +17,8 @@ import type { ExploreResult, Violation } from './bfs.js';
 import { collisionProbability } from './fingerprint.js';
 import { VisitedSet } from './visited.js';
 import type { CoverageSink } from './coverage.js';
+import type { WalkProgress } from './progress.js';
+import type { Partial } from './stoppable.js';
 
 export interface RandomOptions {
   seed: number;
@@ -32,6 +34,12 @@ export interface RandomOptions {
   shouldStop?: () => string | undefined;
   /** Counts each step and each state not seen before per action kind (--coverage). */
   coverage?: CoverageSink;
+  /** Called about once a second (every `progressEveryMs`), before a walk and inside a long one. */
+  onProgress?: (p: WalkProgress) => void;
+  /** Milliseconds between two onProgress calls (default 1000; 0: at every poll). */
+  progressEveryMs?: number;
+  /** Given the closure that builds the result as it stands, for a search ended from outside (explorer/stoppable.ts). */
+  partial?: Partial<RandomResult<unknown, unknown>>;
 }
 
 export interface RandomResult<S, A> extends ExploreResult<S, A> {
@@ -66,8 +74,11 @@ export function walk<S, A>(
   walkLength: number,
   weight: ((a: A) => number) | undefined,
   onState?: (s: S, a?: A) => void,
-  /** Polled every STOP_POLL steps inside the walk; a reason ends it (time, memory, Ctrl-C). */
-  stop?: () => string | undefined,
+  /**
+   * Polled every STOP_POLL steps inside the walk with the steps taken so far
+   * in it; a reason ends it (time, memory, Ctrl-C).
+   */
+  stop?: (stepsInWalk: number) => string | undefined,
 ): { finding?: Finding; trace: TraceStep<S, A>[]; steps: number; stoppedBy?: string } {
   const inits = model.initStates();
   let s: S = inits[Math.floor(rng() * inits.length)]!;
@@ -78,7 +89,7 @@ export function walk<S, A>(
   if (f) return { finding: f, trace, steps: 0 };
   for (let step = 0; step < walkLength; step++) {
     if (stop && (step & (STOP_POLL - 1)) === STOP_POLL - 1) {
-      const why = stop();
+      const why = stop(step);
       if (why !== undefined) return { trace, steps: step, stoppedBy: why };
     }
     const acts = model.actions(s);
@@ -121,9 +132,51 @@ export function randomWalks<S, A>(
     model.encode(s, enc);
     enc.hash();
     const fresh = seen.insert(enc.hi, enc.lo, -1, 0) >= 0;
+    if (a !== undefined) inWalk++;
     if (cov && a !== undefined) cov.count(cov.idOf(a), fresh);
   };
-  const stop = (): string | undefined => (performance.now() > deadline ? 'time-limit' : opts.shouldStop?.());
+  /** Steps of the walk under way (the partial result counts them). */
+  let inWalk = 0;
+  const ofRuns = shardIndex < opts.runs ? Math.ceil((opts.runs - shardIndex) / shardCount) : 0;
+  let lastProgress = start;
+  const stop = (stepsInWalk = 0): string | undefined => {
+    const now = performance.now();
+    if (opts.onProgress && now - lastProgress >= (opts.progressEveryMs ?? 1000)) {
+      lastProgress = now;
+      opts.onProgress({ runs, ofRuns, steps: steps + stepsInWalk, seconds: (now - start) / 1000, distinctStates: seen.size });
+    }
+    return now > deadline ? 'time-limit' : opts.shouldStop?.();
+  };
+  /** The result as it stands (at the end, or when the search is ended from outside). */
+  const finish = (): RandomResult<S, A> => {
+    const seconds = (performance.now() - start) / 1000;
+    const result: RandomResult<S, A> = {
+      result: violations.length > 0 ? 'violation' : stoppedBy ? 'incomplete' : 'ok',
+      distinctStates: seen.size,
+      transitions,
+      depth,
+      seconds,
+      statesPerSecond: seconds > 0 ? Math.round(steps / seconds) : 0,
+      collisionProbability: collisionProbability(seen.size),
+      violations,
+      witnesses: checker.witnesses(),
+      seed: opts.seed,
+      runs,
+      steps,
+      violatingRuns,
+    };
+    if (stoppedBy) result.stoppedBy = stoppedBy;
+    return result;
+  };
+  if (opts.partial) {
+    opts.partial.result = (reason) => {
+      stoppedBy ??= reason;
+      steps += inWalk;
+      transitions += inWalk;
+      depth = Math.max(depth, inWalk);
+      return finish() as RandomResult<unknown, unknown>;
+    };
+  }
   for (let i = shardIndex; i < opts.runs; i += shardCount) {
     const reason = stop();
     if (reason !== undefined) { stoppedBy = reason; break; }
@@ -138,7 +191,9 @@ export function randomWalks<S, A>(
         return w;
       };
     }
+    inWalk = 0;
     const w = walk(model, checker, rng, opts.walkLength, weight, onState, stop);
+    inWalk = 0;
     if (w.stoppedBy !== undefined) stoppedBy = w.stoppedBy;
     runs++;
     steps += w.steps;
@@ -152,22 +207,5 @@ export function randomWalks<S, A>(
     }
     if (stoppedBy !== undefined) break;
   }
-  const seconds = (performance.now() - start) / 1000;
-  const result: RandomResult<S, A> = {
-    result: violations.length > 0 ? 'violation' : stoppedBy ? 'incomplete' : 'ok',
-    distinctStates: seen.size,
-    transitions,
-    depth,
-    seconds,
-    statesPerSecond: seconds > 0 ? Math.round(steps / seconds) : 0,
-    collisionProbability: collisionProbability(seen.size),
-    violations,
-    witnesses: checker.witnesses(),
-    seed: opts.seed,
-    runs,
-    steps,
-    violatingRuns,
-  };
-  if (stoppedBy) result.stoppedBy = stoppedBy;
-  return result;
+  return finish();
 }

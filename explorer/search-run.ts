@@ -43,6 +43,13 @@ export class SearchRun<S, A> {
     public spare: Frontier<S>,
   ) {
     this.checker = new Checker(model, invariants);
+    // Set before any loaded code runs (the witnesses observe the initial states).
+    if (opts.partial) {
+      opts.partial.result = (reason) => {
+        this.stoppedBy = reason;
+        return this.result() as ExploreResult<unknown, unknown>;
+      };
+    }
     this.maxStates = opts.maxStates ?? Infinity;
     this.maxDepth = opts.maxDepth ?? Infinity;
     this.deadline = opts.timeLimitMs === undefined ? Infinity : this.start + opts.timeLimitMs;

@@ -6,6 +6,7 @@
 import type { ViolationKind, WitnessResult } from './checker.js';
 import type { CoverageSink } from './coverage.js';
 import type { TraceStep } from './trace.js';
+import type { Partial } from './stoppable.js';
 
 export interface ExploreOptions {
   /** Do not expand states at this depth (the initial states are depth 0). */
@@ -26,6 +27,8 @@ export interface ExploreOptions {
   shouldStop?: (p: Progress) => string | undefined;
   /** Counts each transition and each new state per action kind (--coverage). */
   coverage?: CoverageSink;
+  /** Given the closure that builds the result as it stands, for a search ended from outside (explorer/stoppable.ts). */
+  partial?: Partial<ExploreResult<unknown, unknown>>;
 }
 
 export interface Progress {

@@ -54,7 +54,8 @@ function examples(): [string, string][] {
   return out;
 }
 
-const PROGRESS = /^luocheck: [\d,]+ states, /;
+// Progress lines: exhaustive and random ("N states, ..."), pbt ("run N of M, ...").
+const PROGRESS = /^luocheck: ([\d,]+ states|run [\d,]+ of [\d,]+), /;
 
 describe('every fenced luocheck command of README.md and docs/ runs as written', () => {
   const all = blocks();

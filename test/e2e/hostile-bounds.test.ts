@@ -1,13 +1,14 @@
 /**
  * Bounds that hold in every mode: --time-limit, --max-memory and Ctrl-C stop
  * a random walk and a fast-check run from inside (not only between runs), and
- * a loaded invariant that never returns is stopped by --time-limit or Ctrl-C.
- * No clock is asserted: each run below would go on far longer than any test
+ * a loaded invariant that never returns is stopped by --time-limit or Ctrl-C
+ * with a partial report, in every mode and format. No clock is asserted:
+ * each run below would go on far longer than any test
  * without the bound (a walk of 10^8 steps, a check that loops forever), so
  * exit 3 and the figures of the partial report are what prove the bound.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -121,29 +122,91 @@ export default { id: 'loops', title: 'never returns', source: 'test', kind: 'sta
     return { file, started };
   };
   const loop = looping('loop').file;
+  const FORMATS = ['text', 'json', 'junit', 'itf', 'email'] as const;
+  /** What each format says of a partial report: incomplete, stopped by `why`, the states so far. */
+  const partial = (format: (typeof FORMATS)[number], out: string, why: string) => {
+    if (format === 'json') {
+      const r = JSON.parse(out) as { mode: string; result: string; stoppedBy: string; stats: { distinctStates: number; transitions: number }; notes?: string[] };
+      expect(r.result).toBe('incomplete');
+      expect(r.stoppedBy).toBe(why);
+      // The check loops once x >= 1: at least the step that got there was taken (pbt counts no states).
+      expect(r.stats.transitions).toBeGreaterThan(0);
+      if (r.mode !== 'pbt') expect(r.stats.distinctStates).toBeGreaterThan(1);
+      expect(r.notes?.join('\n')).toMatch(/the check of invariant loops \(--load ".*\.mjs"\) did not return/);
+    } else if (format === 'text') {
+      expect(out).toMatch(new RegExp(`^\\[incomplete\\] lostupdate two \\(buggy\\), \\w+(, seed 0)?: stopped by ${why} before the space was explored; no violation so far\n`));
+      expect(out).toMatch(/note: the check of invariant loops \(--load ".*\.mjs"\) did not return/);
+    } else if (format === 'junit') {
+      expect(out).toMatch(/^<\?xml/);
+      expect(out).toContain(`stopped by ${why}`);
+    } else if (format === 'itf') {
+      expect((JSON.parse(out) as { '#meta': { status: string } })['#meta'].status).toBe('incomplete');
+    } else {
+      expect(out).toMatch(new RegExp(`^luocheck: no violation before ${why} stopped the run of`));
+    }
+  };
 
-  it('is stopped by --time-limit: exit 3, one line naming the invariant and the file', () => {
-    const r = spawnSync(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--load', loop, '--time-limit', '1'], { encoding: 'utf8' });
-    expect(r.status).toBe(3);
-    expect(r.stderr).toMatch(/^luocheck: stopped by time-limit: the check of invariant loops \(--load ".*loop\.mjs"\) did not return; no report\n$/);
+  // Exhaustive with one worker, and with two (the loaded check then runs in a search worker too).
+  const RUNS = [['exhaustive', '1'], ['exhaustive', '2'], ['random', '1'], ['pbt', '1']] as const;
+  const runName = (mode: string, workers: string) => `--mode ${mode}${mode === 'exhaustive' ? ` --workers ${workers}` : ''}`;
+  for (const [mode, workers] of RUNS) {
+    it(`${runName(mode, workers)}: stopped by --time-limit with exit 3 and a partial report in every format`, () => {
+      for (const format of FORMATS) {
+        const r = spawnSync(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--mode', mode, '--workers', workers, '--load', loop, '--time-limit', '1', '--format', format, '--quiet'], { encoding: 'utf8' });
+        expect(r.status, `${format}: ${r.stderr}`).toBe(3);
+        expect(r.stderr, format).toBe('');
+        partial(format, r.stdout, 'time-limit');
+      }
+    });
+  }
+
+  it('the partial report goes to every --out too', () => {
+    const dir = mkdtempSync(join(tmp, 'outs-'));
+    const outs = FORMATS.flatMap((f) => ['--out', join(dir, `r.${f}`)]);
+    const r = spawnSync(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--load', loop, '--time-limit', '1', '--format', FORMATS.join(','), ...outs, '--quiet'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(3);
+    for (const f of FORMATS) partial(f, readFileSync(join(dir, `r.${f}`), 'utf8'), 'time-limit');
   });
 
-  it('in random mode too', () => {
-    const r = spawnSync(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--mode', 'random', '--load', loop, '--time-limit', '1'], { encoding: 'utf8' });
-    expect(r.status).toBe(3);
-    expect(r.stderr).toMatch(/stopped by time-limit: the check of invariant loops/);
+  for (const [mode, workers] of RUNS) {
+    it(`${runName(mode, workers)}: stopped by Ctrl-C with exit 3 and a partial report`, async () => {
+      const { file, started } = looping(`loop-sigint-${mode}-${workers}`);
+      const child = spawn(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--mode', mode, '--workers', workers, '--load', file, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      // Wait (without a deadline) until the check is inside its loop.
+      while (!existsSync(started)) await new Promise((r) => setTimeout(r, 50));
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+      expect(code, err).toBe(3);
+      expect(err).toContain('luocheck: interrupted; writing the partial report (Ctrl-C again to quit at once)');
+      partial('json', out, 'interrupt');
+    });
+  }
+
+  it.each(['1', '2'])('loaded code that allocates without end is ended at --max-memory, with exit 3 and a partial report (--workers %s)', (workers) => {
+    const file = join(tmp, 'hog.mjs');
+    writeFileSync(file, `export const model = 'lostupdate';
+const keep = [];
+export default { id: 'loops', title: 'allocates without end', source: 'test', kind: 'state', check: (s) => {
+  if (s.x >= 1) for (;;) keep.push(new Array(1e5).fill(1));
+  return null;
+} };
+`);
+    const r = spawnSync(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--workers', workers, '--load', file, '--max-memory', '400MB', '--format', 'json', '--quiet'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(3);
+    partial('json', r.stdout, 'max-memory');
+    expect(r.stdout).toContain('it was ended when the process passed --max-memory');
   });
 
-  it('is stopped by Ctrl-C', async () => {
-    const { file: loop, started } = looping('loop-sigint');
-    const child = spawn(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--load', loop], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    // Wait (without a deadline) until the check is inside its loop.
-    while (!existsSync(started)) await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-    expect(code).toBe(3);
-    expect(err, err).toMatch(/stopped by interrupt: the check of invariant loops \(--load ".*loop-sigint\.mjs"\) did not return; no report/);
+  it('a module that never finishes loading is ended by the last resort: one line naming it, exit 3, no report', () => {
+    const file = join(tmp, 'load-loop.mjs');
+    writeFileSync(file, `export const model = 'lostupdate';\nfor (;;) {}\n`);
+    const r = spawnSync(process.execPath, [CLI, 'check', '--model', 'lostupdate', '--load', file, '--time-limit', '1'], { encoding: 'utf8' });
+    expect(r.status).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^luocheck: stopped by time-limit: the module ".*load-loop\.mjs" \(--load\) while it loads did not return; no report\n$/);
   });
 });
