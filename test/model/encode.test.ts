@@ -5,6 +5,7 @@
  * without it, under fixed, v2 and restore=rehydrate.
  */
 import { modelFactoryUrl } from '../../explorer/model-factory.js';
+import { LIFECYCLE } from './helpers-kexec.js';
 import { describe, expect, test } from 'vitest';
 import { explore } from '../../explorer/bfs.js';
 import { Encoder } from '../../explorer/fingerprint.js';
@@ -42,13 +43,19 @@ function roundTripping(inner: Model<State, Action>, bad: string[]): Model<State,
 
 // deep is the nightly scope (millions of states, `npm run bench` and the nightly workflow run it); ci covers the same code.
 const SCOPES = Object.keys(iommufdSpec.scopes).filter((n) => n !== 'deep');
+/**
+ * The scope a loop below explores under `name`: ci without its count-race
+ * HWPT (LIFECYCLE: the same code at half the states; the full ci is checked
+ * by the ci tests at the end and by test/model/cases.test.ts).
+ */
+const scopeFor = (name: string) => (name === 'ci' ? LIFECYCLE : iommufdSpec.scopes[name]!);
 
 describe('decode(encode(s)) re-encodes identically', () => {
   for (const name of SCOPES) {
     const variants = VARIANTS;
     for (const [vname, v] of Object.entries(variants)) {
       test(`${name} (${vname}), every reachable state`, () => {
-        const scope = iommufdSpec.scopes[name]!;
+        const scope = scopeFor(name);
         const bad: string[] = [];
         const r = explore(roundTripping(iommufdSpec.build(scope, v), bad), iommufdSpec.invariants(scope, v), { continueAfterViolation: true });
         expect(bad).toEqual([]);
@@ -63,7 +70,7 @@ describe('symmetry reduction keeps every verdict', () => {
     const variants = VARIANTS;
     for (const [vname, v] of Object.entries(variants)) {
       test(`${name} (${vname})`, () => {
-        const scope = iommufdSpec.scopes[name]!;
+        const scope = scopeFor(name);
         const plain = explore(iommufdSpec.build(scope, v), iommufdSpec.invariants(scope, v), { continueAfterViolation: true });
         const sym = explore(iommufdSpec.build(scope, v, { symmetry: true }), iommufdSpec.invariants(scope, v), { continueAfterViolation: true });
         expect(sym.result).toBe(plain.result);
