@@ -111,24 +111,22 @@ function importModule(file: string): { path: string; mod: Record<string, unknown
     return { path, mod: inLoaded(nameIndex(`the module ${JSON.stringify(file)} (--load) while it loads`), () => createRequire(import.meta.url)(path)) as Record<string, unknown> };
   } catch (e) {
     const msg = String((e as Error)?.message ?? e).split('\n')[0];
-    const at = syntaxAt(e, file, path) ?? (e instanceof SyntaxError ? checkedAt(file, path) : undefined);
+    const at = syntaxAt(e, file, path);
     throw new UsageError(`--load ${at ?? JSON.stringify(file)}: cannot load it as a module: ${msg}`);
   }
 }
 
 /**
- * Where a module that does not parse is wrong ("file:line:col"): Node puts
- * "path:line" on the first line of a SyntaxError's stack, and the column
- * under a caret line; or undefined.
+ * Where a module that does not parse is wrong ("file:line:col"), from text
+ * in Node's shape: a line "path:LINE" (the module's path or file URL)
+ * within the first few, and the column under a caret line after it.
  */
-function syntaxAt(e: unknown, file: string, path: string): string | undefined {
-  const stack = e instanceof Error && typeof e.stack === 'string' ? e.stack : '';
-  const lines = stack.split('\n');
+function caretAt(text: string, file: string, path: string): string | undefined {
+  const lines = text.split('\n');
   for (let i = 0; i < Math.min(lines.length, 6); i++) {
-    const l = lines[i]!;
     for (const p of [`file://${path}`, path]) {
-      if (!l.startsWith(`${p}:`)) continue;
-      const line = /^:(\d+)/.exec(l.slice(p.length))?.[1];
+      if (!lines[i]!.startsWith(`${p}:`)) continue;
+      const line = /^:(\d+)/.exec(lines[i]!.slice(p.length))?.[1];
       const caret = lines.slice(i + 1, i + 4).find((x) => /^\s*\^+\s*$/.test(x));
       if (line) return `${file}:${line}${caret ? `:${caret.indexOf('^') + 1}` : ''}`;
     }
@@ -136,17 +134,11 @@ function syntaxAt(e: unknown, file: string, path: string): string | undefined {
   return undefined;
 }
 
-/**
- * Where `node --check` finds a syntax error in the module (Node does not say
- * where when the module is loaded through require): "file:line:col".
- */
-function checkedAt(file: string, path: string): string | undefined {
-  const r = spawnSync(process.execPath, ['--check', path], { encoding: 'utf8', timeout: 20_000 });
-  const lines = (r.stderr ?? '').split('\n');
-  const line = lines[0]?.startsWith(`${path}:`) ? /^:(\d+)/.exec(lines[0].slice(path.length))?.[1] : undefined;
-  if (!line) return undefined;
-  const caret = lines.slice(1, 4).find((x) => /^\s*\^+\s*$/.test(x));
-  return `${file}:${line}${caret ? `:${caret.indexOf('^') + 1}` : ''}`;
+/** caretAt of a load error's stack, else of `node --check` (Node does not say where when the module is loaded through require). */
+function syntaxAt(e: unknown, file: string, path: string): string | undefined {
+  const at = caretAt(e instanceof Error && typeof e.stack === 'string' ? e.stack : '', file, path);
+  if (at !== undefined || !(e instanceof SyntaxError)) return at;
+  return caretAt(spawnSync(process.execPath, ['--check', path], { encoding: 'utf8', timeout: 20_000 }).stderr ?? '', file, path);
 }
 
 /** What one module adds: the model it applies to, its invariants, and whether it extended the model. */

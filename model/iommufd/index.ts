@@ -24,7 +24,7 @@ import { parseIommufdScope } from './scope-parse.js';
 import { DEFAULT_SCOPE, SCOPE_DOCS, SCOPES, type IommufdScope } from './scopes.js';
 import type { Action, State } from './types.js';
 import { decodeVariant, PRESETS, SWITCHES } from './variants.js';
-import { label, processName, stateJson } from './view.js';
+import { processName, stateJson } from './view.js';
 import { kselftestStep } from './kselftest.js';
 import { UsageError } from '../../explorer/errors.js';
 import { compileExtensions, decodeExtFields, encodeExtFields, extJson, extWordCount, fillExtFields, parseExtension, switchesWith, type Ext, type Extension } from './extension.js';
@@ -97,8 +97,9 @@ export class IommufdModel implements Model<State, Action> {
   }
 
   label(a: Action): string {
-    const e = this.ctx.ext?.reg.entry(a.type);
-    return e ? e.label(a) : label(a);
+    const e = entryOf(this.ctx, a.type);
+    if (e === undefined) throw new Error(`no entry point has action type ${JSON.stringify(a.type)}`);
+    return e.label(a);
   }
 
   /**
@@ -126,8 +127,7 @@ export class IommufdModel implements Model<State, Action> {
 
   /** The step of a multi-step entry point (MAP_FILE M1-M4, the iommufd preserve P0-P4, an extension's). */
   actionStep(a: Action): string | undefined {
-    if (this.ctx.ext?.reg.entry(a.type)) return (a as { step?: string }).step;
-    return CORE.entry(a.type)?.steps ? (a as { step?: string }).step : undefined;
+    return entryOf(this.ctx, a.type)?.steps ? (a as { step?: string }).step : undefined;
   }
 
   /** The kinds the scope's menus can issue, then the reboot and boot steps of a lifecycle scope. */
