@@ -13,18 +13,18 @@
  * the fields extensions declare; reading a field that does not exist is an
  * error naming the file, the line and the field.
  */
-import type { Device, HwptPaging, IommuGroup, Ioas, Memfd, State, VmmThread } from '../model/iommufd/types.js';
+import type { Device, HwptPaging, IommuGroup, Ioas, Memfd, State, VmmThread } from '../model/iommufd/state/types.js';
 
 export const API_VERSION = 1;
 
 export type {
   State, Memfd, IoptArea, Ioas, Domain, HwptPaging, Device, IommuGroup, LuoFile, Session, BlobSlot, IommufdSer, VmmThread, Incoming, Pc,
-} from '../model/iommufd/types.js';
+} from '../model/iommufd/state/types.js';
 export {
   PHASE_OLD, PHASE_FROZEN, PHASE_NEW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_WRITE, REQUIRED_SEALS,
   EPERM, ENOENT, ENOMEM, EBUSY, EEXIST, EINVAL, DEFAULT_DOMAIN, BLOCKING_DOMAIN, NO_DOMAIN, TABLE_SPAN, FILE_IOMMUFD, FILE_CDEV,
   CTX_NONE, CTX_DEFAULT, RS_NONE, RS_LIVE, RS_FREED,
-} from '../model/iommufd/types.js';
+} from '../model/iommufd/state/types.js';
 
 /** The objects a field can be added to, and their records. */
 export interface Kinds {

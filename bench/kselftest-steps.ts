@@ -16,7 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IOMMUFD_CASES } from '../model/iommufd/cases.js';
+import { IOMMUFD_CASES } from '../model/iommufd/scopes/cases.js';
 
 export interface StepCount {
   steps: number;
@@ -52,7 +52,7 @@ function render(cli: string, k: (typeof IOMMUFD_CASES)[number]): string | undefi
 
 function main(): void {
   const here = dirname(fileURLToPath(import.meta.url));
-  const self = resolve(here, '../explorer/luocheck.js');
+  const self = resolve(here, '../explorer/cli/luocheck.js');
   const other = process.argv[2];
   const cell = (s: StepCount | undefined) => (s ? `${s.code} of ${s.steps}` : '-');
   const head = ['case', ...(other ? ['code steps, other build'] : []), 'code steps, this build'];

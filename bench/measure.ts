@@ -3,7 +3,7 @@
  * json` in-process and prints one JSON line with the report's figures and the
  * process's peak resident set size. bench/run.ts spawns it once per sample.
  */
-import { main } from '../explorer/cli.js';
+import { main } from '../explorer/cli/cli.js';
 
 let out = '';
 const code = main(process.argv.slice(2).concat(['--format', 'json']), {

@@ -5,7 +5,7 @@
 import type { ModelSpec } from '../explorer/spec.js';
 import { ObjtableModel, type ObjState, type ObjtableScope } from './objtable.js';
 import { objtableInvariants } from './objtable-invariants.js';
-import { parseIntField, requireObject, rejectUnknownKeys } from '../explorer/scope-file.js';
+import { parseIntField, requireObject, rejectUnknownKeys } from '../explorer/traces/scope-file.js';
 
 export const objtableSpec: ModelSpec<ObjtableScope, ObjState, number> = {
   name: 'bench',

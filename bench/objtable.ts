@@ -12,7 +12,7 @@
  * An action is (thread << 8) | (action id << 4) | slot.
  */
 import type { Model } from '../explorer/model.js';
-import type { Encoder } from '../explorer/fingerprint.js';
+import type { Encoder } from '../explorer/search/fingerprint.js';
 
 export interface ObjtableScope {
   readonly P: number;

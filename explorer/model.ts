@@ -10,7 +10,7 @@
  * actions of `s` in the same order every time, because counterexamples are
  * stored as action indices and rebuilt by replay (as in Stateright).
  */
-import type { Encoder } from './fingerprint.js';
+import type { Encoder } from './search/fingerprint.js';
 
 export interface Model<S, A> {
   /** The initial states, in a fixed order. */

@@ -92,7 +92,7 @@ export interface ModelSpec<Scope, S, A> {
    */
   loadedView?(what: string): (s: S) => S;
   /**
-   * Optional: the scope JSON of a point file (explorer/point.ts): its setup
+   * Optional: the scope JSON of a point file (explorer/cli/point.ts): its setup
    * (the objects), the menus of its actors, and the new kernel's menus.
    */
   pointScope?(setup: Readonly<Record<string, unknown>>, actors: readonly unknown[], after: readonly unknown[] | undefined): unknown;

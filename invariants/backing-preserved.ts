@@ -11,7 +11,7 @@
  */
 import type { InvariantFactory } from './types.js';
 import { V2_13_16 } from './types.js';
-import { hwptName, inSession, isPreserved, mappedAreas, memfdOfPfn } from '../model/iommufd/predicates.js';
+import { hwptName, inSession, isPreserved, mappedAreas, memfdOfPfn } from '../model/iommufd/state/predicates.js';
 
 const make: InvariantFactory = () => ({
   id: 'backing-preserved',

@@ -13,8 +13,8 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_003 } from './types.js';
-import { blobPublished, preserveInWindow, writtenSlots } from '../model/iommufd/predicates.js';
-import { PHASE_NEW } from '../model/iommufd/types.js';
+import { blobPublished, preserveInWindow, writtenSlots } from '../model/iommufd/state/predicates.js';
+import { PHASE_NEW } from '../model/iommufd/state/types.js';
 
 const make: InvariantFactory = () => ({
   id: 'blob-count-matches',

@@ -15,8 +15,8 @@
  * stay: there is no unmark, so they are not part of "as before".
  */
 import type { InvariantFactory } from './types.js';
-import { attachedCount, endsFailedPreserveFd, hwptName, iommufdLeftovers, sameKernelState } from '../model/iommufd/predicates.js';
-import type { State } from '../model/iommufd/types.js';
+import { attachedCount, endsFailedPreserveFd, hwptName, iommufdLeftovers, sameKernelState } from '../model/iommufd/state/predicates.js';
+import type { State } from '../model/iommufd/state/types.js';
 
 function refsLeft(s: State): string[] {
   return s.hwpts.flatMap((h, i) => (h.alive && h.users !== 1 + attachedCount(s, i) ? [`${hwptName(i)} still has users = ${h.users}`] : []));

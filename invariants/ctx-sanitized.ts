@@ -11,8 +11,8 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_000 } from './types.js';
-import { devName, isOldTable } from '../model/iommufd/predicates-kexec.js';
-import { PHASE_NEW, type State } from '../model/iommufd/types.js';
+import { devName, isOldTable } from '../model/iommufd/state/predicates-kexec.js';
+import { PHASE_NEW, type State } from '../model/iommufd/state/types.js';
 
 function afterTakeover(s: State): boolean {
   return s.phase === PHASE_NEW && s.boot >= 2;

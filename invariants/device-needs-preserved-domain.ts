@@ -5,7 +5,7 @@
  */
 import type { InvariantFactory } from './types.js';
 import { V2_SERIES } from './types.js';
-import { groupOnPreservedDomain } from '../model/iommufd/predicates.js';
+import { groupOnPreservedDomain } from '../model/iommufd/state/predicates.js';
 
 const make: InvariantFactory = () => ({
   id: 'device-needs-preserved-domain',

@@ -13,7 +13,7 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_000, SEED_001 } from './types.js';
-import { atFreeze, beforeFinish, devName, rebuiltEqual, translate } from '../model/iommufd/predicates-kexec.js';
+import { atFreeze, beforeFinish, devName, rebuiltEqual, translate } from '../model/iommufd/state/predicates-kexec.js';
 
 const make: InvariantFactory = () => ({
   id: 'dma-continuity',

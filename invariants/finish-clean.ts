@@ -11,8 +11,8 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_000 } from './types.js';
-import { finishLeftovers } from '../model/iommufd/predicates-kexec.js';
-import { BLOCKING_DOMAIN, PHASE_NEW, type State } from '../model/iommufd/types.js';
+import { finishLeftovers } from '../model/iommufd/state/predicates-kexec.js';
+import { BLOCKING_DOMAIN, PHASE_NEW, type State } from '../model/iommufd/state/types.js';
 
 function ended(s: State): boolean {
   return s.phase === PHASE_NEW && (s.nk.finished || s.nk.cancelled);

@@ -15,8 +15,8 @@
  */
 import type { InvariantFactory } from './types.js';
 import { V2_13_16 } from './types.js';
-import { ioasName, isImmutable, isPreserved, mappedAreas } from '../model/iommufd/predicates.js';
-import { PHASE_FROZEN, PHASE_NEW, type Action, type State } from '../model/iommufd/types.js';
+import { ioasName, isImmutable, isPreserved, mappedAreas } from '../model/iommufd/state/predicates.js';
+import { PHASE_FROZEN, PHASE_NEW, type Action, type State } from '../model/iommufd/state/types.js';
 
 function frozen(s: State, ioas: number): boolean {
   return isImmutable(s.ioas[ioas]!) || s.hwpts.some((h, i) => h.ioas === ioas && isPreserved(s, i));

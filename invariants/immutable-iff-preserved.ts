@@ -12,7 +12,7 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_003 } from './types.js';
-import { immutabilitySharers, ioasName, preservedOn } from '../model/iommufd/predicates.js';
+import { immutabilitySharers, ioasName, preservedOn } from '../model/iommufd/state/predicates.js';
 
 const make: InvariantFactory = (sw) => ({
   id: 'immutable-iff-preserved',

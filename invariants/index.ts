@@ -2,7 +2,7 @@
  * The invariants of the iommufd model, in a fixed order (the order they are
  * checked in, and listed in). Each file is named by its id.
  */
-import type { Switches } from '../model/iommufd/variants.js';
+import type { Switches } from '../model/iommufd/scopes/variants.js';
 import type { IommufdInvariant, InvariantFactory } from './types.js';
 import immutableIffPreserved from './immutable-iff-preserved.js';
 import preserveErrorRestoresIoas from './preserve-error-restores-ioas.js';

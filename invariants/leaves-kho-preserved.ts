@@ -12,9 +12,9 @@
  */
 import type { InvariantFactory } from './types.js';
 import { KHAWAJA_SEALS } from './types.js';
-import { devName, isOldTable, tableAt } from '../model/iommufd/predicates-kexec.js';
-import { folioOfPfn, hwptName, memfdOfPfn } from '../model/iommufd/predicates.js';
-import { PHASE_NEW, type State } from '../model/iommufd/types.js';
+import { devName, isOldTable, tableAt } from '../model/iommufd/state/predicates-kexec.js';
+import { folioOfPfn, hwptName, memfdOfPfn } from '../model/iommufd/state/predicates.js';
+import { PHASE_NEW, type State } from '../model/iommufd/state/types.js';
 
 /** The folio at pfn carries memfd_luo's KHO mark. */
 function khoMarked(s: State, pfn: number): boolean {

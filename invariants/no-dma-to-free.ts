@@ -12,8 +12,8 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_001 } from './types.js';
-import { dmaToFree, memoryReused } from '../model/iommufd/predicates-kexec.js';
-import { RS_FREED } from '../model/iommufd/types.js';
+import { dmaToFree, memoryReused } from '../model/iommufd/state/predicates-kexec.js';
+import { RS_FREED } from '../model/iommufd/state/types.js';
 
 const make: InvariantFactory = () => ({
   id: 'no-dma-to-free',

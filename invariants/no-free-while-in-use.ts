@@ -5,7 +5,7 @@
  */
 import type { InvariantFactory } from './types.js';
 import { V2_13_16 } from './types.js';
-import { attachedCount, hwptName, inFlightRefs } from '../model/iommufd/predicates.js';
+import { attachedCount, hwptName, inFlightRefs } from '../model/iommufd/state/predicates.js';
 
 const make: InvariantFactory = () => ({
   id: 'no-free-while-in-use',

@@ -11,8 +11,8 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_000, V1_08_14 } from './types.js';
-import { devName, onRestoredDomain } from '../model/iommufd/predicates-kexec.js';
-import { PHASE_NEW } from '../model/iommufd/types.js';
+import { devName, onRestoredDomain } from '../model/iommufd/state/predicates-kexec.js';
+import { PHASE_NEW } from '../model/iommufd/state/types.js';
 
 const make: InvariantFactory = () => ({
   id: 'owned-blocks-other-drivers',

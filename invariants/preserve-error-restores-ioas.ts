@@ -11,7 +11,7 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_003 } from './types.js';
-import { ioasName, preservedOn } from '../model/iommufd/predicates.js';
+import { ioasName, preservedOn } from '../model/iommufd/state/predicates.js';
 
 const make: InvariantFactory = (sw) => ({
   id: 'preserve-error-restores-ioas',

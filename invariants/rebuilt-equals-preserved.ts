@@ -11,8 +11,8 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_002 } from './types.js';
-import { devName, onRestoredDomain, translate } from '../model/iommufd/predicates-kexec.js';
-import type { Action, State } from '../model/iommufd/types.js';
+import { devName, onRestoredDomain, translate } from '../model/iommufd/state/predicates-kexec.js';
+import type { Action, State } from '../model/iommufd/state/types.js';
 
 /** For a hot-swap step that moved a group off a restored domain: [old slot, new HWPT], else undefined. */
 function adoption(prev: State, a: Action | undefined, next: State): [number, number] | undefined {

@@ -11,7 +11,7 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_004 } from './types.js';
-import { attachedInGroup, expectedUsers, hwptName } from '../model/iommufd/predicates.js';
+import { attachedInGroup, expectedUsers, hwptName } from '../model/iommufd/state/predicates.js';
 
 const make: InvariantFactory = () => ({
   id: 'replace-bookkeeping',

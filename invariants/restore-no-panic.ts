@@ -11,9 +11,9 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_003 } from './types.js';
-import { devName } from '../model/iommufd/predicates-kexec.js';
-import { hwptName, reachablePages } from '../model/iommufd/predicates.js';
-import { FILE_IOMMUFD, PHASE_NEW, RS_NONE, type State } from '../model/iommufd/types.js';
+import { devName } from '../model/iommufd/state/predicates-kexec.js';
+import { hwptName, reachablePages } from '../model/iommufd/state/predicates.js';
+import { FILE_IOMMUFD, PHASE_NEW, RS_NONE, type State } from '../model/iommufd/state/types.js';
 
 /** The incoming session's iommufd file was retrieved: its retrieve walked hwpt_array[0..nr_hwpts). */
 function iommufdRetrieved(s: State): boolean {

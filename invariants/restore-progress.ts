@@ -13,9 +13,9 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_000 } from './types.js';
-import { rebuiltEqual } from '../model/iommufd/predicates-kexec.js';
-import type { Switches } from '../model/iommufd/variants.js';
-import type { State } from '../model/iommufd/types.js';
+import { rebuiltEqual } from '../model/iommufd/state/predicates-kexec.js';
+import type { Switches } from '../model/iommufd/scopes/variants.js';
+import type { State } from '../model/iommufd/state/types.js';
 
 /** The premise: the VMM did its part of the protocol in the design the switches choose. */
 export function vmmDidItsPart(sw: Switches, s: State): boolean {

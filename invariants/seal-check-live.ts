@@ -10,8 +10,8 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_003 } from './types.js';
-import { folioOfPfn, ioasName, mappedAreas } from '../model/iommufd/predicates.js';
-import { F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, type State } from '../model/iommufd/types.js';
+import { folioOfPfn, ioasName, mappedAreas } from '../model/iommufd/state/predicates.js';
+import { F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, type State } from '../model/iommufd/state/types.js';
 
 const SEALED = F_SEAL_SEAL | F_SEAL_GROW | F_SEAL_SHRINK;
 

@@ -12,8 +12,8 @@
  */
 import type { InvariantFactory } from './types.js';
 import { V2_SERIES } from './types.js';
-import { hwptName, leakedMarks, reachablePages } from '../model/iommufd/predicates.js';
-import { PHASE_NEW } from '../model/iommufd/types.js';
+import { hwptName, leakedMarks, reachablePages } from '../model/iommufd/state/predicates.js';
+import { PHASE_NEW } from '../model/iommufd/state/types.js';
 
 const make: InvariantFactory = () => ({
   id: 'table-pages-preserved',

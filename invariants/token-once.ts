@@ -13,7 +13,7 @@
  */
 import type { InvariantFactory } from './types.js';
 import { V2_SERIES } from './types.js';
-import { markedTokenInUse, tokenInSession } from '../model/iommufd/predicates.js';
+import { markedTokenInUse, tokenInSession } from '../model/iommufd/state/predicates.js';
 
 function duplicate(xs: readonly number[]): number | undefined {
   return xs.find((x, i) => xs.indexOf(x) !== i);

@@ -3,8 +3,8 @@
  * variant (a few predicates differ between immutability=flag and =refcount).
  */
 import type { Invariant } from '../explorer/invariant.js';
-import type { Action, State } from '../model/iommufd/types.js';
-import type { Switches } from '../model/iommufd/variants.js';
+import type { Action, State } from '../model/iommufd/state/types.js';
+import type { Switches } from '../model/iommufd/scopes/variants.js';
 
 export type IommufdInvariant = Invariant<State, Action>;
 export type InvariantFactory = (sw: Switches) => IommufdInvariant;

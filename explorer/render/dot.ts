@@ -9,9 +9,9 @@
  * more would not be read), and the message says what to do instead.
  */
 import { UsageError } from '../errors.js';
-import { Encoder } from '../fingerprint.js';
+import { Encoder } from '../search/fingerprint.js';
 import type { Model } from '../model.js';
-import type { Report } from '../report.js';
+import type { Report } from '../traces/report.js';
 
 export const DOT_MAX_STATES = 2000;
 

@@ -11,8 +11,8 @@
  * declares internal (program counters, bookkeeping: Model.internalFields);
  * json and itf keep them.
  */
-import { diff, show } from '../diff.js';
-import type { Report, ReportViolation } from '../report.js';
+import { diff, show } from '../traces/diff.js';
+import type { Report, ReportViolation } from '../traces/report.js';
 import { loreLink, messageIds } from './links.js';
 import { MAIL_WIDTH, wrap, wrapCommand } from './wrap.js';
 

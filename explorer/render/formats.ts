@@ -5,8 +5,8 @@
  * `kselftest` hook for each step's C.
  */
 import type { Model } from '../model.js';
-import type { Report } from '../report.js';
-import { resolveSaved } from '../resolve.js';
+import type { Report } from '../traces/report.js';
+import { resolveSaved } from '../cli/resolve.js';
 import type { AnyModelSpec } from '../spec.js';
 import { renderEmail } from './email.js';
 import { renderItf } from './itf.js';

@@ -1,6 +1,6 @@
 /**
  * What the html report (render/html.ts) and the explorer's page
- * (explorer/explore-page.ts) share: escaping, the state as a collapsible
+ * (explorer/cli/explore-page.ts) share: escaping, the state as a collapsible
  * tree, and the style sheet (system fonts only, nothing fetched).
  */
 
@@ -12,7 +12,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** True when `path` or something under it is in `changed` (paths as explorer/diff.ts writes them). */
+/** True when `path` or something under it is in `changed` (paths as explorer/traces/diff.ts writes them). */
 function touched(path: string, changed: ReadonlySet<string>): boolean {
   if (changed.has(path)) return true;
   for (const c of changed) if (c.startsWith(path) && (c[path.length] === '.' || c[path.length] === '[')) return true;

@@ -3,7 +3,7 @@
  * no external script, style or font), the artifact a reviewer opens first:
  * the invariant, its statement and source, the scope and the variant with
  * its differences from `fixed`; the broken sentence; the steps as lanes, one
- * per process, with the racing pair (explorer/race.ts) marked; each step's
+ * per process, with the racing pair (explorer/traces/race.ts) marked; each step's
  * state diff, with the full state after it one click away as a collapsible
  * tree; and the command that reproduces it. The page reads without
  * JavaScript (every step is a <details>); a small inline script adds
@@ -12,8 +12,8 @@
  * A lore link is shown as text without its scheme, for the reader to copy,
  * so the page holds no address a browser would fetch or follow.
  */
-import { diff, show, type Change } from '../diff.js';
-import type { Report, ReportViolation } from '../report.js';
+import { diff, show, type Change } from '../traces/diff.js';
+import type { Report, ReportViolation } from '../traces/report.js';
 import { switchesFromFixed } from './email.js';
 import { LANE_COLORS, PAGE_STYLE, esc, stateTree } from './html-parts.js';
 

@@ -17,7 +17,7 @@
  * the places (paths of keys, "[]" for a list element) where None stands for
  * a missing field rather than null, so the reader restores the view exactly.
  */
-import type { Report } from '../report.js';
+import type { Report } from '../traces/report.js';
 
 export const ITF_DESCRIPTION_URL = 'https://apalache-mc.org/docs/adr/015adr-trace.html';
 export const ACTION_TAKEN = 'mbt::actionTaken';

@@ -1,5 +1,5 @@
 /** The JSON report: DESIGN.md's contract, one object. */
-import type { Report } from '../report.js';
+import type { Report } from '../traces/report.js';
 
 export function renderJson(r: Report): string {
   return JSON.stringify(r, null, 2) + '\n';

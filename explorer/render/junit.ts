@@ -4,7 +4,7 @@
  * search stopped before checking to the end is skipped, with the reason), and
  * one for the exploration itself (an error when a bound stopped it).
  */
-import type { Report } from '../report.js';
+import type { Report } from '../traces/report.js';
 import { renderTrace } from './text.js';
 
 function esc(s: string): string {

@@ -20,8 +20,8 @@
  * and indented line by line.
  */
 import type { Model } from '../model.js';
-import { retrace } from '../reexecute.js';
-import type { Report, ReportViolation } from '../report.js';
+import { retrace } from '../traces/reexecute.js';
+import type { Report, ReportViolation } from '../traces/report.js';
 import { variantLine } from './email.js';
 import { wrap } from './wrap.js';
 

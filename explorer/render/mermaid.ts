@@ -5,7 +5,7 @@
  * changed; the race's two steps are highlighted, and a final note states
  * the violation. Printed inside a ```mermaid fence, ready to paste.
  */
-import type { Report, ReportViolation } from '../report.js';
+import type { Report, ReportViolation } from '../traces/report.js';
 import { changesOf, variantLine } from './email.js';
 
 /** Text safe in a Mermaid message or note (no statement separators, no entity starts). */

@@ -2,9 +2,9 @@
  * The text report: one verdict line, then for each violation its invariant,
  * its sentence, and the trace as per-step diffs of the state.
  */
-import { diff, renderChanges } from '../diff.js';
-import type { Report, ReportViolation } from '../report.js';
-import { coverageLines } from '../coverage.js';
+import { diff, renderChanges } from '../traces/diff.js';
+import type { Report, ReportViolation } from '../traces/report.js';
+import { coverageLines } from '../search/coverage.js';
 
 const n = (x: number) => x.toLocaleString('en-US');
 

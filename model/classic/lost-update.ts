@@ -10,11 +10,11 @@
  * invariant holds.
  */
 import { match } from 'ts-pattern';
-import type { Encoder } from '../../explorer/fingerprint.js';
+import type { Encoder } from '../../explorer/search/fingerprint.js';
 import type { Invariant } from '../../explorer/invariant.js';
 import type { Model } from '../../explorer/model.js';
 import type { ModelSpec, Variant } from '../../explorer/spec.js';
-import { parseIntField, rejectUnknownKeys, requireObject } from '../../explorer/scope-file.js';
+import { parseIntField, rejectUnknownKeys, requireObject } from '../../explorer/traces/scope-file.js';
 
 /** pc: 0 = before load, 1 = loaded (holding tmp), 2 = done. */
 export interface LostUpdateState {

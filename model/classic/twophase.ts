@@ -9,11 +9,11 @@
  * Prepared(rm) bits 0..n-1, Commit bit n, Abort bit n+1).
  */
 import { match } from 'ts-pattern';
-import type { Encoder } from '../../explorer/fingerprint.js';
+import type { Encoder } from '../../explorer/search/fingerprint.js';
 import type { Invariant } from '../../explorer/invariant.js';
 import type { Model } from '../../explorer/model.js';
 import type { ModelSpec } from '../../explorer/spec.js';
-import { parseIntField, rejectUnknownKeys, requireObject } from '../../explorer/scope-file.js';
+import { parseIntField, rejectUnknownKeys, requireObject } from '../../explorer/traces/scope-file.js';
 
 export type RmState = 'working' | 'prepared' | 'committed' | 'aborted';
 const RM_STATES: readonly RmState[] = ['working', 'prepared', 'committed', 'aborted'];

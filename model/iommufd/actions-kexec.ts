@@ -12,12 +12,12 @@
  * it fills) are never enabled under restore=rebuild; a scope may order the
  * ops in stages (restoreStages).
  */
-import type { Ctx } from './ctx.js';
+import type { Ctx } from './state/ctx.js';
 import { CORE } from './entry/registry.js';
-import { menus } from './process.js';
-import type { IommufdScope } from './scopes.js';
-import { booted } from './boot.js';
-import { PHASE_NEW, type Action, type Op, type State } from './types.js';
+import { menus } from './state/process.js';
+import type { IommufdScope } from './scopes/scopes.js';
+import { booted } from './kernel/boot.js';
+import { PHASE_NEW, type Action, type Op, type State } from './state/types.js';
 
 const SYSTEM = CORE.systemSteps();
 const KEXEC: Op = { op: 'kexec' };

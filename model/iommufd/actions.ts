@@ -9,11 +9,11 @@
  * entry points give its first step, the entry point owning the thread's
  * program counter its next one.
  */
-import type { Ctx } from './ctx.js';
-import { menus, opOf } from './process.js';
+import type { Ctx } from './state/ctx.js';
+import { menus, opOf } from './state/process.js';
 import { admitted, newKernelRunning, systemActions } from './actions-kexec.js';
 import { dispatch } from './entry/registry.js';
-import { PHASE_NEW, PHASE_OLD, type Action, type State } from './types.js';
+import { PHASE_NEW, PHASE_OLD, type Action, type State } from './state/types.js';
 
 /**
  * VMM threads first (old kernel: the ops before the menu's split; new

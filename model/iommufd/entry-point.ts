@@ -11,11 +11,11 @@
  * collides with another.
  */
 import { UsageError } from '../../explorer/errors.js';
-import type { Ctx } from './ctx.js';
-import type { Action, State, VmmThread } from './types.js';
+import type { Ctx } from './state/ctx.js';
+import type { Action, State, VmmThread } from './state/types.js';
 import type { Model } from '../../explorer/model.js';
-import type { IommufdScope } from './scopes.js';
-import type { KselftestKit } from './kselftest.js';
+import type { IommufdScope } from './scopes/scopes.js';
+import type { KselftestKit } from './render/kselftest.js';
 
 /** Which kernel's VMM issues a menu op: the old kernel's menus (`threads`) or the new kernel's (`restore`). */
 export type Kernel = 'old' | 'new';

@@ -21,14 +21,14 @@
  */
 import { LoadedCodeError, UsageError, oneOf, shortValue } from '../../explorer/errors.js';
 import type { SwitchSpec, Variant } from '../../explorer/spec.js';
-import type { Ctx } from './ctx.js';
+import type { Ctx } from './state/ctx.js';
 import { Registry, type EntryPoint, type GenericAction, type GenericOp, type Kernel, type MenuOpSpec, type OpField, type OpFieldKind, type KselftestStep } from './entry-point.js';
-import { IDLE, lockHeldByOther, registerPcLocks, withThread, isPc } from './process.js';
-import { KIND_SCHEMA, OBJECT_KINDS, STATE_SCHEMA, misfit, type FieldSpec, type FieldType, type ObjectKind } from './state-schema.js';
-import { FieldError, deepCopy, strictView } from './strict.js';
-import { locateIn } from '../../explorer/locate.js';
-import { inLoaded, nameIndex } from '../../explorer/loaded-calls.js';
-import type { State, VmmThread } from './types.js';
+import { IDLE, lockHeldByOther, registerPcLocks, withThread, isPc } from './state/process.js';
+import { KIND_SCHEMA, OBJECT_KINDS, STATE_SCHEMA, misfit, type FieldSpec, type FieldType, type ObjectKind } from './state/state-schema.js';
+import { FieldError, deepCopy, strictView } from './state/strict.js';
+import { locateIn } from '../../explorer/search/locate.js';
+import { inLoaded, nameIndex } from '../../explorer/search/loaded-calls.js';
+import type { State, VmmThread } from './state/types.js';
 
 /** A field a module adds: on every object of a kind, or on the state itself. */
 export interface ExtField {

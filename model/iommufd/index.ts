@@ -8,34 +8,34 @@
  * review threads show it (the sources in invariants/types.ts); each kernel
  * area is in its own file named after the kernel source it mirrors.
  */
-import { Encoder } from '../../explorer/fingerprint.js';
+import { Encoder } from '../../explorer/search/fingerprint.js';
 import type { Model } from '../../explorer/model.js';
 import type { BuildOptions, ModelSpec, Variant } from '../../explorer/spec.js';
 import { iommufdInvariants } from '../../invariants/index.js';
 import { enabledActions } from './actions.js';
-import { IOMMUFD_CASES } from './cases.js';
-import type { Ctx } from './ctx.js';
-import { decodeState, encodeState } from './encode.js';
-import { encodeCanonical, findSwap, type DeviceSwap } from './symmetry.js';
-import { isQuiescent } from './boot.js';
-import { initialState } from './init.js';
+import { IOMMUFD_CASES } from './scopes/cases.js';
+import type { Ctx } from './state/ctx.js';
+import { decodeState, encodeState } from './state/encode.js';
+import { encodeCanonical, findSwap, type DeviceSwap } from './state/symmetry.js';
+import { isQuiescent } from './kernel/boot.js';
+import { initialState } from './state/init.js';
 import { nextState } from './next.js';
-import { parseIommufdScope } from './scope-parse.js';
-import { DEFAULT_SCOPE, SCOPE_DOCS, SCOPES, type IommufdScope } from './scopes.js';
-import type { Action, State } from './types.js';
-import { decodeVariant, PRESETS, SWITCHES } from './variants.js';
-import { processName, stateJson } from './view.js';
-import { kselftestStep } from './kselftest.js';
+import { parseIommufdScope } from './scopes/scope-parse.js';
+import { DEFAULT_SCOPE, SCOPE_DOCS, SCOPES, type IommufdScope } from './scopes/scopes.js';
+import type { Action, State } from './state/types.js';
+import { decodeVariant, PRESETS, SWITCHES } from './scopes/variants.js';
+import { processName, stateJson } from './render/view.js';
+import { kselftestStep } from './render/kselftest.js';
 import { UsageError } from '../../explorer/errors.js';
 import { compileExtensions, decodeExtFields, encodeExtFields, extJson, extWordCount, fillExtFields, parseExtension, switchesWith, type Ext, type Extension } from './extension.js';
 import { CORE, entryOf, servers } from './entry/registry.js';
 import type { AnyEntryPoint } from './entry-point.js';
-import { STATE_SCHEMA } from './state-schema.js';
-import { strictView } from './strict.js';
+import { STATE_SCHEMA } from './state/state-schema.js';
+import { strictView } from './state/strict.js';
 import { TREE_EXTENSIONS } from './extensions/index.js';
 import type { Invariant } from '../../explorer/invariant.js';
-import { menus } from './process.js';
-import type { Op } from './types.js';
+import { menus } from './state/process.js';
+import type { Op } from './state/types.js';
 
 type MenuKind = { readonly kind: string; readonly steps?: readonly string[] };
 
@@ -207,6 +207,6 @@ function folded(): [Extension[], Invariant<State, Action>[]] {
 
 export const iommufdSpec = makeIommufdSpec(...folded());
 
-export type { IommufdScope } from './scopes.js';
-export type { Action, State } from './types.js';
+export type { IommufdScope } from './scopes/scopes.js';
+export type { Action, State } from './state/types.js';
 

@@ -5,9 +5,9 @@
  * once per model (entry/registry.ts dispatch), so a transition costs one
  * map lookup.
  */
-import type { Ctx } from './ctx.js';
+import type { Ctx } from './state/ctx.js';
 import { dispatch } from './entry/registry.js';
-import type { Action, State } from './types.js';
+import type { Action, State } from './state/types.js';
 
 export function nextState(ctx: Ctx, s: State, a: Action): State {
   const e = dispatch(ctx).type.get(a.type);

@@ -15,9 +15,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
-import { main, type Io } from '../../explorer/cli.js';
-import { diff, show } from '../../explorer/diff.js';
-import type { Report } from '../../explorer/report.js';
+import { main, type Io } from '../../explorer/cli/cli.js';
+import { diff, show } from '../../explorer/traces/diff.js';
+import type { Report } from '../../explorer/traces/report.js';
 import { HAVE_BROWSER, REQUIRE_BROWSER, SKIP_REASON, launch, markRan, shot } from './chromium.js';
 
 const LONG = 600_000;
@@ -41,7 +41,7 @@ const rowsIn = (page: Page, sel: string) =>
 
 /** Starts `luocheck explore` (the built program) and resolves with its address once it prints it. */
 function startExplore(...argv: string[]): Promise<{ child: ChildProcess; url: string; out: () => string }> {
-  const child = spawn(process.execPath, [resolve('dist/explorer/luocheck.js'), 'explore', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [resolve('dist/explorer/cli/luocheck.js'), 'explore', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   return new Promise((ok, fail) => {

@@ -11,11 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseArgs } from '../../explorer/args.js';
-import { main, type Io } from '../../explorer/cli.js';
-import { diff } from '../../explorer/diff.js';
-import { parsePath, positionAt, serveExplorer, setUpExplorer, type Explorer, type Position } from '../../explorer/explore.js';
-import type { Report } from '../../explorer/report.js';
+import { parseArgs } from '../../explorer/cli/args.js';
+import { main, type Io } from '../../explorer/cli/cli.js';
+import { diff } from '../../explorer/traces/diff.js';
+import { parsePath, positionAt, serveExplorer, setUpExplorer, type Explorer, type Position } from '../../explorer/cli/explore.js';
+import type { Report } from '../../explorer/traces/report.js';
 
 const LONG = 600_000;
 const tmp = mkdtempSync(join(tmpdir(), 'luocheck-explore-'));
@@ -145,7 +145,7 @@ describe('explore server', () => {
 });
 
 describe('the luocheck explore program', () => {
-  const bin = resolve('dist/explorer/luocheck.js');
+  const bin = resolve('dist/explorer/cli/luocheck.js');
 
   it('prints its address, serves, and stops cleanly on SIGINT (exit 0)', { timeout: LONG }, async () => {
     const child = spawn(process.execPath, [bin, 'explore', '--scope', 'count-race', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });

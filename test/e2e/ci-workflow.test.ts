@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { parseArgs } from '../../explorer/args.js';
-import { resolveScope, resolveVariant, findModel } from '../../explorer/resolve.js';
+import { parseArgs } from '../../explorer/cli/args.js';
+import { resolveScope, resolveVariant, findModel } from '../../explorer/cli/resolve.js';
 import { MODELS, DEFAULT_MODEL } from '../../model/registry.js';
 
 const text = readFileSync('docs/ci/luocheck.yml', 'utf8');

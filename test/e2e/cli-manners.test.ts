@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FLAG_COMMANDS, COMMANDS } from '../../explorer/args.js';
-import { main, type Io } from '../../explorer/cli.js';
+import { FLAG_COMMANDS, COMMANDS } from '../../explorer/cli/args.js';
+import { main, type Io } from '../../explorer/cli/cli.js';
 
 function run(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type Io } from '../../explorer/cli.js';
+import { main, type Io } from '../../explorer/cli/cli.js';
 
 function run(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';
@@ -217,7 +217,7 @@ describe('luocheck list, explain and replay', () => {
 });
 
 describe('the built command', () => {
-  const cli = join(process.cwd(), 'dist/explorer/luocheck.js');
+  const cli = join(process.cwd(), 'dist/explorer/cli/luocheck.js');
   it.skipIf(!existsSync(cli))('exits 2 with one line and no stack trace on bad input', () => {
     const r = spawnSync(process.execPath, [cli, 'check', '--model', 'bench', '--scope', 'nosuch'], { encoding: 'utf8' });
     expect(r.status).toBe(2);

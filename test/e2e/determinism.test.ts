@@ -5,7 +5,7 @@
  * Random and property-based runs repeat from their seed.
  */
 import { describe, expect, it } from 'vitest';
-import { main, type Io } from '../../explorer/cli.js';
+import { main, type Io } from '../../explorer/cli/cli.js';
 import { MODELS } from '../../model/registry.js';
 
 function run(argv: string[]): { code: number; out: string } {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const CLI = resolve('dist/explorer/luocheck.js');
+const CLI = resolve('dist/explorer/cli/luocheck.js');
 
 function docFiles(): string[] {
   const out = ['README.md'];

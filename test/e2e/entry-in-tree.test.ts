@@ -47,7 +47,7 @@ function tsc(args: readonly string[]) {
 }
 
 function check(variant: string) {
-  return spawnSync(process.execPath, ['dist/explorer/luocheck.js', 'check', '--scope', 'unmark-race.json', '--variant', variant, '--workers', '1'], { cwd: tree, encoding: 'utf8', timeout: TIMEOUT });
+  return spawnSync(process.execPath, ['dist/explorer/cli/luocheck.js', 'check', '--scope', 'unmark-race.json', '--variant', variant, '--workers', '1'], { cwd: tree, encoding: 'utf8', timeout: TIMEOUT });
 }
 
 /** Runs `f` with `path` (in the copy) rewritten by `edit`, and puts it back after. */

@@ -37,7 +37,7 @@ describe('folding an extension into the tree', () => {
     writeFileSync(indexPath, folded);
     const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: dir, encoding: 'utf8', timeout: 900_000 });
     expect(build.stdout + build.stderr).toBe('');
-    const cli = (...args: string[]) => spawnSync(process.execPath, [join(dir, 'dist/explorer/luocheck.js'), ...args], { cwd: dir, encoding: 'utf8', timeout: 900_000 });
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(dir, 'dist/explorer/cli/luocheck.js'), ...args], { cwd: dir, encoding: 'utf8', timeout: 900_000 });
     const v2 = cli('check', '--scope', 'dirty-after-preserve', '--variant', 'v2', '--invariant', 'preserved-dirty-tracking-stable');
     expect(v2.status, v2.stderr).toBe(1);
     expect(v2.stdout).toContain('[violation] preserved-dirty-tracking-stable (step): a preserved HWPT keeps the dirty tracking it was preserved with');

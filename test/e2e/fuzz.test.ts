@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type Io } from '../../explorer/cli.js';
+import { main, type Io } from '../../explorer/cli/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'luocheck-fuzz-'));
 

@@ -12,9 +12,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type Io } from '../../explorer/cli.js';
+import { main, type Io } from '../../explorer/cli/cli.js';
 
-const CLI = 'dist/explorer/luocheck.js';
+const CLI = 'dist/explorer/cli/luocheck.js';
 const tmp = mkdtempSync(join(tmpdir(), 'luocheck-bounds-'));
 
 function run(argv: string[], interrupt?: Int32Array): { code: number; out: string; err: string } {

@@ -8,8 +8,8 @@ import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type Io } from '../../explorer/cli.js';
-import { MAX_FILE_BYTES, MAX_JSON_DEPTH } from '../../explorer/resolve.js';
+import { main, type Io } from '../../explorer/cli/cli.js';
+import { MAX_FILE_BYTES, MAX_JSON_DEPTH } from '../../explorer/cli/resolve.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'luocheck-input-'));
 

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const CLI = 'dist/explorer/luocheck.js';
+const CLI = 'dist/explorer/cli/luocheck.js';
 
 /** Runs the built CLI under bash with the given redirection; returns its exit code and stderr. */
 function sh(args: string, redirect: string): { code: number; err: string } {

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
-const CLI = 'dist/explorer/luocheck.js';
+const CLI = 'dist/explorer/cli/luocheck.js';
 const hasPrlimit = process.platform === 'linux' && spawnSync('prlimit', ['--version']).status === 0;
 
 /** The address space node maps with one worker thread like luocheck's, before any search. */

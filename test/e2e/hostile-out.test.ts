@@ -10,7 +10,7 @@ import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type Io } from '../../explorer/cli.js';
+import { main, type Io } from '../../explorer/cli/cli.js';
 import type { AnyModelSpec } from '../../explorer/spec.js';
 import { MODELS } from '../../model/registry.js';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeStates } from '../../explorer/render/itf.js';
-import { fromItf } from '../../explorer/itf-read.js';
+import { fromItf } from '../../explorer/traces/itf-read.js';
 import { run, violatingCases } from '../render/helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'luocheck-itf-'));

@@ -3,7 +3,7 @@
  * first violation, or at a bound) is <skipped/> with the reason, never a pass.
  */
 import { describe, expect, it } from 'vitest';
-import { main, type Io } from '../../explorer/cli.js';
+import { main, type Io } from '../../explorer/cli/cli.js';
 
 function junit(...argv: string[]): { code: number; xml: string } {
   let out = '';

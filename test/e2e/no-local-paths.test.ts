@@ -12,12 +12,12 @@
  * formats (which print no timing) are the same bytes both ways.
  */
 import { describe, expect, it } from 'vitest';
-import { main, type Io } from '../../explorer/cli.js';
-import { invariantsOf } from '../../explorer/list.js';
+import { main, type Io } from '../../explorer/cli/cli.js';
+import { invariantsOf } from '../../explorer/cli/list.js';
 import { renderTraceFormat, TRACE_FORMATS } from '../../explorer/render/formats.js';
 import { renderJunit } from '../../explorer/render/junit.js';
 import { renderText } from '../../explorer/render/text.js';
-import type { Report } from '../../explorer/report.js';
+import type { Report } from '../../explorer/traces/report.js';
 import type { AnyModelSpec, KnownCase } from '../../explorer/spec.js';
 import { MODELS } from '../../model/registry.js';
 

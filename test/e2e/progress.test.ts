@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
-const CLI = 'dist/explorer/luocheck.js';
+const CLI = 'dist/explorer/cli/luocheck.js';
 const ARGS = ['check', '--model', 'bench', '--scope', 'small', '--workers', '1'];
 const env = { ...process.env, LUOCHECK_PROGRESS_SECONDS: '0' };
 const LINE = /(\d[\d,]*) states, [\d,]+ states\/s, depth \d+, frontier [\d,]+, [\d,]+ MiB, \d+ s/;

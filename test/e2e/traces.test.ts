@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { invariantsOf } from '../../explorer/list.js';
+import { invariantsOf } from '../../explorer/cli/list.js';
 import { iommufdSpec } from '../../model/iommufd/index.js';
 import { run } from '../render/helpers.js';
 
@@ -151,8 +151,8 @@ describe('--load: an invariant written from docs/writing-an-invariant.md', () =>
     expect(e.out).toMatch(/two: reached\n\s+three: reached/);
   });
 
-  it.skipIf(!existsSync('dist/explorer/luocheck.js'))('loads through the built CLI too', () => {
-    const r = spawnSync(process.execPath, ['dist/explorer/luocheck.js', 'list', '--load', file], { encoding: 'utf8' });
+  it.skipIf(!existsSync('dist/explorer/cli/luocheck.js'))('loads through the built CLI too', () => {
+    const r = spawnSync(process.execPath, ['dist/explorer/cli/luocheck.js', 'list', '--load', file], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('x-only-grows [step]');
   });

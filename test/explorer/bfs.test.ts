@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explore } from '../../explorer/bfs.js';
+import { explore } from '../../explorer/search/bfs.js';
 import { CounterModel, below, endsEven, noDoubleStep } from '../fixtures/counter.js';
 import { LostUpdateModel, lostUpdateInvariants } from '../../model/classic/lost-update.js';
 

@@ -1,5 +1,5 @@
 /**
- * --coverage (explorer/coverage.ts): per action kind and program counter,
+ * --coverage (explorer/search/coverage.ts): per action kind and program counter,
  * transitions fired and new states, the same for any number of workers; the
  * menu kinds and steps that never fired are listed; json, junit and text.
  */
@@ -7,9 +7,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type Io } from '../../explorer/cli.js';
-import type { CoverageReport } from '../../explorer/coverage.js';
-import { SCOPES } from '../../model/iommufd/scopes.js';
+import { main, type Io } from '../../explorer/cli/cli.js';
+import type { CoverageReport } from '../../explorer/search/coverage.js';
+import { SCOPES } from '../../model/iommufd/scopes/scopes.js';
 
 function run(...argv: string[]): { code: number; out: string; err: string } {
   let out = '';

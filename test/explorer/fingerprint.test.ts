@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Encoder, collisionProbability } from '../../explorer/fingerprint.js';
-import { VisitedSet } from '../../explorer/visited.js';
-import { parseBoolField, parseEnumField, describe as describeValue } from '../../explorer/scope-file.js';
+import { Encoder, collisionProbability } from '../../explorer/search/fingerprint.js';
+import { VisitedSet } from '../../explorer/search/visited.js';
+import { parseBoolField, parseEnumField, describe as describeValue } from '../../explorer/traces/scope-file.js';
 import { UsageError, oneOf } from '../../explorer/errors.js';
 
 const fp = (words: number[]) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explore } from '../../explorer/bfs.js';
+import { explore } from '../../explorer/search/bfs.js';
 import { ObjtableModel } from '../../bench/objtable.js';
 import { objtableInvariants } from '../../bench/objtable-invariants.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { explore } from '../../explorer/bfs.js';
-import { exploreParallel } from '../../explorer/parallel.js';
-import { modelFactoryUrl } from '../../explorer/model-factory.js';
-import { Encoder } from '../../explorer/fingerprint.js';
+import { explore } from '../../explorer/search/bfs.js';
+import { exploreParallel } from '../../explorer/search/parallel.js';
+import { modelFactoryUrl } from '../../explorer/cli/model-factory.js';
+import { Encoder } from '../../explorer/search/fingerprint.js';
 import { ObjtableModel } from '../../bench/objtable.js';
 import { objtableInvariants } from '../../bench/objtable-invariants.js';
 import { LostUpdateModel, lostUpdateInvariants } from '../../model/classic/lost-update.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { randomWalks } from '../../explorer/random.js';
-import { pbtSearch } from '../../explorer/pbt.js';
+import { randomWalks } from '../../explorer/search/random.js';
+import { pbtSearch } from '../../explorer/search/pbt.js';
 import { LostUpdateModel, lostUpdateInvariants } from '../../model/classic/lost-update.js';
 import { CounterModel, below, endsEven } from '../fixtures/counter.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { explore } from '../../explorer/bfs.js';
-import { exploreParallel } from '../../explorer/parallel.js';
-import { modelFactoryUrl } from '../../explorer/model-factory.js';
+import { explore } from '../../explorer/search/bfs.js';
+import { exploreParallel } from '../../explorer/search/parallel.js';
+import { modelFactoryUrl } from '../../explorer/cli/model-factory.js';
 import { MODELS } from '../../model/registry.js';
 import type { AnyModelSpec } from '../../explorer/spec.js';
 

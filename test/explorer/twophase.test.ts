@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explore } from '../../explorer/bfs.js';
+import { explore } from '../../explorer/search/bfs.js';
 import { TwoPhaseModel, twoPhaseInvariants } from '../../model/classic/twophase.js';
 
 describe('two-phase commit', () => {

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { booted } from '../model/helpers-kexec.js';
-import { CTX_NONE } from '../../model/iommufd/types.js';
+import { CTX_NONE } from '../../model/iommufd/state/types.js';
 import { inv, stateCheck, walk } from './helpers.js';
 
 test('dma-continuity holds on the restored domain and fails when a device loses its entry, bus mastering or a page', () => {

@@ -1,8 +1,8 @@
 /** Builds invariants and hand-made states for the invariant tests. */
 import type { Invariant } from '../../explorer/invariant.js';
 import { INVARIANT_FACTORIES } from '../../invariants/index.js';
-import type { Action, State } from '../../model/iommufd/types.js';
-import { decodeVariant } from '../../model/iommufd/variants.js';
+import type { Action, State } from '../../model/iommufd/state/types.js';
+import { decodeVariant } from '../../model/iommufd/scopes/variants.js';
 import { FIXED } from '../model/helpers.js';
 
 export { modelFor, walk, find, V2, FIXED } from '../model/helpers.js';

@@ -1,9 +1,9 @@
 /** invariants/index.ts registers every file, ids are unique and equal the file names, metadata is complete. */
 import { readdirSync } from 'node:fs';
-import { explore } from '../../explorer/bfs.js';
+import { explore } from '../../explorer/search/bfs.js';
 import { expect, test } from 'vitest';
 import { INVARIANT_FACTORIES, iommufdInvariants } from '../../invariants/index.js';
-import { decodeVariant } from '../../model/iommufd/variants.js';
+import { decodeVariant } from '../../model/iommufd/scopes/variants.js';
 import { iommufdSpec } from '../../model/iommufd/index.js';
 
 const REQUIRED = [
@@ -15,7 +15,7 @@ const REQUIRED = [
 ];
 
 test('every invariant file is registered, in order, with complete metadata and a witness', () => {
-  const files = readdirSync(new URL('../../invariants/', import.meta.url)).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'types.ts').map((f) => f.replace(/\.ts$/, ''));
+  const files = readdirSync(new URL('../../invariants', import.meta.url)).filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'types.ts').map((f) => f.replace(/\.ts$/, ''));
   const invs = iommufdInvariants(decodeVariant({}));
   expect(invs.map((i) => i.id).sort()).toEqual(files.sort());
   expect(invs.map((i) => i.id)).toEqual(REQUIRED);

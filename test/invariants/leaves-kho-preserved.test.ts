@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { inv, modelFor, stateCheck, walk, withHwpt } from './helpers.js';
-import { PHASE_NEW } from '../../model/iommufd/types.js';
+import { PHASE_NEW } from '../../model/iommufd/state/types.js';
 
 const PRESERVE = ['iommufd_preserve P0', 'iommufd_preserve P1', 'iommufd_preserve P2', 'iommufd_preserve P3a', 'iommufd_preserve P3c_imm', 'iommufd_preserve P3c_check', 'iommufd_preserve P3c_domain'];
 

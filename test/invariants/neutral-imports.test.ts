@@ -3,14 +3,14 @@
  *
  * The allow-list, explicit:
  * - NEUTRAL modules may be imported for values by an invariant: the state
- *   types and constants (model/iommufd/types.ts, types-kexec.ts), the
+ *   types and constants (model/iommufd/state/types.ts, types-kexec.ts), the
  *   invariants' own helpers (invariants/types.ts: the factory type and the
  *   source strings) and the two view/helper modules declared neutral,
- *   model/iommufd/predicates.ts and predicates-kexec.ts (questions about a
+ *   model/iommufd/state/predicates.ts and predicates-kexec.ts (questions about a
  *   state, each restated from the state's data).
  * - TYPE_ONLY modules may be imported with `import type` only: the
  *   invariant contract (explorer/invariant.ts) and the switch record
- *   (model/iommufd/variants.ts, for the factory's argument).
+ *   (model/iommufd/scopes/variants.ts, for the factory's argument).
  * Rules:
  * 1. every import of invariants/*.ts is a sibling invariant, a NEUTRAL
  *    module, or a type-only import of a TYPE_ONLY one: no action module
@@ -34,14 +34,14 @@ import { expect, test } from 'vitest';
 const ROOT = normalize(join(dirname(fileURLToPath(import.meta.url)), '..', '..'));
 
 const NEUTRAL = new Set([
-  'model/iommufd/types.ts',
-  'model/iommufd/types-kexec.ts',
-  'model/iommufd/predicates.ts',
-  'model/iommufd/predicates-kexec.ts',
+  'model/iommufd/state/types.ts',
+  'model/iommufd/state/types-kexec.ts',
+  'model/iommufd/state/predicates.ts',
+  'model/iommufd/state/predicates-kexec.ts',
   'invariants/types.ts',
 ]);
-const TYPE_ONLY = new Set(['explorer/invariant.ts', 'model/iommufd/variants.ts']);
-const HELPERS = ['model/iommufd/predicates.ts', 'model/iommufd/predicates-kexec.ts'];
+const TYPE_ONLY = new Set(['explorer/invariant.ts', 'model/iommufd/scopes/variants.ts']);
+const HELPERS = ['model/iommufd/state/predicates.ts', 'model/iommufd/state/predicates-kexec.ts'];
 const UNDER_TEST_ROOTS = ['model/iommufd/next.ts', 'model/iommufd/actions.ts', 'model/iommufd/actions-kexec.ts'];
 
 interface Import {
@@ -101,14 +101,14 @@ function closure(roots: readonly string[]): Set<string> {
 }
 
 const invariantFiles = readdirSync(join(ROOT, 'invariants')).filter((f) => f.endsWith('.ts')).map((f) => `invariants/${f}`);
-const FIELDS = [...bookkeepingFields(read('model/iommufd/types.ts')), ...bookkeepingFields(read('model/iommufd/types-kexec.ts'))];
+const FIELDS = [...bookkeepingFields(read('model/iommufd/state/types.ts')), ...bookkeepingFields(read('model/iommufd/state/types-kexec.ts'))];
 
 test('the checker finds planted offences (it can fail)', () => {
-  expect(importOffences('invariants/x.ts', "import { attachedCount } from '../model/iommufd/main.js';")).toEqual(['invariants/x.ts imports model/iommufd/main.ts']);
-  expect(importOffences('invariants/x.ts', "import type { Ctx } from '../model/iommufd/ctx.js';")).toHaveLength(1);
-  expect(importOffences('invariants/x.ts', "import { decodeVariant } from '../model/iommufd/variants.js';")).toHaveLength(1);
-  expect(importOffences('model/iommufd/predicates.ts', "export { sameTree } from './rebuild.js';")).toEqual(['model/iommufd/predicates.ts imports model/iommufd/rebuild.ts']);
-  expect(importOffences('invariants/x.ts', "import type { Switches } from '../model/iommufd/variants.js';\nimport { hwptName } from '../model/iommufd/predicates.js';")).toEqual([]);
+  expect(importOffences('invariants/x.ts', "import { attachedCount } from '../model/iommufd/kernel/main.js';")).toEqual(['invariants/x.ts imports model/iommufd/kernel/main.ts']);
+  expect(importOffences('invariants/x.ts', "import type { Ctx } from '../model/iommufd/state/ctx.js';")).toHaveLength(1);
+  expect(importOffences('invariants/x.ts', "import { decodeVariant } from '../model/iommufd/scopes/variants.js';")).toHaveLength(1);
+  expect(importOffences('model/iommufd/state/predicates.ts', "export { sameTree } from './rebuild.js';")).toEqual(['model/iommufd/state/predicates.ts imports model/iommufd/kernel/rebuild.ts']);
+  expect(importOffences('invariants/x.ts', "import type { Switches } from '../model/iommufd/scopes/variants.js';\nimport { hwptName } from '../model/iommufd/state/predicates.js';")).toEqual([]);
   expect(bookkeepingReads('invariants/x.ts', 'const f = (s) => s.nk.bug !== 0; // s.oops', ['bug', 'oops'])).toEqual(['invariants/x.ts reads the bookkeeping field bug']);
 });
 

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { booted } from '../model/helpers-kexec.js';
-import { RS_FREED } from '../../model/iommufd/types.js';
+import { RS_FREED } from '../../model/iommufd/state/types.js';
 import { inv, stateCheck, withHwpt } from './helpers.js';
 
 test('no-dma-to-free: a restored table walked by a device must not be freed, nor the guest pages it maps', () => {

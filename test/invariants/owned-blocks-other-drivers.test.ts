@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { booted } from '../model/helpers-kexec.js';
-import { DEFAULT_DOMAIN } from '../../model/iommufd/types.js';
+import { DEFAULT_DOMAIN } from '../../model/iommufd/state/types.js';
 import { find, inv, stepCheck } from './helpers.js';
 
 test('owned-blocks-other-drivers: a bind on a restored group is refused; a group on a restored domain must be owned', () => {

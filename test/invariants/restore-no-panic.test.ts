@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { BUG_EMPTY_ENTRY, RS_NONE } from '../../model/iommufd/types.js';
+import { BUG_EMPTY_ENTRY, RS_NONE } from '../../model/iommufd/state/types.js';
 import { booted } from '../model/helpers-kexec.js';
 import { inv, modelFor, stateCheck, walk } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { domainMap, domainPreserve, domainUnmap } from '../../model/iommufd/hw_pagetable.js';
+import { domainMap, domainPreserve, domainUnmap } from '../../model/iommufd/kernel/hw_pagetable.js';
 import { inv, modelFor, stateCheck, withHwpt } from './helpers.js';
 
 test('holds: a preserved domain with every table page marked', () => {

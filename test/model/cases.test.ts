@@ -11,12 +11,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Invariant } from '../../explorer/invariant.js';
 import { iommufdSpec } from '../../model/iommufd/index.js';
-import type { Action, State } from '../../model/iommufd/types.js';
-import { FILE_CDEV, FILE_IOMMUFD } from '../../model/iommufd/types.js';
-import { endsFailedPreserveFd, sameKernelState } from '../../model/iommufd/predicates.js';
+import type { Action, State } from '../../model/iommufd/state/types.js';
+import { FILE_CDEV, FILE_IOMMUFD } from '../../model/iommufd/state/types.js';
+import { endsFailedPreserveFd, sameKernelState } from '../../model/iommufd/state/predicates.js';
 import { invariantsFor, modelFor, run, scopeOf, V2 } from './helpers.js';
-import { shrinkTrace } from '../../explorer/shrink.js';
-import type { TraceStep } from '../../explorer/trace.js';
+import { shrinkTrace } from '../../explorer/traces/shrink.js';
+import type { TraceStep } from '../../explorer/traces/trace.js';
 import type { KnownCase } from '../../explorer/spec.js';
 
 type Trace = readonly TraceStep<State, Action>[];

@@ -4,7 +4,7 @@
  * 1 naming its invariant, `--variant fixed` exits 0, bad input exits 2.
  */
 import { describe, expect, test } from 'vitest';
-import { main, type Io } from '../../explorer/cli.js';
+import { main, type Io } from '../../explorer/cli/cli.js';
 import { MODELS } from '../../model/registry.js';
 import { iommufdSpec } from '../../model/iommufd/index.js';
 

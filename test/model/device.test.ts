@@ -1,6 +1,6 @@
-/** ATTACH / REPLACE / DETACH under igmutex (model/iommufd/device.ts, iommu_group.ts). */
+/** ATTACH / REPLACE / DETACH under igmutex (model/iommufd/kernel/device.ts, iommu_group.ts). */
 import { describe, expect, test } from 'vitest';
-import { BLOCKING_DOMAIN, CTX_NONE } from '../../model/iommufd/types.js';
+import { BLOCKING_DOMAIN, CTX_NONE } from '../../model/iommufd/state/types.js';
 import { modelFor, walk } from './helpers.js';
 
 const ATTACHED = ['ATTACH dev1 -> hwpt1', 'ATTACH dev2 -> hwpt1', 'ATTACH dev3 -> hwpt1'];

@@ -4,16 +4,16 @@
  * workers), and symmetry reduction keeps every verdict: each scope with and
  * without it, under fixed, v2 and restore=rehydrate.
  */
-import { modelFactoryUrl } from '../../explorer/model-factory.js';
+import { modelFactoryUrl } from '../../explorer/cli/model-factory.js';
 import { LIFECYCLE } from './helpers-kexec.js';
 import { describe, expect, test } from 'vitest';
-import { explore } from '../../explorer/bfs.js';
-import { Encoder } from '../../explorer/fingerprint.js';
+import { explore } from '../../explorer/search/bfs.js';
+import { Encoder } from '../../explorer/search/fingerprint.js';
 import type { Model } from '../../explorer/model.js';
-import { exploreParallel } from '../../explorer/parallel.js';
+import { exploreParallel } from '../../explorer/search/parallel.js';
 import { iommufdSpec } from '../../model/iommufd/index.js';
-import { findSwap, swapState } from '../../model/iommufd/symmetry.js';
-import type { Action, State } from '../../model/iommufd/types.js';
+import { findSwap, swapState } from '../../model/iommufd/state/symmetry.js';
+import type { Action, State } from '../../model/iommufd/state/types.js';
 import { FIXED, V2 } from './helpers.js';
 
 const VARIANTS = { fixed: FIXED, v2: V2, rehydrate: { ...FIXED, restore: 'rehydrate' } } as const;

@@ -6,11 +6,11 @@
  * in-memory modules through the spec's `extend`, as --load does.
  */
 import { describe, expect, it } from 'vitest';
-import { explore } from '../../explorer/bfs.js';
+import { explore } from '../../explorer/search/bfs.js';
 import type { Invariant } from '../../explorer/invariant.js';
 import { UsageError } from '../../explorer/errors.js';
 import { iommufdSpec } from '../../model/iommufd/index.js';
-import type { Action, State } from '../../model/iommufd/types.js';
+import type { Action, State } from '../../model/iommufd/state/types.js';
 import { FIXED } from './helpers.js';
 
 type Mod = Record<string, unknown>;

@@ -1,6 +1,6 @@
 /** Walks of the ci lifecycle through kexec and boot, for the new-kernel unit tests. */
-import type { IommufdScope } from '../../model/iommufd/scopes.js';
-import type { Op, State } from '../../model/iommufd/types.js';
+import type { IommufdScope } from '../../model/iommufd/scopes/scopes.js';
+import type { Op, State } from '../../model/iommufd/state/types.js';
 import { modelFor, scopeOf, walk } from './helpers.js';
 
 /**

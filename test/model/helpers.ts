@@ -3,13 +3,13 @@
  * switch set, walk it by action labels (for unit tests of transitions; known
  * bugs are only ever found by exploration), and deep-freeze states.
  */
-import { explore, type ExploreOptions } from '../../explorer/bfs.js';
+import { explore, type ExploreOptions } from '../../explorer/search/bfs.js';
 import type { Invariant } from '../../explorer/invariant.js';
 import type { Variant } from '../../explorer/spec.js';
 import { IommufdModel, iommufdSpec } from '../../model/iommufd/index.js';
-import type { IommufdScope } from '../../model/iommufd/scopes.js';
-import type { Action, State } from '../../model/iommufd/types.js';
-import { PRESETS } from '../../model/iommufd/variants.js';
+import type { IommufdScope } from '../../model/iommufd/scopes/scopes.js';
+import type { Action, State } from '../../model/iommufd/state/types.js';
+import { PRESETS } from '../../model/iommufd/scopes/variants.js';
 
 export const FIXED = PRESETS['fixed']!;
 export const V2 = PRESETS['v2']!;

@@ -1,7 +1,7 @@
-/** The domain radix tree and its KHO marks (model/iommufd/hw_pagetable.ts, kho.ts). */
+/** The domain radix tree and its KHO marks (model/iommufd/kernel/hw_pagetable.ts, kho.ts). */
 import { describe, expect, test } from 'vitest';
-import { domainMap, domainPreserve, domainUnmap, domainUnpreserve, emptyDomain, leakedMarks, reachablePages } from '../../model/iommufd/hw_pagetable.js';
-import { khoAllocPreserve, writeSlotDomain, writeSlotToken, writtenSlots } from '../../model/iommufd/kho.js';
+import { domainMap, domainPreserve, domainUnmap, domainUnpreserve, emptyDomain, leakedMarks, reachablePages } from '../../model/iommufd/kernel/hw_pagetable.js';
+import { khoAllocPreserve, writeSlotDomain, writeSlotToken, writtenSlots } from '../../model/iommufd/kernel/kho.js';
 import { deepFreeze } from './helpers.js';
 
 describe('domain radix tree', () => {

@@ -1,4 +1,4 @@
-/** IOAS_MAP_FILE M1-M4 and IOAS_UNMAP (model/iommufd/ioas.ts, io_pagetable.ts, pages.ts). */
+/** IOAS_MAP_FILE M1-M4 and IOAS_UNMAP (model/iommufd/kernel/ioas.ts, io_pagetable.ts, pages.ts). */
 import { describe, expect, test } from 'vitest';
 import { labels, modelFor, walk } from './helpers.js';
 

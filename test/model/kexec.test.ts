@@ -4,7 +4,7 @@
  * and when it is not enabled.
  */
 import { describe, expect, test } from 'vitest';
-import { CTX_DEFAULT, CTX_NONE, DEFAULT_DOMAIN, NO_DOMAIN, PHASE_FROZEN, PHASE_NEW, PHASE_OLD, RS_LIVE } from '../../model/iommufd/types.js';
+import { CTX_DEFAULT, CTX_NONE, DEFAULT_DOMAIN, NO_DOMAIN, PHASE_FROZEN, PHASE_NEW, PHASE_OLD, RS_LIVE } from '../../model/iommufd/state/types.js';
 import { labels, modelFor, walk } from './helpers.js';
 
 import { BOOT, CDEVS, FREEZE, LIFECYCLE, PRESERVE, booted } from './helpers-kexec.js';

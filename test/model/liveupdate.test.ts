@@ -1,7 +1,7 @@
-/** The iommufd preserve callback P0-P4, its unwind, and MARK_PRESERVE (model/iommufd/liveupdate.ts). */
+/** The iommufd preserve callback P0-P4, its unwind, and MARK_PRESERVE (model/iommufd/kernel/liveupdate.ts). */
 import { describe, expect, test } from 'vitest';
-import { FILE_IOMMUFD } from '../../model/iommufd/types.js';
-import type { IommufdScope } from '../../model/iommufd/scopes.js';
+import { FILE_IOMMUFD } from '../../model/iommufd/state/types.js';
+import type { IommufdScope } from '../../model/iommufd/scopes/scopes.js';
 import { labels, modelFor, scopeOf, walk } from './helpers.js';
 
 const P = (step: string) => `iommufd_preserve ${step}`;

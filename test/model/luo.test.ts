@@ -1,7 +1,7 @@
 /** LUO session checks, memfd seals and memfd_luo, cdev preserve, session close (luo.ts, memfd.ts, iommu_group.ts). */
 import { describe, expect, test } from 'vitest';
-import { FILE_CDEV, FILE_IOMMUFD } from '../../model/iommufd/types.js';
-import { luoAdmit } from '../../model/iommufd/luo.js';
+import { FILE_CDEV, FILE_IOMMUFD } from '../../model/iommufd/state/types.js';
+import { luoAdmit } from '../../model/iommufd/kernel/luo.js';
 import { modelFor, walk } from './helpers.js';
 
 const P = (step: string) => `iommufd_preserve ${step}`;

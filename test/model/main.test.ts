@@ -1,6 +1,6 @@
-/** IOMMU_DESTROY and the object references (model/iommufd/main.ts). */
+/** IOMMU_DESTROY and the object references (model/iommufd/kernel/main.ts). */
 import { describe, expect, test } from 'vitest';
-import { expectedUsers, markedCount, nextMarked } from '../../model/iommufd/main.js';
+import { expectedUsers, markedCount, nextMarked } from '../../model/iommufd/kernel/main.js';
 import { modelFor, walk } from './helpers.js';
 
 describe('IOMMU_DESTROY', () => {

@@ -1,13 +1,13 @@
 /**
- * memfd size, page cache and KHO marks (model/iommufd/memfd.ts, pages.ts):
+ * memfd size, page cache and KHO marks (model/iommufd/kernel/memfd.ts, pages.ts):
  * ftruncate and fallocate where shmem allows them, a pinned folio that
  * leaves the page cache, memfd_luo_preserve filling holes and marking page
  * by page, and the seal switch's map-time requirement.
  */
 import { describe, expect, test } from 'vitest';
 import { labels, modelFor, walk } from './helpers.js';
-import { getFolio, pfnOf } from '../../model/iommufd/pages.js';
-import { F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE, type State } from '../../model/iommufd/types.js';
+import { getFolio, pfnOf } from '../../model/iommufd/kernel/pages.js';
+import { F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE, type State } from '../../model/iommufd/state/types.js';
 
 const MAP = ['IOAS_MAP_FILE M1', 'IOAS_MAP_FILE M2', 'IOAS_MAP_FILE M3', 'IOAS_MAP_FILE M4'];
 const withMemfd = (s: State, f: (m: State['memfds'][number]) => State['memfds'][number]): State => ({ ...s, memfds: s.memfds.map((m, i) => (i === 0 ? f(m) : m)) });

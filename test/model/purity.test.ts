@@ -5,11 +5,11 @@
  * the encoding is a deterministic function of the state.
  */
 import { describe, expect, test } from 'vitest';
-import { explore } from '../../explorer/bfs.js';
-import { Encoder } from '../../explorer/fingerprint.js';
+import { explore } from '../../explorer/search/bfs.js';
+import { Encoder } from '../../explorer/search/fingerprint.js';
 import type { Model } from '../../explorer/model.js';
 import { iommufdSpec } from '../../model/iommufd/index.js';
-import type { Action, State } from '../../model/iommufd/types.js';
+import type { Action, State } from '../../model/iommufd/state/types.js';
 import { deepFreeze, invariantsFor, modelFor, V2 } from './helpers.js';
 import { LIFECYCLE } from './helpers-kexec.js';
 

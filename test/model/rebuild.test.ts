@@ -5,8 +5,8 @@
  * session, on the ci scope after both devices were preserved and booted.
  */
 import { describe, expect, test } from 'vitest';
-import { BLOCKING_DOMAIN, FILE_IOMMUFD, RS_FREED, RS_LIVE } from '../../model/iommufd/types.js';
-import { isRetrieved } from '../../model/iommufd/luo_incoming.js';
+import { BLOCKING_DOMAIN, FILE_IOMMUFD, RS_FREED, RS_LIVE } from '../../model/iommufd/state/types.js';
+import { isRetrieved } from '../../model/iommufd/kernel/luo_incoming.js';
 import { booted } from './helpers-kexec.js';
 import { labels, walk } from './helpers.js';
 

@@ -8,9 +8,9 @@
 import { describe, expect, test } from 'vitest';
 import { CORE, CORE_ENTRIES } from '../../model/iommufd/entry/registry.js';
 import { IommufdModel, iommufdSpec } from '../../model/iommufd/index.js';
-import { ALL_PCS, IDLE, luMutexHeld, sessionBusy, domainsReadHeld, inFlightRefs } from '../../model/iommufd/process.js';
-import { PCS, PHASE_NEW, type Action, type State } from '../../model/iommufd/types.js';
-import { PRESETS } from '../../model/iommufd/variants.js';
+import { ALL_PCS, IDLE, luMutexHeld, sessionBusy, domainsReadHeld, inFlightRefs } from '../../model/iommufd/state/process.js';
+import { PCS, PHASE_NEW, type Action, type State } from '../../model/iommufd/state/types.js';
+import { PRESETS } from '../../model/iommufd/scopes/variants.js';
 import type { Kernel } from '../../model/iommufd/entry-point.js';
 
 const FACETS = ['type', 'source', 'defines', 'serves', 'accepts', 'then', 'system', 'pcs', 'steps', 'first', 'resume', 'effect', 'label', 'kselftest'] as const;

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../explorer/errors.js';
 import { iommufdSpec } from '../../model/iommufd/index.js';
-import { decodeVariant, PRESETS, SWITCHES } from '../../model/iommufd/variants.js';
+import { decodeVariant, PRESETS, SWITCHES } from '../../model/iommufd/scopes/variants.js';
 
 const parse = (x: unknown) => iommufdSpec.parseScope(x);
 

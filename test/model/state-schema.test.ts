@@ -1,18 +1,18 @@
 /**
- * The declared state (model/iommufd/state-schema.ts) is the state: every
+ * The declared state (model/iommufd/state/state-schema.ts) is the state: every
  * state reachable in the shipped scopes, under the fixed and v2 presets,
  * has exactly the declared fields, with values in their bounds; docs/state.md
  * is what the declaration generates; and decode inverts encode on them.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { explore } from '../../explorer/bfs.js';
-import { Encoder } from '../../explorer/fingerprint.js';
+import { explore } from '../../explorer/search/bfs.js';
+import { Encoder } from '../../explorer/search/fingerprint.js';
 import type { Invariant } from '../../explorer/invariant.js';
 import { iommufdSpec } from '../../model/iommufd/index.js';
-import { stateDoc } from '../../model/iommufd/state-doc.js';
-import { STATE_SCHEMA, misfit } from '../../model/iommufd/state-schema.js';
-import type { Action, State } from '../../model/iommufd/types.js';
+import { stateDoc } from '../../model/iommufd/render/state-doc.js';
+import { STATE_SCHEMA, misfit } from '../../model/iommufd/state/state-schema.js';
+import type { Action, State } from '../../model/iommufd/state/types.js';
 import { FIXED, V2, modelFor } from './helpers.js';
 
 /** Scopes too big to walk here in full; the first states of each are still checked. */

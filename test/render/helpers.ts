@@ -2,7 +2,7 @@
  * Test helpers for the trace renderers: run the CLI in-process with the
  * shipped models plus the test fixture models, and collect its output.
  */
-import { main, type Io } from '../../explorer/cli.js';
+import { main, type Io } from '../../explorer/cli/cli.js';
 import type { AnyModelSpec } from '../../explorer/spec.js';
 import { MODELS } from '../../model/registry.js';
 import { preserveRaceSpec } from '../fixtures/preserve-race.js';

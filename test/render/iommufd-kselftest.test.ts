@@ -1,5 +1,5 @@
 /**
- * --format kselftest on the iommufd model (model/iommufd/kselftest.ts): the
+ * --format kselftest on the iommufd model (model/iommufd/render/kselftest.ts): the
  * series' uapi by its own names in one #ifndef block, the scope's objects
  * built by a setup, each ioctl issued once at its first step with the
  * kernel's inner steps as comments, the racing DESTROY in a second thread
@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MANUAL, planSteps, kselftestSteps } from '../../explorer/render/kselftest.js';
-import type { ReportViolation } from '../../explorer/report.js';
+import type { ReportViolation } from '../../explorer/traces/report.js';
 import { iommufdSpec, type Action, type IommufdModel } from '../../model/iommufd/index.js';
-import { kselftestStep } from '../../model/iommufd/kselftest.js';
+import { kselftestStep } from '../../model/iommufd/render/kselftest.js';
 import { run } from './helpers.js';
 
 const hasGcc = spawnSync('gcc', ['--version']).status === 0;

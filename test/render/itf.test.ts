@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromItf, parseTraceFile } from '../../explorer/itf-read.js';
+import { fromItf, parseTraceFile } from '../../explorer/traces/itf-read.js';
 import { toItf } from '../../explorer/render/itf.js';
 import { run } from './helpers.js';
 

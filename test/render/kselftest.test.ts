@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MANUAL } from '../../explorer/render/kselftest.js';
-import { SERIES_UAPI } from '../../model/iommufd/kselftest.js';
+import { SERIES_UAPI } from '../../model/iommufd/render/kselftest.js';
 import { run } from './helpers.js';
 
 const hasGcc = spawnSync('gcc', ['--version']).status === 0;

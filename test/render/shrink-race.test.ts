@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { explore } from '../../explorer/bfs.js';
-import { Checker } from '../../explorer/checker.js';
+import { explore } from '../../explorer/search/bfs.js';
+import { Checker } from '../../explorer/search/checker.js';
 import type { Invariant } from '../../explorer/invariant.js';
 import type { Model } from '../../explorer/model.js';
-import { findRace } from '../../explorer/race.js';
-import { randomWalks } from '../../explorer/random.js';
-import { keysOf } from '../../explorer/reexecute.js';
-import { shrinkTrace } from '../../explorer/shrink.js';
-import { contextSwitches } from '../../explorer/trace.js';
+import { findRace } from '../../explorer/traces/race.js';
+import { randomWalks } from '../../explorer/search/random.js';
+import { keysOf } from '../../explorer/traces/reexecute.js';
+import { shrinkTrace } from '../../explorer/traces/shrink.js';
+import { contextSwitches } from '../../explorer/traces/trace.js';
 import { LostUpdateModel, lostUpdateInvariants } from '../../model/classic/lost-update.js';
 import { PreserveRaceModel, blobCountMatches } from '../fixtures/preserve-race.js';
 

@@ -2,9 +2,9 @@
  * What several entry points share: the guards of the new kernel's VMM ops
  * and of the boot steps, and the op of the reboot and boot processes.
  */
-import { booted } from '../boot.js';
-import { rebootEnabled } from '../kexec.js';
-import { PHASE_FROZEN, PHASE_NEW, PHASE_OLD, type State } from '../types.js';
+import { booted } from '../kernel/boot.js';
+import { rebootEnabled } from '../kernel/kexec.js';
+import { PHASE_FROZEN, PHASE_NEW, PHASE_OLD, type State } from '../state/types.js';
 
 /** The VMM of the new kernel holds the incoming session's fd: RETRIEVE_SESSION returned and the session is neither finished nor closed. */
 export function sessionReady(s: State): boolean {

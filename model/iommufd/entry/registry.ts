@@ -8,10 +8,10 @@
  * The order is the order scope-file errors list the ops each kernel's menus
  * accept (an op is listed where its first serving entry point stands).
  */
-import type { Ctx } from '../ctx.js';
+import type { Ctx } from '../state/ctx.js';
 import { Registry, type AnyEntryPoint, type Defined, type Kernel } from '../entry-point.js';
-import { menus, registerCorePcs } from '../process.js';
-import type { ActionType } from '../types.js';
+import { menus, registerCorePcs } from '../state/process.js';
+import type { ActionType } from '../state/types.js';
 import { iommufdIoasMapFileEntry } from './iommufd/iommufd_ioas_map_file.js';
 import { iommufdIoasUnmapEntry } from './iommufd/iommufd_ioas_unmap.js';
 import { iommufdDestroyEntry } from './iommufd/iommufd_destroy.js';

@@ -1,5 +1,5 @@
 /** B2 of the new kernel's boot: the IOMMU driver takes the hardware over (FLB retrieve, context entries cleared per switch `sanitize`). */
-import { intelIommuInit } from '../../boot.js';
+import { intelIommuInit } from '../../kernel/boot.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 import { bootStage, KEXEC_OP } from '../common.js';
 

@@ -1,6 +1,6 @@
 /** A kernel driver binds to a device in the new kernel (iommu_device_use_default_domain: -EBUSY on an owned group). */
-import { iommuDeviceUseDefaultDomain } from '../../rebuild.js';
-import { dv } from '../../names.js';
+import { iommuDeviceUseDefaultDomain } from '../../kernel/rebuild.js';
+import { dv } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 
 type A = ActionOf<'iommu_device_use_default_domain'>;

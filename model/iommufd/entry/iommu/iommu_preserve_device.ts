@@ -1,7 +1,7 @@
 /** LIVEUPDATE_SESSION_PRESERVE_FD of a VFIO cdev: the v2 device preserve (patch 15), one step under the session mutex. */
-import { iommuPreserveDevice } from '../../iommu_group.js';
-import { sessionBusy } from '../../process.js';
-import { fileRefText } from '../../names.js';
+import { iommuPreserveDevice } from '../../kernel/iommu_group.js';
+import { sessionBusy } from '../../state/process.js';
+import { fileRefText } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 
 type A = ActionOf<'iommu_preserve_device'>;

@@ -1,5 +1,5 @@
 /** B3 of the new kernel's boot: every device probed in bus order, one step (restore and attach the preserved domain, or the default domain). */
-import { iommuProbeDevices, nextProbe } from '../../boot.js';
+import { iommuProbeDevices, nextProbe } from '../../kernel/boot.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 import { bootStage, KEXEC_OP } from '../common.js';
 

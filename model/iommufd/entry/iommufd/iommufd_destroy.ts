@@ -1,6 +1,6 @@
 /** IOMMU_DESTROY of a HWPT in the old kernel: one step, enabled while no device holds it (main.ts destroyEnabled). */
-import { destroyEnabled, iommufdDestroy } from '../../main.js';
-import { hw } from '../../names.js';
+import { destroyEnabled, iommufdDestroy } from '../../kernel/main.js';
+import { hw } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 
 type A = ActionOf<'iommufd_destroy'>;

@@ -1,6 +1,6 @@
 /** IOMMU_DESTROY of a HWPT in the new kernel (with restore=rehydrate, the restored domain goes with it). */
-import { iommufdDestroyRestored } from '../../rebuild.js';
-import { hw } from '../../names.js';
+import { iommufdDestroyRestored } from '../../kernel/rebuild.js';
+import { hw } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 import { sessionReady } from '../common.js';
 

@@ -1,6 +1,6 @@
 /** ATTACH of a device to a HWPT_PAGING through its VFIO cdev: one step under iommufd_group.lock. */
-import { iommufdDeviceAttach } from '../../device.js';
-import { dv, hw } from '../../names.js';
+import { iommufdDeviceAttach } from '../../kernel/device.js';
+import { dv, hw } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 
 type A = ActionOf<'iommufd_device_attach'>;

@@ -1,6 +1,6 @@
 /** DETACH of a device through its VFIO cdev: one step under iommufd_group.lock. */
-import { iommufdDeviceDetach } from '../../device.js';
-import { dv } from '../../names.js';
+import { iommufdDeviceDetach } from '../../kernel/device.js';
+import { dv } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 
 type A = ActionOf<'iommufd_device_detach'>;

@@ -3,8 +3,8 @@
  * HWPT (REPLACE) or to an IOAS (an auto domain) moves its group off the
  * restored domain (iommu_group_replace_domain; switch `verify`).
  */
-import { iommufdDeviceHotswap } from '../../rebuild.js';
-import { dv, hw, io } from '../../names.js';
+import { iommufdDeviceHotswap } from '../../kernel/rebuild.js';
+import { dv, hw, io } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 import { sessionReady } from '../common.js';
 

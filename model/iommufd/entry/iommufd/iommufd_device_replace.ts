@@ -1,6 +1,6 @@
 /** REPLACE (ATTACH_IOMMUFD_PT on an attached cdev) in the old kernel: one step under iommufd_group.lock; switch `replace`. */
-import { iommufdDeviceReplace } from '../../device.js';
-import { dv, hw } from '../../names.js';
+import { iommufdDeviceReplace } from '../../kernel/device.js';
+import { dv, hw } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 
 type A = ActionOf<'iommufd_device_replace'>;

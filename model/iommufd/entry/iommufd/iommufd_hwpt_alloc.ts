@@ -1,6 +1,6 @@
 /** IOMMU_HWPT_ALLOC in the new kernel: a HWPT_PAGING on an IOAS, in a slot after the old kernel's (the rebuild's D'). */
-import { iommufdHwptAlloc } from '../../rebuild.js';
-import { hw, io } from '../../names.js';
+import { iommufdHwptAlloc } from '../../kernel/rebuild.js';
+import { hw, io } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 import { sessionReady } from '../common.js';
 

@@ -2,9 +2,9 @@
  * IOMMU_HWPT_LIVEUPDATE_MARK_PRESERVE (v2 patch 12): one step, which waits
  * while ictx.liveupdate_mutex is held (a preserve or unpreserve in progress).
  */
-import { iommufdHwptLiveupdateMarkPreserve } from '../../liveupdate.js';
-import { luMutexHeld } from '../../process.js';
-import { hw } from '../../names.js';
+import { iommufdHwptLiveupdateMarkPreserve } from '../../kernel/liveupdate.js';
+import { luMutexHeld } from '../../state/process.js';
+import { hw } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 
 type A = ActionOf<'iommufd_hwpt_liveupdate_mark_preserve'>;

@@ -1,8 +1,8 @@
 /** IOMMU_HWPT_LU_RESTORE (the RFC's rehydrate design, restore=rehydrate): wrap a restored domain in a HWPT, once the iommufd is retrieved. */
-import { iommufdHwptLuRestore } from '../../rebuild.js';
-import { isRetrieved } from '../../luo_incoming.js';
-import { hw } from '../../names.js';
-import { FILE_IOMMUFD } from '../../types.js';
+import { iommufdHwptLuRestore } from '../../kernel/rebuild.js';
+import { isRetrieved } from '../../kernel/luo_incoming.js';
+import { hw } from '../../render/names.js';
+import { FILE_IOMMUFD } from '../../state/types.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 import { sessionReady } from '../common.js';
 

@@ -5,11 +5,11 @@
  * area.pages and unlock). In the new kernel the VMM maps a retrieved memfd,
  * once it sealed it again if its menu does.
  */
-import type { Ctx } from '../../ctx.js';
-import { iommufdIoasMapFile } from '../../ioas.js';
-import { menus } from '../../process.js';
-import { io, mf } from '../../names.js';
-import type { MapStep, State } from '../../types.js';
+import type { Ctx } from '../../state/ctx.js';
+import { iommufdIoasMapFile } from '../../kernel/ioas.js';
+import { menus } from '../../state/process.js';
+import { io, mf } from '../../render/names.js';
+import type { MapStep, State } from '../../state/types.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 import { inNewKernel, sessionReady } from '../common.js';
 

@@ -1,6 +1,6 @@
 /** IOMMU_IOAS_UNMAP of one IOVA slot: one step (the area and its pin go). */
-import { iommufdIoasUnmap } from '../../ioas.js';
-import { io } from '../../names.js';
+import { iommufdIoasUnmap } from '../../kernel/ioas.js';
+import { io } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 
 type A = ActionOf<'iommufd_ioas_unmap'>;

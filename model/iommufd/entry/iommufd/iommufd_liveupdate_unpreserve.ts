@@ -4,8 +4,8 @@
  * step (xa_lock dropped around each), under lu_mutex. It has no menu op of
  * its own: a thread enters it from the preserve or the close.
  */
-import { iommufdLiveupdateUnpreserve, nextPreserved, waitsForDomainsRwsem } from '../../liveupdate.js';
-import { hw } from '../../names.js';
+import { iommufdLiveupdateUnpreserve, nextPreserved, waitsForDomainsRwsem } from '../../kernel/liveupdate.js';
+import { hw } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 
 type A = ActionOf<'iommufd_liveupdate_unpreserve'>;

@@ -1,5 +1,5 @@
 /** The jump, once reboot(KEXEC) froze every file: sessions and KHO handed over, device_shutdown, the hardware keeps its context entries. */
-import { kernelKexec, toFreeze } from '../../kexec.js';
+import { kernelKexec, toFreeze } from '../../kernel/kexec.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 import { KEXEC_OP, rebootRuns } from '../common.js';
 

@@ -1,5 +1,5 @@
 /** B1 of the new kernel's boot: KHO reserves the marked pages; every other page is free RAM. */
-import { khoPopulate } from '../../boot.js';
+import { khoPopulate } from '../../kernel/boot.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 import { bootStage, KEXEC_OP } from '../common.js';
 

@@ -3,9 +3,9 @@
  * PRESERVE_FD order, one step each; a freeze may fail when the scope injects
  * it (LUO unfreezes the files frozen and reboot returns the error).
  */
-import { liveupdateReboot, toFreeze } from '../../kexec.js';
-import { menus } from '../../process.js';
-import { fileText } from '../../names.js';
+import { liveupdateReboot, toFreeze } from '../../kernel/kexec.js';
+import { menus } from '../../state/process.js';
+import { fileText } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 import { KEXEC_OP, rebootRuns } from '../common.js';
 

@@ -1,6 +1,6 @@
 /** LIVEUPDATE_SESSION_RETRIEVE_FD in the new kernel, with the file handler's retrieve (memfd, iommufd, VFIO cdev). */
-import { luoRetrieveFile } from '../../luo_incoming.js';
-import { fileRefText } from '../../names.js';
+import { luoRetrieveFile } from '../../kernel/luo_incoming.js';
+import { fileRefText } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 import { sessionReady } from '../common.js';
 

@@ -2,7 +2,7 @@
  * LIVEUPDATE_SESSION_FINISH in the new kernel, and the close of the incoming
  * session fd without it (cancel): one step each (finish.ts).
  */
-import { luoSessionFinish } from '../../finish.js';
+import { luoSessionFinish } from '../../kernel/finish.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 import { sessionReady } from '../common.js';
 

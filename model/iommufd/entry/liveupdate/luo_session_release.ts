@@ -5,9 +5,9 @@
  * op close_session is defined here; in the new kernel luo_session_finish
  * serves it.
  */
-import { lastFile, luoSessionRelease, releaseEnabled } from '../../luo.js';
-import { sessionBusy } from '../../process.js';
-import { fileText } from '../../names.js';
+import { lastFile, luoSessionRelease, releaseEnabled } from '../../kernel/luo.js';
+import { sessionBusy } from '../../state/process.js';
+import { fileText } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 
 type A = ActionOf<'luo_session_release'>;

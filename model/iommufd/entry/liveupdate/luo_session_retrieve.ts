@@ -1,5 +1,5 @@
 /** LIVEUPDATE_IOCTL_RETRIEVE_SESSION in the new kernel: once; a second one is -EINVAL. */
-import { luoSessionRetrieve } from '../../luo_incoming.js';
+import { luoSessionRetrieve } from '../../kernel/luo_incoming.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 
 type A = ActionOf<'luo_session_retrieve'>;

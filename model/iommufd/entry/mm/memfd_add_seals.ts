@@ -1,6 +1,6 @@
 /** F_ADD_SEALS on a memfd (fcntl): one step; in the new kernel on a retrieved memfd (it comes back unsealed). */
-import { memfdAddSeals } from '../../memfd.js';
-import { mf, sealsText } from '../../names.js';
+import { memfdAddSeals } from '../../kernel/memfd.js';
+import { mf, sealsText } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 import { inNewKernel, sessionReady } from '../common.js';
 

@@ -4,9 +4,9 @@
  * and its token) is defined here; LUO hands it to the handler of the file's
  * kind (this one, iommu_preserve_device, iommufd_liveupdate_preserve).
  */
-import { memfdLuoPreserve } from '../../memfd.js';
-import { sessionBusy } from '../../process.js';
-import { fileRefText } from '../../names.js';
+import { memfdLuoPreserve } from '../../kernel/memfd.js';
+import { sessionBusy } from '../../state/process.js';
+import { fileRefText } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 
 type A = ActionOf<'memfd_luo_preserve'>;

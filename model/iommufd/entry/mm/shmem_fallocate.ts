@@ -1,6 +1,6 @@
 /** fallocate of one memfd page, or FALLOC_FL_PUNCH_HOLE|KEEP_SIZE of it (shmem_fallocate): one step; in the new kernel on a retrieved memfd. */
-import { shmemFallocate } from '../../memfd.js';
-import { mf } from '../../names.js';
+import { shmemFallocate } from '../../kernel/memfd.js';
+import { mf } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 import { inNewKernel, sessionReady } from '../common.js';
 

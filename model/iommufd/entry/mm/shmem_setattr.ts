@@ -1,7 +1,7 @@
 /** ftruncate of a memfd (shmem_setattr): one step; in the new kernel on a retrieved memfd. */
-import { shmemSetattr } from '../../memfd.js';
-import { mf } from '../../names.js';
-import { MAX_PAGES } from '../../scope-common.js';
+import { shmemSetattr } from '../../kernel/memfd.js';
+import { mf } from '../../render/names.js';
+import { MAX_PAGES } from '../../scopes/scope-common.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
 import { inNewKernel, sessionReady } from '../common.js';
 

@@ -1,0 +1,113 @@
+/**
+ * Expanding one batch of frontier states for the parallel search, in a worker
+ * thread or on the search's own thread: check each state (Checker.visit),
+ * generate every successor, check step invariants on every edge, fingerprint
+ * the successors, and stream back those not yet in the visited table (whose
+ * view is read, never written). Findings and first-reached witnesses carry
+ * their (source, action) position, so the search can apply them in the order
+ * the sequential search would.
+ */
+import { Checker } from './checker.js';
+import { Encoder } from './fingerprint.js';
+import type { Invariant } from '../invariant.js';
+import type { Model } from '../model.js';
+import type { BatchFinding, BatchRequest, BatchResult } from './parallel-protocol.js';
+import { probe } from './visited.js';
+import { CoverageCounter } from './coverage.js';
+
+/** Fingerprints already sent in one batch: slots are valid only when stamped with the batch's number. */
+const LOCAL_BITS = 15;
+const LOCAL_MASK = (1 << LOCAL_BITS) - 1;
+
+export class BatchExpander<S, A> {
+  private readonly checker: Checker<S, A>;
+  private readonly decode: (w: Int32Array) => S;
+  private readonly enc = new Encoder();
+  private out = new Int32Array(1 << 16);
+  private len = 0;
+  private readonly localHi = new Uint32Array(1 << LOCAL_BITS);
+  private readonly localLo = new Uint32Array(1 << LOCAL_BITS);
+  private readonly localStamp = new Uint32Array(1 << LOCAL_BITS);
+  private stamp = 0;
+  private localUsed = 0;
+  /** Interns coverage keys (only its key table is used here). */
+  private readonly cov: CoverageCounter<S, A>;
+
+  constructor(
+    private readonly model: Model<S, A>,
+    invariants: readonly Invariant<S, A>[],
+  ) {
+    this.checker = new Checker(model, invariants);
+    this.decode = model.decode!.bind(model);
+    this.cov = new CoverageCounter(model);
+  }
+
+  /** Siblings often share successors: true if (hi, lo) was already sent in this batch. */
+  private seenInBatch(hi: number, lo: number): boolean {
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & LOCAL_MASK;
+    for (;;) {
+      if (this.localStamp[i] !== this.stamp) {
+        if (this.localUsed * 2 < LOCAL_MASK) {
+          this.localStamp[i] = this.stamp;
+          this.localHi[i] = hi;
+          this.localLo[i] = lo;
+          this.localUsed++;
+        }
+        return false;
+      }
+      if (this.localHi[i] === hi && this.localLo[i] === lo) return true;
+      i = (i + 1) & LOCAL_MASK;
+    }
+  }
+
+  private put(v: number): void {
+    if (this.len === this.out.length) {
+      const n = new Int32Array(this.out.length * 2);
+      n.set(this.out);
+      this.out = n;
+    }
+    this.out[this.len++] = v;
+  }
+
+  run(req: BatchRequest): BatchResult {
+    const { model, checker, enc } = this;
+    checker.violated.clear();
+    for (const id of req.violated) checker.violated.add(id);
+    const findings: BatchFinding[] = [];
+    const witnesses: number[] = [];
+    this.len = 0;
+    if (req.reuse && req.reuse.byteLength >= this.out.byteLength) this.out = new Int32Array(req.reuse);
+    this.stamp++;
+    this.localUsed = 0;
+    const { words, ends, table } = req;
+    for (let i = req.from; i < req.to; i++) {
+      const s = this.decode(words.subarray(i === 0 ? 0 : ends[i - 1]!, ends[i]!));
+      const acts = model.actions(s);
+      this.put(acts.length);
+      for (const f of checker.visit(s, acts.length)) findings.push({ ...f, src: i, k: -1 });
+      for (let k = 0; k < acts.length; k++) {
+        const a = acts[k]!;
+        const n = model.nextState(s, a);
+        const hits = checker.observe(s, a, n);
+        if (hits) for (const w of hits) witnesses.push(w, i, k);
+        if (checker.stepInvs.length > 0) for (const f of checker.checkStepAll(s, a, n)) findings.push({ ...f, src: i, k });
+        if (req.coverage) this.put(this.cov.idOf(a));
+        enc.reset();
+        model.encode(n, enc);
+        enc.hash();
+        if (probe(table, enc.hi, enc.lo) || this.seenInBatch(enc.hi, enc.lo)) {
+          this.put(0);
+          continue;
+        }
+        this.put(1);
+        this.put(enc.hi | 0);
+        this.put(enc.lo | 0);
+        this.put(enc.len);
+        for (let j = 0; j < enc.len; j++) this.put(enc.buf[j]!);
+      }
+    }
+    const result = this.out.subarray(0, this.len);
+    this.out = new Int32Array(this.out.length);
+    return { out: result, length: this.len, findings, witnesses, ...(req.coverage ? { keys: this.cov.keys } : {}) };
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Parallel exhaustive search on worker_threads, with the same result as the
+ * sequential search for any number of workers: the same distinct states and
+ * transitions, the same verdict, and the same (shortest) counterexample.
+ *
+ * Level by level, the frontier (packed words in SharedArrayBuffers) is cut
+ * into batches; the workers generate successors, check invariants and
+ * fingerprint them, probing the shared visited table read-only. The main
+ * thread then inserts the candidates in (source, action) order — exactly the
+ * order of the sequential search — so state ids, parent links and the first
+ * violation are those the sequential search finds. The main thread stays
+ * synchronous: it sleeps on an Atomics counter and reads the workers' replies
+ * with receiveMessageOnPort.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { ExploreOptions, ExploreResult } from './bfs.js';
+import { PackedFrontier } from './frontier.js';
+import { WORKER_CODE_RANGE_MB } from './limits.js';
+import type { Invariant } from '../invariant.js';
+import type { Model } from '../model.js';
+import { LoadedCodeError, UsageError } from '../errors.js';
+import { MARK_SLOTS, loadedCalls } from './loaded-calls.js';
+import type { BatchFinding, BatchRequest, BatchResult, ModelSource } from './parallel-protocol.js';
+import { BatchExpander } from './batch.js';
+import { SearchRun } from './search-run.js';
+import { VisitedSet } from './visited.js';
+
+/** The default number of workers: every core. */
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+/**
+ * The worker script: beside this file in the build; when this file runs from
+ * its TypeScript source (the tests), the built copy in dist/.
+ */
+export function defaultWorkerUrl(): URL {
+  const url = import.meta.url.endsWith('.ts')
+    ? new URL('../../dist/explorer/search/bfs-worker.js', import.meta.url)
+    : new URL('./bfs-worker.js', import.meta.url);
+  if (!existsSync(fileURLToPath(url))) throw new Error(`the worker script ${fileURLToPath(url)} is missing: run npm run build`);
+  return url;
+}
+
+/** Source states per worker per round. */
+const BATCH = 2048;
+
+interface Pool {
+  ports: MessagePort[];
+  workers: Worker[];
+  signal: Int32Array;
+}
+
+function startPool(n: number, source: ModelSource, workerUrl: URL): Pool {
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const ports: MessagePort[] = [];
+  const workers: Worker[] = [];
+  for (let w = 0; w < n; w++) {
+    const { port1, port2 } = new MessageChannel();
+    workers.push(
+      new Worker(workerUrl, {
+        workerData: { source, port: port2, signal, ...(loadedCalls.marks && w + 1 < MARK_SLOTS ? { marks: loadedCalls.marks, slot: w + 1 } : {}) },
+        transferList: [port2],
+        // A small young generation keeps each worker's garbage (decoded and
+        // successor states) from growing the resident set.
+        // A small code range keeps each worker's address space small
+        // (V8 reserves it up front), so the search fits under `prlimit --as`.
+        resourceLimits: { maxYoungGenerationSizeMb: 4, codeRangeSizeMb: WORKER_CODE_RANGE_MB },
+      }),
+    );
+    ports.push(port1);
+  }
+  return { ports, workers, signal };
+}
+
+function stopPool(p: Pool): void {
+  for (const port of p.ports) port.close();
+  for (const w of p.workers) void w.terminate();
+}
+
+/**
+ * Waits (synchronously) for the next reply of worker w. Replies of one worker
+ * arrive in the order of its requests. The worker posts before it bumps the
+ * counter, so a reply that lands after a failed receive changes the counter
+ * and ends the wait at once.
+ */
+function nextReply(p: Pool, w: number): BatchResult {
+  for (;;) {
+    const cur = Atomics.load(p.signal, 0);
+    const m = receiveMessageOnPort(p.ports[w]!);
+    if (m) {
+      const res = m.message as BatchResult;
+      if (res.error !== undefined) throw res.loaded ? new LoadedCodeError(res.error) : res.usage ? new UsageError(res.error) : new Error(`worker ${w}: ${res.error}`);
+      return res;
+    }
+    Atomics.wait(p.signal, 0, cur, 60_000);
+  }
+}
+
+/** A batch lost or misread: a bug of the search, never a verdict. */
+function lost(what: string): Error {
+  return new Error(`parallel search lost states: ${what}`);
+}
+
+export function exploreParallel<S, A>(
+  model: Model<S, A>,
+  invariants: readonly Invariant<S, A>[],
+  source: ModelSource,
+  workers: number,
+  opts: ExploreOptions = {},
+  workerUrl: URL = defaultWorkerUrl(),
+): ExploreResult<S, A> {
+  if (!model.decode) throw new Error('parallel search needs a model that decodes its encoding');
+  const decode = model.decode.bind(model);
+  const visited = new VisitedSet(1 << 16, true);
+  const run = new SearchRun(model, invariants, opts, visited, new PackedFrontier(decode, true), new PackedFrontier(decode, true));
+  const { checker } = run;
+  const cov = opts.coverage;
+  // This thread expands every `workers`-th batch itself, so N workers are
+  // N - 1 threads plus this one, which would otherwise sleep between replies.
+  const pool = startPool(workers - 1, source, workerUrl);
+  // A search ended from outside runs no `finally`: it releases the pool this way (explorer/search/stoppable.ts).
+  if (opts.partial) opts.partial.release = () => stopPool(pool);
+  const self = new BatchExpander(model, invariants);
+  const isOwn = (b: number) => b % workers === workers - 1;
+  const spareBuffers: ArrayBuffer[][] = Array.from({ length: workers }, () => []);
+  try {
+    search: while (run.frontier.length > 0 && !run.atDepthBound()) {
+      const frontier = run.frontier as PackedFrontier<S>;
+      const next = run.beginLevel() as PackedFrontier<S>;
+      // Batches of the level, dealt round-robin; each worker has up to two in
+      // flight, so it works while this thread expands or inserts earlier ones.
+      const { words, ends } = frontier.view();
+      const batches = Math.ceil(frontier.length / BATCH);
+      const request = (b: number): BatchRequest => {
+        const reuse = spareBuffers[b % workers]!.pop();
+        const from = b * BATCH;
+        return { table: visited.view(), words, ends, from, to: Math.min(frontier.length, from + BATCH), violated: [...checker.violated], ...(cov ? { coverage: true } : {}), ...(reuse ? { reuse } : {}) };
+      };
+      let sent = 0;
+      let expanded = 0;
+      /** Sends every worker batch up to `upTo` (this thread's own batches wait for their turn). */
+      const pump = (upTo: number) => {
+        for (; sent < batches && sent <= upTo; sent++) {
+          if (isOwn(sent)) continue;
+          const req = request(sent);
+          pool.ports[sent % workers]!.postMessage(req, req.reuse ? [req.reuse] : []);
+        }
+      };
+      for (let b = 0; b < batches; b++) {
+        pump(b + 2 * workers - 1);
+        const res = isOwn(b) ? self.run(request(b)) : nextReply(pool, b % workers);
+        const hitsAt = new Map<number, number[]>();
+        const ws = res.witnesses!;
+        for (let j = 0; j < ws.length; j += 3) {
+          const key = ws[j + 1]! * 65536 + (ws[j + 2]! + 1);
+          (hitsAt.get(key) ?? hitsAt.set(key, []).get(key)!).push(ws[j]!);
+        }
+        const at = new Map<number, BatchFinding[]>();
+        for (const f of res.findings!) {
+          const key = f.src * 65536 + (f.k + 1);
+          (at.get(key) ?? at.set(key, []).get(key)!).push(f);
+        }
+        const out = res.out!;
+        const keyIds = cov ? res.keys!.map((k) => cov.intern(k)) : [];
+        let pos = 0;
+        const to = Math.min(frontier.length, (b + 1) * BATCH);
+        const done = () => spareBuffers[b % workers]!.push(out.buffer as ArrayBuffer);
+        for (let i = b * BATCH; i < to; i++) {
+          expanded++;
+          const id = run.levelStart + i;
+          const m = out[pos++]!;
+          if (run.recordAll(at.get(i * 65536) ?? [], id)) break search;
+          for (let k = 0; k < m; k++) {
+            run.transitions++;
+            const hits = hitsAt.size > 0 ? hitsAt.get(i * 65536 + k + 1) : undefined;
+            if (hits) for (const w of hits) checker.markReached(w);
+            const fs = at.get(i * 65536 + k + 1);
+            if (fs) for (const f of fs) if (run.record(f, [...visited.pathTo(id), k])) break search;
+            const key = cov ? keyIds[out[pos++]!]! : -1;
+            if (out[pos++] === 0) {
+              if (cov) cov.count(key, false);
+              continue;
+            }
+            const hiFp = out[pos++]! >>> 0;
+            const loFp = out[pos++]! >>> 0;
+            const len = out[pos++]!;
+            const fresh = visited.insert(hiFp, loFp, id, k) >= 0;
+            if (cov) cov.count(key, fresh);
+            if (fresh) {
+              next.pushWords(out.subarray(pos, pos + len));
+              if (run.overStates()) break search;
+            }
+            pos += len;
+          }
+        }
+        // Every word of the reply was read: a reply for fewer (or other) source
+        // states than the batch must not pass as states without successors.
+        if (pos !== res.length || res.length !== out.length) throw lost(`batch ${b} of depth ${run.depth} (states ${b * BATCH}..${to - 1}) returned ${res.length ?? 0} words and ${pos} were read`);
+        done();
+        if (run.poll()) break search;
+      }
+      if (expanded !== frontier.length) throw lost(`depth ${run.depth}: ${expanded} of the ${frontier.length} frontier states were expanded`);
+      run.endLevel(next);
+    }
+  } catch (e) {
+    run.stopOnLoadedError(e);
+  } finally {
+    stopPool(pool);
+  }
+
+  return run.result();
+}

@@ -1,0 +1,152 @@
+/**
+ * Variant switches of the iommufd model (DESIGN.md "Variants"): each one
+ * chooses how one piece of kernel logic behaves, "as posted" in the v2 series
+ * (20260427175633.1978233-1-skhawaja@google.com) or as the reviewers asked.
+ *
+ * The new-kernel switches (verify, finish, restore, sanitize) choose between
+ * designs discussed in seeds 000-002; v2 itself has no retrieve for iommufd
+ * and a can_finish that is always false.
+ */
+import type { SwitchSpec, Variant } from '../../../explorer/spec.js';
+
+export type Immutability = 'flag' | 'refcount';
+export type HwptCount = 'two-pass' | 'stable';
+export type Seals = 'cached' | 'live' | 'both';
+export type PagesCheck = 'seals' | 'pinned';
+export type ImmutableCheck = 'area-insert' | 'fill-domains';
+export type Replace = 'per-device' | 'group';
+export type AllocCheck = 'null' | 'err-ptr';
+export type Verify = 'compare' | 'trust';
+export type Finish = 'refuse' | 'leave' | 'blocking' | 'flr';
+export type Restore = 'rebuild' | 'rehydrate';
+export type Sanitize = 'none' | 'ctx-only' | 'full';
+
+/** A variant with every switch decoded. */
+export interface Switches {
+  readonly immutability: Immutability;
+  readonly hwptCount: HwptCount;
+  readonly seals: Seals;
+  readonly pagesCheck: PagesCheck;
+  readonly immutableCheck: ImmutableCheck;
+  readonly replace: Replace;
+  readonly allocCheck: AllocCheck;
+  readonly verify: Verify;
+  readonly finish: Finish;
+  readonly restore: Restore;
+  readonly sanitize: Sanitize;
+}
+
+export const SWITCHES: readonly SwitchSpec[] = [
+  {
+    name: 'immutability',
+    values: ['flag', 'refcount'],
+    doc: "IOAS liveupdate_immutable: one bool (flag, as posted) or a count of the HWPTs holding it (refcount, Shrivastava's review of v2 13/16, May 2026)",
+  },
+  {
+    name: 'hwptCount',
+    values: ['two-pass', 'stable'],
+    doc: 'preserve counts marked HWPTs, drops xa_lock, then walks them again (two-pass, as posted) or locks them while counting (stable)',
+  },
+  {
+    name: 'seals',
+    values: ['cached', 'live', 'both'],
+    doc:
+      'the page check reads iopt_pages.seals cached at MAP_FILE (cached, as posted), memfd_get_seals() at preserve (live, ' +
+      'Shrivastava), or MAP_FILE requires GROW|SHRINK and preserve checks the live seals (both, after Khawaja 20 May 2026)',
+  },
+  {
+    name: 'pagesCheck',
+    values: ['seals', 'pinned'],
+    doc:
+      'check_iopt_pages_preserved checks seals and session only (seals, as posted), or also that every folio iommufd pinned ' +
+      'is still the page-cache folio memfd_luo preserves at its index (pinned; no seal the page check asks for stops a hole punch)',
+  },
+  {
+    name: 'immutableCheck',
+    values: ['area-insert', 'fill-domains'],
+    doc: 'map tests immutability when inserting the area under iova_rwsem (area-insert, v1) or under domains_rwsem when filling domains (fill-domains, v2 commit text)',
+  },
+  {
+    name: 'replace',
+    values: ['per-device', 'group'],
+    doc: "REPLACE on a multi-device group updates only the caller's idev (per-device, 2023 design) or the whole igroup (group, mainline and v2)",
+  },
+  {
+    name: 'allocCheck',
+    values: ['null', 'err-ptr'],
+    doc: 'P2 tests the kho_alloc_preserve() result against NULL (null, as posted) or with IS_ERR (err-ptr)',
+  },
+  {
+    name: 'verify',
+    values: ['compare', 'trust'],
+    doc: "a hot-swap from a restored domain adopts the rebuilt HWPT only if its radix tree equals the restored one (compare, Gunthorpe, 7 Oct 2024) or without comparing (trust; v2 has no compare)",
+  },
+  {
+    name: 'finish',
+    values: ['refuse', 'leave', 'blocking', 'flr'],
+    doc: 'FINISH and a restored domain nobody reclaimed: iommufd can_finish is always false (refuse, v2), or finish leaves it attached, switches to blocking, or FLRs an unclaimed device then switches to blocking (flr, Gunthorpe and Khawaja, 1 Oct 2025)',
+  },
+  {
+    name: 'restore',
+    values: ['rebuild', 'rehydrate'],
+    doc: 'the VMM rebuilds an equal HWPT and hot-swaps it in (rebuild, Gunthorpe, 7 Oct 2024 and 1 Oct 2025) or gets the restored domain back as a HWPT by token first (rehydrate, the RFC of Gowans, 16 Sep 2024)',
+  },
+  {
+    name: 'sanitize',
+    values: ['none', 'ctx-only', 'full'],
+    doc: 'the new kernel\'s IOMMU driver clears the context entries and PASID tables of devices without preserved state (full, Gunthorpe and Khawaja, 1 Oct 2025), only the context entries, or neither',
+  },
+];
+
+export const PRESETS: Readonly<Record<string, Variant>> = {
+  v2: {
+    immutability: 'flag',
+    hwptCount: 'two-pass',
+    seals: 'cached',
+    pagesCheck: 'seals',
+    immutableCheck: 'fill-domains',
+    replace: 'group',
+    allocCheck: 'null',
+    verify: 'trust',
+    finish: 'refuse',
+    restore: 'rebuild',
+    sanitize: 'full',
+  },
+  fixed: {
+    immutability: 'refcount',
+    hwptCount: 'stable',
+    seals: 'both',
+    pagesCheck: 'seals',
+    immutableCheck: 'fill-domains',
+    replace: 'group',
+    allocCheck: 'err-ptr',
+    verify: 'compare',
+    finish: 'flr',
+    restore: 'rebuild',
+    sanitize: 'full',
+  },
+};
+
+function pick<T extends string>(v: Variant, name: keyof Switches): T {
+  const spec = SWITCHES.find((s) => s.name === name)!;
+  const value = v[name] ?? PRESETS['fixed']![name]!;
+  if (!spec.values.includes(value)) throw new Error(`variant: switch ${name} = ${JSON.stringify(value)}; expected ${spec.values.join(' | ')}`);
+  return value as T;
+}
+
+/** Decodes a variant; a switch it does not name takes its `fixed` value. */
+export function decodeVariant(v: Variant): Switches {
+  return {
+    immutability: pick<Immutability>(v, 'immutability'),
+    hwptCount: pick<HwptCount>(v, 'hwptCount'),
+    seals: pick<Seals>(v, 'seals'),
+    pagesCheck: pick<PagesCheck>(v, 'pagesCheck'),
+    immutableCheck: pick<ImmutableCheck>(v, 'immutableCheck'),
+    replace: pick<Replace>(v, 'replace'),
+    allocCheck: pick<AllocCheck>(v, 'allocCheck'),
+    verify: pick<Verify>(v, 'verify'),
+    finish: pick<Finish>(v, 'finish'),
+    restore: pick<Restore>(v, 'restore'),
+    sanitize: pick<Sanitize>(v, 'sanitize'),
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * VMM threads as PlusCal processes: each has a menu of ioctls it may issue
+ * (each at most once, in any order), the menu index of the one in progress,
+ * and a program counter naming the lock point it stands at. A kernel lock
+ * held across several steps (lu_mutex, the LUO session mutex, domains_rwsem
+ * read across MAP_FILE M3..M4) is read off the program counters, so a thread
+ * that would block simply has no enabled step.
+ */
+import type { Ctx } from './ctx.js';
+import { update } from './copy.js';
+import type { IommufdScope } from '../scopes/scopes.js';
+import { UsageError } from '../../../explorer/errors.js';
+import { PCS, type Op, type Pc, type State, type VmmThread } from './types.js';
+
+export const IDLE: VmmThread = { done: 0, op: -1, pc: 'idle', nr: 0, slot: -1, cur: -1, made: false, held: 0, seals: 0, rc: 0 };
+
+interface Menus {
+  /** Per thread: the old kernel's menu, then the new kernel's (scope.restore). */
+  readonly ops: readonly (readonly Op[])[];
+  /** Per thread: the index of its first new-kernel op. */
+  readonly split: readonly number[];
+}
+
+const MENUS = new WeakMap<IommufdScope, Menus>();
+
+/** The menus of a scope's VMM threads across both kernels (cached per scope). */
+export function menus(scope: IommufdScope): Menus {
+  let m = MENUS.get(scope);
+  if (!m) {
+    const n = Math.max(scope.threads.length, scope.restore.length);
+    const ops = Array.from({ length: n }, (_, i) => [...(scope.threads[i] ?? []), ...(scope.restore[i] ?? [])]);
+    m = { ops, split: Array.from({ length: n }, (_, i) => scope.threads[i]?.length ?? 0) };
+    MENUS.set(scope, m);
+  }
+  return m;
+}
+
+/** The menu entry thread `pid` is executing. */
+export function opOf(ctx: Ctx, pid: number, t: VmmThread): Op | undefined {
+  return t.op < 0 ? undefined : menus(ctx.scope).ops[pid]![t.op];
+}
+
+export function withThread(s: State, pid: number, f: (t: VmmThread) => VmmThread): State {
+  return { ...s, threads: update(s.threads, pid, f) };
+}
+
+/** Starts menu op `idx` and moves to `pc`. */
+export function begin(s: State, pid: number, idx: number, pc: Pc, locals: Partial<VmmThread> = {}): State {
+  return withThread(s, pid, (t) => ({ ...IDLE, done: t.done, op: idx, pc, ...locals }));
+}
+
+/** Moves the thread to `pc` with some locals changed. */
+export function goTo(s: State, pid: number, pc: Pc, locals: Partial<VmmThread> = {}): State {
+  return withThread(s, pid, (t) => ({ ...t, pc, ...locals }));
+}
+
+/** The op in progress (or op `idx` when the step both starts and ends it) returns. */
+export function ret(s: State, pid: number, idx: number): State {
+  return withThread(s, pid, (t) => ({ ...IDLE, done: t.done | (1 << idx) }));
+}
+
+
+/**
+ * Per kernel lock, the program counters at which a thread holds it, as the
+ * entry points declare them (EntryPoint.pcs): the model's (entry/registry.ts
+ * registers them when it loads: "lu_mutex" ictx.liveupdate_mutex,
+ * "session" the LUO session mutex, "domains_rwsem" read across MAP_FILE
+ * M3..M4, "lock_obj" the iommufd_lock_obj reference on the HWPT in hand),
+ * then those of --load extensions (registerPcLocks), which may hold the
+ * model's locks or their own.
+ */
+const LOCK_PCS = new Map<string, Set<string>>();
+/** Every program counter: the model's, then the extensions' in the order they were registered (encode.ts numbers them so). */
+export const ALL_PCS: string[] = [...PCS];
+
+function lockSet(lock: string): Set<string> {
+  let set = LOCK_PCS.get(lock);
+  if (!set) LOCK_PCS.set(lock, (set = new Set()));
+  return set;
+}
+
+/** A lock's program counters before the registry declared them: asking is a bug (import entry/registry.js first). */
+class Unregistered extends Set<string> {
+  override has(): boolean {
+    throw new Error('the kernel entry points are not registered: import model/iommufd/entry/registry.js before asking which locks are held');
+  }
+}
+
+let LU_MUTEX: ReadonlySet<string> = new Unregistered();
+let SESSION: ReadonlySet<string> = new Unregistered();
+let DOMAINS_READ: ReadonlySet<string> = new Unregistered();
+let LOCK_REF: ReadonlySet<string> = new Unregistered();
+
+/**
+ * Registers the model's program counters with the locks held at each (once,
+ * by entry/registry.ts). A program counter types.ts' PCS does not list (an
+ * entry point added to the tree with pcs of its own) is numbered after
+ * PCS, as an extension's is.
+ */
+export function registerCorePcs(pcs: readonly (readonly [string, readonly string[]])[]): void {
+  for (const [pc, locks] of pcs) {
+    if (!ALL_PCS.includes(pc)) ALL_PCS.push(pc);
+    for (const l of locks) lockSet(l).add(pc);
+  }
+  LU_MUTEX = lockSet('lu_mutex');
+  SESSION = lockSet('session');
+  DOMAINS_READ = lockSet('domains_rwsem');
+  LOCK_REF = lockSet('lock_obj');
+}
+
+const EXT_PC_LOCKS = new Map<string, string>();
+
+/** Whether `pc` is a program counter of the model or of a registered extension. */
+export function isPc(pc: string): boolean {
+  return ALL_PCS.includes(pc);
+}
+
+/**
+ * Registers an extension's program counter and the locks a thread holds
+ * there. The same registration again (a model built twice, a worker) is a
+ * no-op; a clash with another is a UsageError naming `where`.
+ */
+export function registerPcLocks(pc: string, locks: readonly string[], where: string): void {
+  const key = [...locks].sort().join(',');
+  const had = EXT_PC_LOCKS.get(pc);
+  if (had === key) return;
+  if (had !== undefined || ALL_PCS.includes(pc)) throw new UsageError(`${where}: program counter ${JSON.stringify(pc)} is already in use; name it otherwise`);
+  if (ALL_PCS.length >= 255) throw new UsageError(`${where}: too many program counters (at most 255)`);
+  EXT_PC_LOCKS.set(pc, key);
+  ALL_PCS.push(pc);
+  for (const l of locks) lockSet(l).add(pc);
+}
+
+/** Whether a thread other than `pid` holds `lock` (pid -1: any thread). */
+export function lockHeldByOther(s: State, lock: string, pid: number): boolean {
+  const set = LOCK_PCS.get(lock);
+  if (!set) return false;
+  return s.threads.some((t, i) => i !== pid && set.has(t.pc));
+}
+
+/** ictx.liveupdate_mutex is held (an oopsed thread never releases it). */
+export function luMutexHeld(s: State): boolean {
+  return s.threads.some((t) => LU_MUTEX.has(t.pc));
+}
+
+/** The LUO session mutex is held: a PRESERVE_FD or a close is in progress. */
+export function sessionBusy(s: State): boolean {
+  return s.threads.some((t) => SESSION.has(t.pc));
+}
+
+/** A MAP_FILE between M3 and M4 holds domains_rwsem for read on `ioas`. */
+export function domainsReadHeld(ctx: Ctx, s: State, ioas: number): boolean {
+  return s.threads.some((t, pid) => {
+    if (!DOMAINS_READ.has(t.pc)) return false;
+    const op = opOf(ctx, pid, t);
+    return op !== undefined && op.op === 'map_file' && op.ioas === ioas;
+  });
+}
+
+/** iommufd_lock_obj references on HWPT `h` held by preserve threads (in hand, or locked at P1 with hwptCount=stable). */
+export function inFlightRefs(s: State, h: number): number {
+  let n = 0;
+  for (const t of s.threads) {
+    if (LOCK_REF.has(t.pc) && t.cur === h) n++;
+    if (t.held & (1 << h)) n++;
+  }
+  return n;
+}
