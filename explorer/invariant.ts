@@ -1,5 +1,5 @@
 /**
- * The invariant contract (DESIGN.md): id, title, source, kind and a check that
+ * The invariant contract (docs/writing-an-invariant.md): id, title, source, kind and a check that
  * returns `null` when the property holds, or one sentence saying what is broken.
  * Invariants read model state; they never change it.
  */

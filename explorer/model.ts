@@ -1,5 +1,5 @@
 /**
- * The engine contract (DESIGN.md, "The engine contract").
+ * The engine contract: what a model gives the search.
  *
  * A model is a pure transition system. The explorer depends on nothing but
  * this interface: it never looks inside a state except through `encode`

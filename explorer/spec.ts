@@ -27,7 +27,7 @@ export interface SwitchSpec {
 }
 
 /**
- * A known-bug case (DESIGN.md): a scope, the switches that differ from the
+ * A known-bug case: a scope, the switches that differ from the
  * fixed preset, and the invariant that must be violated there; with every
  * switch fixed, the same scope must pass.
  */

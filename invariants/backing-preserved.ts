@@ -1,5 +1,5 @@
 /**
- * backing-preserved (DOMAIN.md 4.7): every page a preserved HWPT can
+ * backing-preserved: every page a preserved HWPT can
  * translate to survives kexec: each mapped area of its IOAS is FILE-backed
  * by a memfd in the session, and every pfn its domain maps is a KHO-marked
  * (memfd_luo preserved) folio.

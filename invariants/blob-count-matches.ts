@@ -1,5 +1,5 @@
 /**
- * blob-count-matches (DOMAIN.md 4.5): the published iommufd blob describes
+ * blob-count-matches: the published iommufd blob describes
  * exactly the preserved HWPTs: nr_hwpts = |preserved| = |slots with
  * domain_data|.
  *

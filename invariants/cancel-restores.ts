@@ -1,12 +1,12 @@
 /**
- * cancel-restores (DOMAIN.md 4.15): a PRESERVE_FD that fails, and closing the
+ * cancel-restores: a PRESERVE_FD that fails, and closing the
  * session (cancel), leave nothing preserved behind: no HWPT preserved, every
  * IOAS mutable, no domain preserved_state, no KHO marks on table pages, the
  * blob freed, no preserve reference on a HWPT, memfds unfrozen after the
  * close, no device_ser. A PRESERVE_FD whose task died in the kernel (its
  * thread stopped inside the callback, holding lu_mutex) neither succeeded
- * nor restored anything, so it fails this too (DOMAIN.md 5.12: a design
- * check, the allocCheck switch states the write through ERR_PTR).
+ * nor restored anything, so it fails this too (known case 5.12, a design
+ * check: the allocCheck switch states the write through ERR_PTR).
  *
  * Refined: "as before PRESERVE_FD" is checked as "nothing of the iommufd
  * preserve remains" (one iommufd, one session: before a successful preserve

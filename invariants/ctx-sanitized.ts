@@ -1,10 +1,10 @@
 /**
- * ctx-sanitized (DOMAIN.md 4.10): after the new kernel's IOMMU driver took
+ * ctx-sanitized: after the new kernel's IOMMU driver took
  * the hardware over (B2), only devices with incoming preserved state have
  * a context entry into the previous kernel's page tables or a PASID-table
  * entry.
  *
- * Refined: DOMAIN.md reads "hw.ctx[bdf].present => incoming state". That
+ * Refined: stated first as "hw.ctx[bdf].present => incoming state". That
  * fires on a correct kernel as soon as B3 attaches the default domain of a
  * device without preserved state (a present entry the new kernel wrote), so
  * the check is on entries that still point at the previous kernel's tables.

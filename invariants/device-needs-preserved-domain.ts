@@ -1,5 +1,5 @@
 /**
- * device-needs-preserved-domain (DOMAIN.md 4.19): PRESERVE_FD of a VFIO cdev
+ * device-needs-preserved-domain: PRESERVE_FD of a VFIO cdev
  * succeeds only for a device whose group is DMA-owned and whose active
  * domain already has preserved_state (so the iommufd was preserved first).
  */

@@ -1,5 +1,5 @@
 /**
- * dma-continuity (DOMAIN.md 4.1): a preserved device keeps DMA flowing into
+ * dma-continuity: a preserved device keeps DMA flowing into
  * the same guest pages from kexec until the rebuild is over: its context
  * entry stays present and translates every IOVA that was mapped at kexec
  * to the same page.

@@ -1,5 +1,5 @@
 /**
- * finish-atomic (DOMAIN.md 4.17): SESSION_FINISH asks every file's
+ * finish-atomic: SESSION_FINISH asks every file's
  * can_finish first; if any says no, FINISH fails and changes nothing, and
  * userspace may retry it later.
  *

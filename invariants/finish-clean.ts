@@ -1,5 +1,5 @@
 /**
- * finish-clean (DOMAIN.md 4.16): once the incoming session is finished (or
+ * finish-clean: once the incoming session is finished (or
  * closed without FINISH), no group is on a restored domain; every preserved
  * device is on a HWPT userspace built, or on the blocking domain, and a
  * device whose cdev nobody reclaimed was FLR'd first and is no longer owned

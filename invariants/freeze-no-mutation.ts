@@ -1,5 +1,5 @@
 /**
- * freeze-no-mutation (DOMAIN.md 4.18): once preserve has made an IOAS
+ * freeze-no-mutation: once preserve has made an IOAS
  * immutable, or while a HWPT on it is preserved, no step changes its
  * mappings or the translations of its domains; and once reboot(KEXEC) has
  * frozen a file, no userspace step runs until the jump. The jump itself

@@ -1,9 +1,9 @@
 /**
- * immutable-iff-preserved (DOMAIN.md 4.3): an IOAS is immutable exactly
+ * immutable-iff-preserved: an IOAS is immutable exactly
  * while a HWPT on it is preserved; with immutability=refcount the count
  * equals the number of such HWPTs.
  *
- * Refined: the predicate of DOMAIN.md fires on a correct kernel, because
+ * Refined: the predicate as first stated fires on a correct kernel, because
  * iommufd_preserve_hwpt flips the IOAS immutable *before* the HWPT's domain
  * is preserved (it must, to stop maps while the pages are checked). So the
  * HWPT in flight (between ioas_set_immutable and P3e or its err path) counts

@@ -1,5 +1,5 @@
 /**
- * no-dma-to-free (DOMAIN.md 4.2): a bus-mastering device never walks a
+ * no-dma-to-free: a bus-mastering device never walks a
  * table page or reaches a guest page that the running kernel does not own.
  * In the old kernel that is a live HWPT's domain; in the new kernel a table
  * is owned once iommu_restore_domain reclaimed it, or while it still carries

@@ -1,5 +1,5 @@
 /**
- * no-free-while-in-use (DOMAIN.md 4.13): IOMMU_DESTROY frees a HWPT only
+ * no-free-while-in-use: IOMMU_DESTROY frees a HWPT only
  * when nothing uses it: no device attached, not preserved, its domain without
  * preserved_state, and no preserve reference on it.
  */

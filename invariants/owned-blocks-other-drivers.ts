@@ -1,5 +1,5 @@
 /**
- * owned-blocks-other-drivers (DOMAIN.md 4.11): a group on a restored domain
+ * owned-blocks-other-drivers: a group on a restored domain
  * is DMA-owned (after probe the owner is the token, then the iommufd that
  * reclaimed the cdev), so a kernel driver's bind or a foreign claim fails
  * with -EBUSY.

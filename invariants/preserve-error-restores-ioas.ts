@@ -1,9 +1,9 @@
 /**
- * preserve-error-restores-ioas (DOMAIN.md 4.4): when iommufd_preserve_hwpt(h)
+ * preserve-error-restores-ioas: when iommufd_preserve_hwpt(h)
  * fails, its err path leaves the IOAS as if h had never been tried: immutable
  * iff another HWPT on it is preserved (refcount: the count of those).
  *
- * Refined: DOMAIN.md says "immutable = pre ∨ ∃ other preserved h'". The
+ * Refined: stated first as "immutable = pre ∨ ∃ other preserved h'". The
  * value `pre` (immutable before the call) is not kept in the state, and on a
  * kernel where immutable-iff-preserved held before the call it equals
  * "∃ other preserved h'" (lu_mutex serializes every writer of the flag), so

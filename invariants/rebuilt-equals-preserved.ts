@@ -1,5 +1,5 @@
 /**
- * rebuilt-equals-preserved (DOMAIN.md 4.9): a group leaves a domain restored
+ * rebuilt-equals-preserved: a group leaves a domain restored
  * from the previous kernel for a HWPT userspace built only if the two radix
  * trees are equal (IOVA -> PA), so the hot-swap is invisible to DMA.
  *

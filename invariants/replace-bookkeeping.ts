@@ -1,5 +1,5 @@
 /**
- * replace-bookkeeping (DOMAIN.md 4.12): after every igmutex section, iommufd's
+ * replace-bookkeeping: after every igmutex section, iommufd's
  * records agree with the hardware: the group's active domain is
  * igroup.hwpt's, every attached idev names igroup.hwpt, and every HWPT's
  * users count is 1 (xarray) + its attached devices + the references preserve
@@ -7,7 +7,7 @@
  *
  * Refined: the users count includes the iommufd_lock_obj references of the
  * preserve path (in hand, kept for preserved HWPTs, or locked at P1 with
- * hwptCount=stable), which DOMAIN.md calls "lock refs".
+ * hwptCount=stable), the "lock refs".
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_004 } from './types.js';

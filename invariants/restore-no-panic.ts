@@ -4,10 +4,11 @@
  * (kho_restore_folio) carries a KHO mark. The posted code BUGs when a
  * restore fails, since memory integrity can no longer be proven; so an
  * inconsistent hand-over is a crash of the new kernel. This is how the old
- * kernel's bugs show after the jump: the count race (DOMAIN.md 5.2) leaves
+ * kernel's bugs show after the jump: the count race (known case 5.2) leaves
  * an entry with domain_data 0 that the iommufd's retrieve walks.
  *
- * Not in DOMAIN.md section 4; it states the consequence 5.2 step 5 names.
+ * It states the consequence the count race's last step names (the new
+ * kernel's retrieve walking the entry).
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_003 } from './types.js';

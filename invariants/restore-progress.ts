@@ -1,5 +1,5 @@
 /**
- * restore-progress (DOMAIN.md 4.20): a VMM that retrieved every file of
+ * restore-progress: a VMM that retrieved every file of
  * the session and rebuilt, for every preserved device, a HWPT equal to the
  * preserved one and moved the device onto it, can FINISH.
  *

@@ -1,9 +1,9 @@
 /**
- * seal-check-live (DOMAIN.md 4.6): when every area of the IOAS is backed by a
+ * seal-check-live: when every area of the IOAS is backed by a
  * memfd that is sealed SEAL|GROW|SHRINK *now* and is in the session, the
  * page check does not fail.
  *
- * Refined: DOMAIN.md states it as a progress property ("preserve does not
+ * Refined: first stated as a progress property ("preserve does not
  * fail -EINVAL"). As a step property on check_iopt_pages_preserved it says
  * the same thing at the moment the check decides, needs no record of past
  * errors in the state, and the counterexample ends at the wrong rejection.

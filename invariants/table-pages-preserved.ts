@@ -1,5 +1,5 @@
 /**
- * table-pages-preserved (DOMAIN.md 4.8): every table page reachable from a
+ * table-pages-preserved: every table page reachable from a
  * preserved domain's root is KHO-marked, and no KHO-marked table page is
  * freed (a freed page with a mark would be handed to the next kernel as
  * "preserved" while the old kernel reuses it).

@@ -1,5 +1,5 @@
 /**
- * token-once (DOMAIN.md 4.14): the tokens of marked HWPTs are unique in the
+ * token-once: the tokens of marked HWPTs are unique in the
  * iommufd context (MARK_PRESERVE gives -EADDRINUSE), the tokens of a
  * session's files are unique (PRESERVE_FD gives -EEXIST), and in the new
  * kernel every blob entry is reclaimed at most once.

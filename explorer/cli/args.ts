@@ -1,5 +1,5 @@
 /**
- * Command-line parsing (DESIGN.md, "Command line"). Every flag is checked
+ * Command-line parsing (README, "Command line"). Every flag is checked
  * here, before any exploration: a bad one is a UsageError naming the bad value
  * and the accepted ones.
  */

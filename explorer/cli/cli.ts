@@ -1,5 +1,5 @@
 /**
- * The luocheck command line (DESIGN.md): list, check, replay, explain.
+ * The luocheck command line (README, "Command line"): list, check, replay, explain.
  * Exit codes: 0 ok, 1 violation, 2 bad input, 3 a bound stopped the run.
  */
 import { parseArgs, type CheckArgs } from './args.js';

@@ -4,7 +4,6 @@
  * The script keeps the path in the address (?path=0.3.1), so a position can
  * be shared, reloaded, and walked with the browser's back and forward too.
  */
-import type { ExploreInfo } from './explore.js';
 import { LANE_COLORS, PAGE_STYLE, esc } from '../render/html-parts.js';
 
 const STYLE = `
@@ -149,6 +148,17 @@ document.addEventListener('keydown', (e) => {
 const start = new URLSearchParams(location.search).get('path');
 go(start ? start.split('.').map(Number) : trace ? [trace.path[0]] : [0], 'replace');
 `;
+
+/** What the page needs to know once: the model, scope, variant, invariants and the loaded trace. */
+export interface ExploreInfo {
+  model: string;
+  scope: string;
+  variantName: string;
+  /** "switch=value" for every switch that differs from the model's fixed preset. */
+  fromFixed: string[];
+  invariants: { id: string; title: string; kind: string; source: string }[];
+  trace?: { file: string; invariant: string; steps: { process: string; action: string }[]; path: number[] };
+}
 
 export function explorePage(info: ExploreInfo): string {
   const chips = info.fromFixed.map((d) => `<span class="chip">${esc(d)}</span>`).join(' ');

@@ -26,23 +26,12 @@ import { withLoaded } from './load.js';
 import type { Model } from '../model.js';
 import { readJsonFile, resolve, resolveInvariants, resolveSaved } from './resolve.js';
 import type { AnyModelSpec, Variant } from '../spec.js';
-import { explorePage } from './explore-page.js';
+import { explorePage, type ExploreInfo } from './explore-page.js';
 import { esc, stateTree } from '../render/html-parts.js';
 import { MODELS, DEFAULT_MODEL } from '../../model/registry.js';
 
 type M = Model<unknown, unknown>;
 type Inv = Invariant<unknown, unknown>;
-
-/** What the page needs to know once: the model, scope, variant, invariants and the loaded trace. */
-export interface ExploreInfo {
-  model: string;
-  scope: string;
-  variantName: string;
-  /** "switch=value" for every switch that differs from the model's fixed preset. */
-  fromFixed: string[];
-  invariants: { id: string; title: string; kind: string; source: string }[];
-  trace?: { file: string; invariant: string; steps: { process: string; action: string }[]; path: number[] };
-}
 
 export interface Explorer {
   readonly model: M;

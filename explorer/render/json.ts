@@ -1,4 +1,4 @@
-/** The JSON report: DESIGN.md's contract, one object. */
+/** The JSON report (README, "Command line"), one object. */
 import type { Report } from '../traces/report.js';
 
 export function renderJson(r: Report): string {

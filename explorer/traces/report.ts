@@ -1,5 +1,5 @@
 /**
- * The report of one run, in the shape of DESIGN.md's JSON contract; every
+ * The report of one run, in the shape of the JSON report (README, "Command line"); every
  * renderer (text, json, junit) reads this and nothing else.
  */
 import type { ExploreResult } from '../search/bfs.js';

@@ -12,7 +12,7 @@
  * it fills) are never enabled under restore=rebuild; a scope may order the
  * ops in stages (restoreStages).
  */
-import type { Ctx } from './state/ctx.js';
+import type { Ctx } from './entry-point.js';
 import { CORE } from './entry/registry.js';
 import { menus } from './state/process.js';
 import type { IommufdScope } from './scopes/scopes.js';

@@ -9,7 +9,7 @@
  * entry points give its first step, the entry point owning the thread's
  * program counter its next one.
  */
-import type { Ctx } from './state/ctx.js';
+import type { Ctx } from './entry-point.js';
 import { menus, opOf } from './state/process.js';
 import { admitted, newKernelRunning, systemActions } from './actions-kexec.js';
 import { dispatch } from './entry/registry.js';

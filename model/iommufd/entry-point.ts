@@ -11,11 +11,13 @@
  * collides with another.
  */
 import { UsageError } from '../../explorer/errors.js';
-import type { Ctx } from './state/ctx.js';
-import type { Action, State, VmmThread } from './state/types.js';
+import type { Variant } from '../../explorer/spec.js';
+import type { Switches } from './scopes/variants.js';
+import type { FieldType, ObjectKind } from './state/state-schema.js';
+import type { Action, FileRef, Op, State, VmmThread } from './state/types.js';
 import type { Model } from '../../explorer/model.js';
 import type { IommufdScope } from './scopes/scopes.js';
-import type { KselftestKit } from './render/kselftest.js';
+import type { Call, KselftestCalls } from './render/kselftest-kit.js';
 
 /** Which kernel's VMM issues a menu op: the old kernel's menus (`threads`) or the new kernel's (`restore`). */
 export type Kernel = 'old' | 'new';
@@ -200,4 +202,63 @@ export class Registry {
   systemSteps(): readonly AnyEntryPoint[] {
     return this.entries.filter((e) => e.system !== undefined);
   }
+}
+
+/**
+ * The context (Ctx).
+ * What every transition reads besides the state: the decoded variant and the
+ * scope (menus of the VMM threads, injected failures), and what --load
+ * extensions added (their entry points and fields).
+ */
+export interface Ctx {
+  readonly sw: Switches;
+  readonly scope: IommufdScope;
+  /** The extensions the model was built with (undefined: none). */
+  readonly ext?: Ext;
+  /** Every switch's value as given, the extensions' included. */
+  readonly variant?: Variant;
+}
+
+/** A field a module adds: on every object of a kind, or on the state itself. */
+export interface ExtField {
+  readonly on: ObjectKind | 'state';
+  readonly name: string;
+  readonly type: FieldType;
+  readonly init: boolean | number;
+  readonly doc: string;
+}
+
+/** The extensions a model was built with, compiled. */
+export interface Ext {
+  readonly reg: Registry;
+  readonly fields: readonly ExtField[];
+  /** The declared state with every extension's fields. */
+  readonly schema: FieldType;
+  /** Per object kind, the fields extensions added to it (filled in when the model builds a fresh object). */
+  readonly perKind: ReadonlyMap<ObjectKind, readonly ExtField[]>;
+  readonly top: readonly ExtField[];
+}
+
+/**
+ * What an entry point's kselftest mapping is handed: the C of each call
+ * (render/kselftest-kit.ts) and `issue`, which asserts the result the model
+ * gives for the call run alone (render/kselftest.ts runs the model for it).
+ * Passed in, so the definitions import no part of the renderer.
+ */
+export interface KselftestKit {
+  /** The call of a step that starts op `o`, asserting the model's result when it runs alone. */
+  issue(ctx: Ctx, s: State, a: Action & { pid: number }, o: Op, c: Call, what: string): KselftestStep;
+  /** A later step of a call issued earlier: a comment. */
+  inside(what: string): KselftestStep;
+  readonly call: KselftestCalls;
+  /** The token file `f` was preserved with. */
+  tokenOf(s: State, f: FileRef): number | undefined;
+  /** The C expression of the fd of file `f`. */
+  fileC(f: FileRef): string;
+  /** A step of reboot(KEXEC) or of the new kernel's boot. */
+  kexecStep(a: Action): KselftestStep;
+  /** The LUO session name of the test. */
+  readonly session: string;
+  /** The fault-injection helper's C (fail_page_alloc). */
+  readonly failPageAlloc: string;
 }

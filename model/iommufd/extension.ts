@@ -21,8 +21,7 @@
  */
 import { LoadedCodeError, UsageError, oneOf, shortValue } from '../../explorer/errors.js';
 import type { SwitchSpec, Variant } from '../../explorer/spec.js';
-import type { Ctx } from './state/ctx.js';
-import { Registry, type EntryPoint, type GenericAction, type GenericOp, type Kernel, type MenuOpSpec, type OpField, type OpFieldKind, type KselftestStep } from './entry-point.js';
+import { Registry, type Ctx, type Ext, type ExtField, type EntryPoint, type GenericAction, type GenericOp, type Kernel, type MenuOpSpec, type OpField, type OpFieldKind, type KselftestStep } from './entry-point.js';
 import { IDLE, lockHeldByOther, registerPcLocks, withThread, isPc } from './state/process.js';
 import { KIND_SCHEMA, OBJECT_KINDS, STATE_SCHEMA, misfit, type FieldSpec, type FieldType, type ObjectKind } from './state/state-schema.js';
 import { FieldError, deepCopy, strictView } from './state/strict.js';
@@ -30,14 +29,6 @@ import { locateIn } from '../../explorer/search/locate.js';
 import { inLoaded, nameIndex } from '../../explorer/search/loaded-calls.js';
 import type { State, VmmThread } from './state/types.js';
 
-/** A field a module adds: on every object of a kind, or on the state itself. */
-export interface ExtField {
-  readonly on: ObjectKind | 'state';
-  readonly name: string;
-  readonly type: FieldType;
-  readonly init: boolean | number;
-  readonly doc: string;
-}
 
 /** One step of a loaded entry point. */
 interface ExtStep {
@@ -92,16 +83,6 @@ export interface Extension {
   readonly scopes: Readonly<Record<string, unknown>>;
 }
 
-/** The extensions a model was built with, compiled. */
-export interface Ext {
-  readonly reg: Registry;
-  readonly fields: readonly ExtField[];
-  /** The declared state with every extension's fields. */
-  readonly schema: FieldType;
-  /** Per object kind, the fields extensions added to it (filled in when the model builds a fresh object). */
-  readonly perKind: ReadonlyMap<ObjectKind, readonly ExtField[]>;
-  readonly top: readonly ExtField[];
-}
 
 const OP_KINDS: readonly OpFieldKind[] = ['ioas', 'memfd', 'hwpt', 'slot', 'dev', 'iova', 'page', 'token', 'bool', 'int'];
 const NAME = /^[a-z][a-z0-9_]*$/i;

@@ -5,7 +5,7 @@
  * once per model (entry/registry.ts dispatch), so a transition costs one
  * map lookup.
  */
-import type { Ctx } from './state/ctx.js';
+import type { Ctx } from './entry-point.js';
 import { dispatch } from './entry/registry.js';
 import type { Action, State } from './state/types.js';
 

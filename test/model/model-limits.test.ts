@@ -1,6 +1,6 @@
 /**
  * docs/model-limits.md gives, for every "Left out" item of every header of
- * model/iommufd/*.ts, the reason the omission cannot hide a violation (or
+ * every model/iommufd source file (in every subfolder), the reason the omission cannot hide a violation (or
  * what it could hide). This test keeps the page in step with the headers.
  *
  * The matching rule:
@@ -11,7 +11,7 @@
  * - Parenthesized text is the header's own reason and is dropped; the rest
  *   is split at commas into items, and a leading "and " is dropped
  *   ("..., page contents, and ftruncate/fallocate").
- * - The page must have a heading naming the file (`model/iommufd/NAME.ts`),
+ * - The page must have a heading naming the file (`model/iommufd/DIR/NAME.ts`),
  *   and in that heading's section (up to the next heading) every item must
  *   be the first cell of a table row `| item | reason |`, compared
  *   case-insensitively with backticks removed and white space collapsed,
@@ -78,7 +78,7 @@ function sections(doc: string): Map<string, string> {
   const out = new Map<string, string>();
   const lines = doc.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const m = /^#+ .*model\/iommufd\/([\w-]+\.ts)/.exec(lines[i]!);
+    const m = /^#+ .*model\/iommufd\/([\w/-]+\.ts)/.exec(lines[i]!);
     if (!m) continue;
     let j = i + 1;
     while (j < lines.length && !lines[j]!.startsWith('#')) j++;
@@ -87,7 +87,8 @@ function sections(doc: string): Map<string, string> {
   return out;
 }
 
-const files = readdirSync(DIR).filter((f) => f.endsWith('.ts')).sort();
+/** Every .ts file under DIR, as a path relative to it. */
+const files = (readdirSync(DIR, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).sort();
 const leftOut = new Map(files.map((f) => [f, leftOutSentences(headerOf(readFileSync(join(DIR, f), 'utf8'))).flatMap(itemsOf)] as const).filter(([, items]) => items.length > 0));
 const doc = readFileSync(DOC, 'utf8');
 const bySection = sections(doc);
@@ -101,7 +102,7 @@ describe('docs/model-limits.md covers every "Left out" item of the iommufd model
 
   it('finds the headers that leave something out', () => {
     // At least the files whose headers said so when this page was written.
-    for (const f of ['boot.ts', 'context_entry.ts', 'device.ts', 'hw_pagetable.ts', 'liveupdate.ts', 'luo.ts', 'rebuild.ts', 'memfd.ts']) {
+    for (const f of ['kernel/boot.ts', 'kernel/context_entry.ts', 'kernel/device.ts', 'kernel/hw_pagetable.ts', 'kernel/liveupdate.ts', 'kernel/luo.ts', 'kernel/rebuild.ts', 'kernel/memfd.ts']) {
       expect([...leftOut.keys()]).toContain(f);
     }
   });

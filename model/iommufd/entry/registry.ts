@@ -8,7 +8,7 @@
  * The order is the order scope-file errors list the ops each kernel's menus
  * accept (an op is listed where its first serving entry point stands).
  */
-import type { Ctx } from '../state/ctx.js';
+import type { Ctx } from '../entry-point.js';
 import { Registry, type AnyEntryPoint, type Defined, type Kernel } from '../entry-point.js';
 import { menus, registerCorePcs } from '../state/process.js';
 import type { ActionType } from '../state/types.js';

@@ -18,7 +18,7 @@
  * of the FLB (it matches), DID reservation, multi-device groups whose first
  * device has no incoming state, B4 (sessions are deserialized by the jump).
  */
-import type { Ctx } from '../state/ctx.js';
+import type { Ctx } from '../entry-point.js';
 import { update } from '../state/copy.js';
 import { withGroup } from './iommu_group.js';
 import { BUG_UNMARKED_TABLE, CTX_NONE, DEFAULT_DOMAIN, NO_DOMAIN, PHASE_NEW, RS_LIVE, RS_NONE, type Action, type State } from '../state/types.js';

@@ -10,7 +10,7 @@
  * userspace replaces them too. Left out: reserved-region enforcement,
  * PASID attach, auto domains, the idev's own refcount.
  */
-import type { Ctx } from '../state/ctx.js';
+import type { Ctx } from '../entry-point.js';
 import { update } from '../state/copy.js';
 import { attachedInGroup, groupToBlocking, withGroup } from './iommu_group.js';
 import { addUsers } from './main.js';

@@ -20,7 +20,7 @@
  *
  * Left out: sticky per-file finish errors, several sessions.
  */
-import type { Ctx } from '../state/ctx.js';
+import type { Ctx } from '../entry-point.js';
 import type { Switches } from '../scopes/variants.js';
 import { update } from '../state/copy.js';
 import { onUnclaimedRestored } from './boot.js';

@@ -9,7 +9,7 @@
  * HWPT_ALLOC); unmap drops the pin with the area.
  * Left out: IOAS_MAP (user memory), IOAS_COPY, partial unmap.
  */
-import type { Ctx } from '../state/ctx.js';
+import type { Ctx } from '../entry-point.js';
 import { domainMap, domainUnmap, forEachDomain, hwptsOn } from './hw_pagetable.js';
 import { areaAt, completeArea, insertArea, isImmutable, pinArea, removeArea, withIoas } from './io_pagetable.js';
 import { getFolio, MAP_SEALS } from './pages.js';

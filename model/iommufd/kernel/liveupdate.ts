@@ -14,7 +14,7 @@
  * luo_incoming.ts and finish.ts).
  */
 import { match } from 'ts-pattern';
-import type { Ctx } from '../state/ctx.js';
+import type { Ctx } from '../entry-point.js';
 import { bits, lowestBit, update } from '../state/copy.js';
 import { domainPreserve, domainUnpreserve } from './hw_pagetable.js';
 import { isImmutable, mappedAreas, withIoas } from './io_pagetable.js';

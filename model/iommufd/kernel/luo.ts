@@ -1,7 +1,7 @@
 /**
  * The LUO outgoing session: PRESERVE_FD's own checks, the FIFO of preserved
- * files with their tokens, token lookup, and closing the session fd (cancel:
- * every file's unpreserve callback in reverse order).
+ * files with their tokens and token lookup. Closing the session fd, which
+ * calls back into every file's handler, is kernel/luo_session.ts.
  *
  * Mirrors kernel/liveupdate/luo_session.c and luo_file.c (torvalds/linux) as
  * described in DOMAIN.md 2 and 3.2. Left out: CREATE_SESSION (the session
@@ -14,17 +14,9 @@
  * lookup in check_iopt_pages_preserved and preserved_state in
  * iommu_preserve_device, which is what the preserve-order scope explores.
  */
-import { iommuUnpreserveDevice } from './iommu_group.js';
-import { memfdLuoUnpreserve } from './memfd.js';
-import { begin, goTo, luMutexHeld, ret } from '../state/process.js';
-import { EBUSY, EEXIST, FILE_CDEV, FILE_IOMMUFD, type Action, type FileRef, type State } from '../state/types.js';
+import { EBUSY, EEXIST, type State } from '../state/types.js';
 
-type Release = Extract<Action, { type: 'luo_session_release' }>;
 const EBADF = 9;
-
-export function fileId(f: FileRef): number {
-  return f.kind === 'memfd' ? f.memfd : f.kind === 'iommufd' ? FILE_IOMMUFD : FILE_CDEV + f.dev;
-}
 
 export function inSession(s: State, file: number): boolean {
   return s.session.files.some((f) => f.file === file);
@@ -49,35 +41,4 @@ export function luoAppend(s: State, file: number, token: number): State {
 
 export function luoRemove(s: State, file: number): State {
   return { ...s, session: { ...s.session, files: s.session.files.filter((f) => f.file !== file) } };
-}
-
-/** The file luo_session_release unpreserves next (the last one), -1 when none is left. */
-export function lastFile(s: State): number {
-  return s.session.files[s.session.files.length - 1]?.file ?? -1;
-}
-
-/** The closing thread may take the iommufd's unpreserve next only when lu_mutex is free. */
-export function releaseEnabled(s: State): boolean {
-  const last = s.session.files[s.session.files.length - 1];
-  return !s.session.open || last?.file !== FILE_IOMMUFD || !luMutexHeld(s);
-}
-
-/**
- * luo_session_release, one step per file from the last: memfd and cdev
- * unpreserve in one step each; the iommufd's unpreserve callback takes
- * lu_mutex and continues as iommufd_liveupdate_unpreserve steps. With no file
- * left the session is gone.
- */
-export function luoSessionRelease(s: State, a: Release): State {
-  const t = s.threads[a.pid]!;
-  const start = (n: State, locals = {}) => (t.op < 0 ? begin(n, a.pid, a.idx, 'CLOSE', locals) : goTo(n, a.pid, 'CLOSE', locals));
-  if (!s.session.open) return ret(s, a.pid, a.idx); // -EBADF
-  const last = s.session.files[s.session.files.length - 1];
-  if (!last) return ret({ ...s, session: { open: false, files: [] } }, a.pid, a.idx);
-  if (last.file === FILE_IOMMUFD) {
-    const n = start(s);
-    return goTo(n, a.pid, 'UNPRESERVE', { cur: -1, rc: 0 });
-  }
-  const n = last.file >= FILE_CDEV ? iommuUnpreserveDevice(s, last.file - FILE_CDEV) : memfdLuoUnpreserve(s, last.file);
-  return start(luoRemove(n, last.file));
 }

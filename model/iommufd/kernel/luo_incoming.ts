@@ -18,7 +18,7 @@
  * errors (no retrieve here fails but by BUG).
  */
 import { setAt, update } from '../state/copy.js';
-import { fileId } from './luo.js';
+import { fileId } from '../state/types.js';
 import { ret } from '../state/process.js';
 import { BUG_EMPTY_ENTRY, FILE_CDEV, FILE_IOMMUFD, type Action, type State } from '../state/types.js';
 import { withGroup } from './iommu_group.js';

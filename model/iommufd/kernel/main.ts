@@ -8,7 +8,7 @@
  * them), the tombstone, IOAS and device destroy.
  */
 import { unpinIfNoDomain } from './io_pagetable.js';
-import type { Ctx } from '../state/ctx.js';
+import type { Ctx } from '../entry-point.js';
 import { update } from '../state/copy.js';
 import { domainsReadHeld, inFlightRefs, ret } from '../state/process.js';
 import type { Action, HwptPaging, State } from '../state/types.js';

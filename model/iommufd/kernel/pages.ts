@@ -18,7 +18,7 @@
  * Left out: npinned accounting (an area pins one page; the pin is the area's
  * pfn), USER and DMABUF pages.
  */
-import type { Ctx } from '../state/ctx.js';
+import type { Ctx } from '../entry-point.js';
 import { setAt, update } from '../state/copy.js';
 import { F_SEAL_GROW, F_SEAL_SHRINK, PAGES_PER_MEMFD, REQUIRED_SEALS, type IoptArea, type Memfd, type State } from '../state/types.js';
 

@@ -25,7 +25,7 @@
  * after kexec, which no lifecycle scope has a multi-device group to show;
  * see docs/model-limits.md).
  */
-import type { Ctx } from '../state/ctx.js';
+import type { Ctx } from '../entry-point.js';
 import { update } from '../state/copy.js';
 import { onRestoredDomain, restoreDomain } from './boot.js';
 import { domainMap, emptyDomain } from './hw_pagetable.js';

@@ -38,20 +38,18 @@
  */
 import type { Model } from '../../../explorer/model.js';
 import { enabledActions } from '../actions.js';
-import type { Ctx } from '../state/ctx.js';
-import { fileId } from '../kernel/luo.js';
+import type { Ctx, KselftestKit } from '../entry-point.js';
+import { SEAL_C, SESSION, FAIL_PAGE_ALLOC, braced, call, fileC, inside, kexecStep, ok, sealsC, tokenOf, type Call } from './kselftest-kit.js';
 import { nextState } from '../next.js';
 import { entryOf } from '../entry/registry.js';
 import type { IommufdScope } from '../scopes/scopes.js';
 import { decodeVariant, PRESETS } from '../scopes/variants.js';
-import { F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE, PHASE_NEW, PHASE_OLD, type Action, type FileRef, type Op, type State } from '../state/types.js';
+import { F_SEAL_SEAL, PHASE_NEW, PHASE_OLD, fileId, type Action, type Op, type State } from '../state/types.js';
 
 export type KselftestStep = ReturnType<NonNullable<Model<State, Action>['kselftest']>>;
 
 const INCLUDES = ['<sys/mman.h>', '<linux/vfio.h>', '<linux/liveupdate.h>'];
 
-/** The LUO session the test preserves its files in, and the marker session of a kexec test's first half. */
-const SESSION = 'luocheck';
 const STAGE_SESSION = 'luocheck-stage';
 
 /**
@@ -78,162 +76,6 @@ export const SERIES_UAPI = [
   '#define IOMMU_HWPT_LIVEUPDATE_MARK_PRESERVE _IO(IOMMUFD_TYPE, 0x95)',
   '#endif',
 ].join('\n');
-
-/**
- * Arms the kernel's fail_page_alloc (Documentation/fault-injection) so that
- * the next page allocation of this task whose stack passes through `func`
- * fails, once: the stacktrace filter (require-start/require-end, from
- * /proc/kallsyms) keeps every other allocation of the call working.
- */
-const FAIL_PAGE_ALLOC = [
-  '/*',
-  ' * Fault injection: fail_page_alloc fails the next page allocation of this',
-  ' * task whose call stack passes through func, once (task-filter and the',
-  ' * stacktrace filter: CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAULT_INJECTION_DEBUG_FS,',
-  ' * CONFIG_FAULT_INJECTION_STACKTRACE_FILTER; debugfs mounted; root).',
-  ' * Returns 0 when armed.',
-  ' */',
-  'static int luocheck_write(const char *path, const char *val)',
-  '{',
-  '\tint fd = open(path, O_WRONLY);',
-  '\tint ok;',
-  '',
-  '\tif (fd < 0)',
-  '\t\treturn -1;',
-  '\tok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);',
-  '\tclose(fd);',
-  '\treturn ok ? 0 : -1;',
-  '}',
-  '',
-  'static int luocheck_fail_page_alloc(const char *func)',
-  '{',
-  '\tstatic const char *const knob[][2] = {',
-  '\t\t{ "task-filter", "Y" }, { "probability", "100" }, { "interval", "1" },',
-  '\t\t{ "times", "1" }, { "ignore-gfp-wait", "N" }, { "ignore-gfp-highmem", "N" },',
-  '\t\t{ "min-order", "0" }, { "stacktrace-depth", "32" },',
-  '\t};',
-  '\tunsigned long long addr, start = 0, end = 0;',
-  '\tchar line[512], name[256], type, path[128], val[32];',
-  '\tFILE *ks = fopen("/proc/kallsyms", "r");',
-  '',
-  '\tif (!ks)',
-  '\t\treturn -1;',
-  '\twhile (fgets(line, sizeof(line), ks)) {',
-  '\t\tif (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3)',
-  '\t\t\tcontinue;',
-  '\t\tif (start && !end && addr > start)',
-  '\t\t\tend = addr;',
-  '\t\tif (!start && !strcmp(name, func))',
-  '\t\t\tstart = addr;',
-  '\t}',
-  '\tfclose(ks);',
-  '\tif (!start || !end)',
-  '\t\treturn -1;',
-  '\tfor (unsigned int i = 0; i < sizeof(knob) / sizeof(knob[0]); i++) {',
-  '\t\tsnprintf(path, sizeof(path), "/sys/kernel/debug/fail_page_alloc/%s", knob[i][0]);',
-  '\t\tif (luocheck_write(path, knob[i][1]))',
-  '\t\t\treturn -1;',
-  '\t}',
-  '\tsnprintf(val, sizeof(val), "%llu", start);',
-  '\tif (luocheck_write("/sys/kernel/debug/fail_page_alloc/require-start", val))',
-  '\t\treturn -1;',
-  '\tsnprintf(val, sizeof(val), "%llu", end);',
-  '\tif (luocheck_write("/sys/kernel/debug/fail_page_alloc/require-end", val))',
-  '\t\treturn -1;',
-  '\treturn luocheck_write("/proc/self/make-it-fail", "1");',
-  '}',
-].join('\n');
-
-/** Model IOVA slot n is iova_base + n * page_size in the test. */
-const iova = (slot: number) => `iova_base + ${slot} * page_size`;
-
-const SEAL_C: readonly (readonly [number, string])[] = [
-  [F_SEAL_SEAL, 'F_SEAL_SEAL'],
-  [F_SEAL_SHRINK, 'F_SEAL_SHRINK'],
-  [F_SEAL_GROW, 'F_SEAL_GROW'],
-  [F_SEAL_WRITE, 'F_SEAL_WRITE'],
-];
-
-export function sealsC(mask: number): string {
-  const names = SEAL_C.filter(([v]) => mask & v).map(([, n]) => n);
-  return names.length ? names.join(' | ') : '0';
-}
-
-function fileC(f: FileRef): string {
-  return f.kind === 'memfd' ? `memfd[${f.memfd}]` : f.kind === 'iommufd' ? 'self->fd' : `cdev_fd[${f.dev}]`;
-}
-
-export interface Call {
-  readonly pre: readonly string[];
-  readonly expr: string;
-  /** Statements after a call that returned 0 (e.g. keep the fd it returned). */
-  readonly post?: readonly string[];
-}
-
-/** The statements of each call, without the assertion on the call itself. */
-const call = {
-  mapFile: (o: { ioas: number; memfd: number; page: number; iova: number }): Call => ({
-    pre: [`struct iommu_ioas_map_file cmd = { .size = sizeof(cmd), .flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE, .ioas_id = ioas_id[${o.ioas}], .fd = memfd[${o.memfd}], .start = ${o.page} * page_size, .length = page_size, .iova = ${iova(o.iova)} };`],
-    expr: 'ioctl(self->fd, IOMMU_IOAS_MAP_FILE, &cmd)',
-  }),
-  unmap: (o: { ioas: number; iova: number }): Call => ({
-    pre: [`struct iommu_ioas_unmap cmd = { .size = sizeof(cmd), .ioas_id = ioas_id[${o.ioas}], .iova = ${iova(o.iova)}, .length = page_size };`],
-    expr: 'ioctl(self->fd, IOMMU_IOAS_UNMAP, &cmd)',
-  }),
-  destroy: (h: number): Call => ({ pre: [`struct iommu_destroy cmd = { .size = sizeof(cmd), .id = hwpt_id[${h}] };`], expr: 'ioctl(self->fd, IOMMU_DESTROY, &cmd)' }),
-  attach: (dev: number, pt: string): Call => ({
-    pre: [`struct vfio_device_attach_iommufd_pt cmd = { .argsz = sizeof(cmd), .pt_id = ${pt} };`],
-    expr: `ioctl(cdev_fd[${dev}], VFIO_DEVICE_ATTACH_IOMMUFD_PT, &cmd)`,
-  }),
-  detach: (dev: number): Call => ({ pre: ['struct vfio_device_detach_iommufd_pt cmd = { .argsz = sizeof(cmd) };'], expr: `ioctl(cdev_fd[${dev}], VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd)` }),
-  mark: (h: number, token: number): Call => ({
-    pre: [`struct iommu_hwpt_liveupdate_mark_preserve cmd = { .size = sizeof(cmd), .hwpt_id = hwpt_id[${h}], .hwpt_token = ${token} };`],
-    expr: 'ioctl(self->fd, IOMMU_HWPT_LIVEUPDATE_MARK_PRESERVE, &cmd)',
-  }),
-  addSeals: (m: number, seals: number): Call => ({ pre: [], expr: `fcntl(memfd[${m}], F_ADD_SEALS, ${sealsC(seals)})` }),
-  ftruncate: (m: number, pages: number): Call => ({ pre: [], expr: `ftruncate(memfd[${m}], ${pages} * page_size)` }),
-  fallocate: (m: number, page: number, punch: boolean): Call => ({
-    pre: [],
-    expr: `fallocate(memfd[${m}], ${punch ? 'FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE' : '0'}, ${page} * page_size, page_size)`,
-  }),
-  preserveFd: (f: FileRef, token: number): Call => ({
-    pre: [`struct liveupdate_session_preserve_fd cmd = { .size = sizeof(cmd), .fd = ${fileC(f)}, .token = ${token} };`],
-    expr: 'ioctl(session_fd, LIVEUPDATE_SESSION_PRESERVE_FD, &cmd)',
-  }),
-  close: (): Call => ({ pre: [], expr: 'close(session_fd)' }),
-  retrieveSession: (): Call => ({
-    pre: ['struct liveupdate_ioctl_retrieve_session cmd = { .size = sizeof(cmd), .name = LUOCHECK_SESSION };'],
-    expr: 'ioctl(lu_fd, LIVEUPDATE_IOCTL_RETRIEVE_SESSION, &cmd)',
-    post: ['session_fd = cmd.fd;'],
-  }),
-  retrieveFd: (f: FileRef, token: number): Call => ({
-    pre: [`struct liveupdate_session_retrieve_fd cmd = { .size = sizeof(cmd), .token = ${token} };`],
-    expr: 'ioctl(session_fd, LIVEUPDATE_SESSION_RETRIEVE_FD, &cmd)',
-    post: f.kind === 'iommufd' ? ['close(cmd.fd); /* this test rebuilds on the iommufd its fixture opened */'] : [`${fileC(f)} = cmd.fd;`, ...(f.kind === 'cdev' ? bindRetrieved(f.dev) : [])],
-  }),
-  hwptAlloc: (ioas: number, h: number, dev: number): Call => ({
-    pre: [`struct iommu_hwpt_alloc cmd = { .size = sizeof(cmd), .dev_id = dev_id[${dev}], .pt_id = ioas_id[${ioas}] };`],
-    expr: 'ioctl(self->fd, IOMMU_HWPT_ALLOC, &cmd)',
-    post: [`hwpt_id[${h}] = cmd.out_hwpt_id;`],
-  }),
-  finish: (): Call => ({ pre: ['struct liveupdate_session_finish cmd = { .size = sizeof(cmd) };'], expr: 'ioctl(session_fd, LIVEUPDATE_SESSION_FINISH, &cmd)' }),
-};
-
-/** After RETRIEVE_FD of a cdev: bind it to this test's iommufd (the rebuild design; v2 refuses it). */
-function bindRetrieved(dev: number): string[] {
-  return [
-    `struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind), .iommufd = self->fd };`,
-    `if (ioctl(cdev_fd[${dev}], VFIO_DEVICE_BIND_IOMMUFD, &bind))`,
-    `\tSKIP(return, "the retrieved cdev does not bind to a new iommufd (v2 refuses it with EPERM until its phase 2)");`,
-    `dev_id[${dev}] = bind.out_devid;`,
-  ];
-}
-
-function ok(c: Call): string[] {
-  return [...c.pre, `ASSERT_EQ(0, ${c.expr});`, ...(c.post ?? [])];
-}
-
-const braced = (lines: readonly string[]) => ['{', ...lines.map((l) => (l === '' ? '' : `\t${l}`)), '}'];
 
 /** The devices the test opens: the scope's, or one to allocate the HWPTs against. */
 function deviceCount(scope: IommufdScope): number {
@@ -362,16 +204,6 @@ const STAGE_MARK = [
   ]),
 ].join('\n');
 
-/** The code that ends the first half: a child holds the session fds until the kexec. */
-const HOLD = [
-  '/* Hold the preserved state until the kexec: a child keeps the session fds open (the LUO selftests\' daemonize_and_wait()). */',
-  'if (fork() == 0) {',
-  '\tsetsid();',
-  '\tfor (;;)',
-  '\t\tpause();',
-  '}',
-];
-
 /** The setup of the new kernel's test (the second half): its IOASes and the marker check. */
 export function newKernelSetup(scope: IommufdScope): string {
   return [
@@ -440,28 +272,12 @@ function issue(ctx: Ctx, s: State, a: Action & { pid: number }, o: Op, c: Call, 
   return { code, comment: `${what}; ${result(good)} in the model when run alone here${differs}` };
 }
 
-const inside = (what: string): KselftestStep => ({ comment: `inside ${what} issued at an earlier step` });
-
-/** The token the file `f` was preserved with (the session files survive into the new kernel). */
-function tokenOf(s: State, f: FileRef): number | undefined {
-  const id = fileId(f);
-  return s.session.files.find((x) => x.file === id)?.token;
-}
-
-/** A step of reboot(KEXEC) or of the new kernel's boot: the end of the first half; the kexec is the reader's. */
-function kexecStep(a: Action): KselftestStep {
-  if (a.type === 'liveupdate_reboot' && a.fail) return { kernel: 'kexec', code: HOLD, needs: 'fault injection to make a freeze callback fail during reboot(KEXEC): the kernel has no injection point for it' };
-  const when = a.type === 'liveupdate_reboot' || a.type === 'kernel_kexec' ? 'inside reboot(KEXEC), issued by the reader after the before_kexec test' : 'during the new kernel\'s boot, before the after_kexec test runs';
-  return { kernel: 'kexec', code: HOLD, comment: when };
-}
-
 /**
  * What an entry point's kselftest mapping (entry/) is handed: the shared
  * helpers of this file, passed in so that the definitions import none of
  * the search the helpers use (runAlone) and no import cycle forms.
  */
-const KIT = { issue, inside, call, tokenOf, fileC, kexecStep, session: SESSION, failPageAlloc: FAIL_PAGE_ALLOC };
-export type KselftestKit = typeof KIT;
+const KIT: KselftestKit = { issue, inside, call, tokenOf, fileC, kexecStep, session: SESSION, failPageAlloc: FAIL_PAGE_ALLOC };
 
 /** The C for action `a` taken from state `s` (the body of the model's `kselftest` hook). */
 export function kselftestStep(ctx: Ctx, a: Action, s: State): KselftestStep {

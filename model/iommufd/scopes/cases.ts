@@ -1,5 +1,6 @@
 /**
- * Known-bug cases (DESIGN.md): for each scenario of DOMAIN.md section 5, its
+ * Known-bug cases: for each scenario the review found (README, "What the
+ * series as posted gets wrong"), its
  * scope, the switch set on top of `fixed`, and the
  * invariant the exploration must find violated, or `ok` where the model
  * shows the scenario harmless (the comment says what in the kernel decides

@@ -12,7 +12,7 @@ import { MAX_PAGES } from './scope-common.js';
 import { match } from 'ts-pattern';
 import type { Kernel, MenuOpSpec, OpField } from '../entry-point.js';
 import { CORE } from '../entry/registry.js';
-import type { Ext } from '../extension.js';
+import type { Ext } from '../entry-point.js';
 
 type Obj = Record<string, unknown>;
 const SEALS: readonly SealName[] = ['SEAL', 'SHRINK', 'GROW', 'WRITE'];

@@ -11,7 +11,7 @@
  * enabled under restore=rebuild.
  */
 import { cdev, IOMMUFD, MEMFD0, NO_FAIL, SEALED } from './scope-common.js';
-import type { IommufdScope } from './scopes.js';
+import type { IommufdScope } from './scope-common.js';
 import type { FileRef, Op } from '../state/types.js';
 
 const MAP0: Op = { op: 'map_file', ioas: 0, memfd: 0, page: 0, iova: 0 };

@@ -1,5 +1,5 @@
 /**
- * Variant switches of the iommufd model (DESIGN.md "Variants"): each one
+ * Variant switches of the iommufd model: each one
  * chooses how one piece of kernel logic behaves, "as posted" in the v2 series
  * (20260427175633.1978233-1-skhawaja@google.com) or as the reviewers asked.
  *

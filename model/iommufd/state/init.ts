@@ -5,7 +5,7 @@
  */
 import { domainMap, emptyDomain } from '../kernel/hw_pagetable.js';
 import { NO_BLOB } from '../kernel/kho.js';
-import { fileId } from '../kernel/luo.js';
+import { fileId } from './types.js';
 import { pfnOf } from '../kernel/pages.js';
 import { initialCache } from '../kernel/memfd.js';
 import { IDLE, menus } from './process.js';

@@ -6,7 +6,7 @@
  * read across MAP_FILE M3..M4) is read off the program counters, so a thread
  * that would block simply has no enabled step.
  */
-import type { Ctx } from './ctx.js';
+import type { Ctx } from '../entry-point.js';
 import { update } from './copy.js';
 import type { IommufdScope } from '../scopes/scopes.js';
 import { UsageError } from '../../../explorer/errors.js';

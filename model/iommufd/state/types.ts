@@ -273,6 +273,11 @@ export type FileRef =
   | { readonly kind: 'iommufd' }
   | { readonly kind: 'cdev'; readonly dev: number };
 
+/** The LUO file id of `f` (see FILE_IOMMUFD). */
+export function fileId(f: FileRef): number {
+  return f.kind === 'memfd' ? f.memfd : f.kind === 'iommufd' ? FILE_IOMMUFD : FILE_CDEV + f.dev;
+}
+
 /** One entry of a VMM thread's menu: an ioctl (or syscall) it may issue once. */
 export type Op =
   | { readonly op: 'map_file'; readonly ioas: number; readonly memfd: number; readonly page: number; readonly iova: number }

@@ -5,7 +5,7 @@
  * area.pages and unlock). In the new kernel the VMM maps a retrieved memfd,
  * once it sealed it again if its menu does.
  */
-import type { Ctx } from '../../state/ctx.js';
+import type { Ctx } from '../../entry-point.js';
 import { iommufdIoasMapFile } from '../../kernel/ioas.js';
 import { menus } from '../../state/process.js';
 import { io, mf } from '../../render/names.js';

@@ -6,14 +6,13 @@
  * step unwinds through iommufd_liveupdate_unpreserve. The scope's injected
  * failures double a fallible step: success first, then failure.
  */
-import type { Ctx } from '../../state/ctx.js';
+import type { Ctx } from '../../entry-point.js';
 import { iommufdLiveupdatePreserve, p3aNext, waitsForDomainsRwsem } from '../../kernel/liveupdate.js';
 import { markedCount, nextMarked } from '../../kernel/main.js';
 import { luMutexHeld, sessionBusy } from '../../state/process.js';
 import { hw } from '../../render/names.js';
 import type { PreserveStep, State, VmmThread } from '../../state/types.js';
-import type { ActionOf, Defined, KselftestStep } from '../../entry-point.js';
-import type { KselftestKit } from '../../render/kselftest.js';
+import type { ActionOf, Defined, KselftestKit, KselftestStep } from '../../entry-point.js';
 
 type A = ActionOf<'iommufd_liveupdate_preserve'>;
 

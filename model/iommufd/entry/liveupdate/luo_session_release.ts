@@ -5,7 +5,7 @@
  * op close_session is defined here; in the new kernel luo_session_finish
  * serves it.
  */
-import { lastFile, luoSessionRelease, releaseEnabled } from '../../kernel/luo.js';
+import { lastFile, luoSessionRelease, releaseEnabled } from '../../kernel/luo_session.js';
 import { sessionBusy } from '../../state/process.js';
 import { fileText } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
