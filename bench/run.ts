@@ -4,17 +4,22 @@
  * median of several whole-process runs, and prints ratios. Timing lives here,
  * never in tests.
  *
- *   npm run bench [-- --runs N] [-- --sizes small,medium,large] [-- --no-iommufd]
+ *   npm run bench [-- --runs N] [-- --sizes small,medium,large] [-- --no-iommufd] [-- --nightly] [-- --iommufd-only]
  *
  * Rows: each benchmark size with every core (the default) and with one
- * worker, SPIN's median on the same size and the time ratio; the iommufd `ci`
- * scope; then random mode against fast-check's fc.commands + fc.modelRun.
+ * worker, SPIN's median on the same size and the time ratio; then random
+ * mode against fast-check's fc.commands + fc.modelRun. Then the iommufd
+ * table (bench/iommufd.ts): the `ci` and `deep` scopes (and `nightly` with
+ * --nightly: it takes minutes a run) with one and two workers, and the
+ * measured growth of the state count per added device, HWPT and thread.
+ * --iommufd-only skips the benchmark model and the random-mode anchor.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { iommufdTable } from './iommufd.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -61,6 +66,11 @@ function spin(size: string): { seconds: number; states: number; memMb: number } 
   return { seconds: get('seconds'), states: get('states'), memMb: get('mem_mb') };
 }
 
+if (args.includes('--iommufd-only')) {
+  if (!args.includes('--no-iommufd')) iommufdTable({ samples, nightly: args.includes('--nightly'), run: luocheck, median });
+  process.exit(0);
+}
+
 const rows: string[][] = [['model/scope', 'workers', 'states', 'edges', 'seconds', 'states/s', 'bytes/state', 'SPIN s', 'SPIN B/state', 'luocheck/SPIN']];
 const withSpin = hasSpin();
 const cores = availableParallelism();
@@ -92,7 +102,6 @@ for (const size of sizes) {
   }
   measureRows(`bench ${size}`, ['--model', 'bench', '--scope', size], spinSeconds, spinBytes);
 }
-if (!args.includes('--no-iommufd')) measureRows('iommufd ci', ['--model', 'iommufd', '--scope', 'ci']);
 
 const anchor = Array.from({ length: samples }, () =>
   JSON.parse(execFileSync(process.execPath, [join(here, 'fastcheck-anchor.js'), '5', '2000'], { encoding: 'utf8' })) as { stepsPerSecond: number },
@@ -113,3 +122,4 @@ if (!withSpin) {
 const fcRate = median(anchor.map((a) => a.stepsPerSecond));
 const rwRate = median(walks);
 console.log(`random mode on bench small: ${fmt(rwRate)} steps/s; fast-check fc.commands + fc.modelRun: ${fmt(fcRate)} steps/s; ratio ${(rwRate / fcRate).toFixed(1)}x`);
+if (!args.includes('--no-iommufd')) iommufdTable({ samples, nightly: args.includes('--nightly'), run: luocheck, median });
