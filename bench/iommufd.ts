@@ -26,8 +26,8 @@ export interface Measured { seconds: number; distinctStates: number; transitions
 
 export interface TableOptions {
   readonly samples: number;
-  /** Also the `nightly` scope (minutes a run). */
-  readonly nightly: boolean;
+  /** The scopes of the table (default ci and deep; the `nightly` scope takes minutes a run). */
+  readonly scopes: readonly string[];
   /** One whole-process `luocheck check ARGS` (bench/measure.js). */
   readonly run: (checkArgs: string[]) => Measured;
   readonly median: (xs: number[]) => number;
@@ -41,9 +41,8 @@ function print(rows: string[][]): void {
 }
 
 export function iommufdTable(o: TableOptions): void {
-  const scopes = ['ci', 'deep', ...(o.nightly ? ['nightly'] : [])];
   const rows: string[][] = [['iommufd scope', 'workers', 'states', 'edges', 'seconds', 'states/s', 'RSS MiB', 'bytes/state']];
-  for (const scope of scopes) {
+  for (const scope of o.scopes) {
     for (const workers of [1, 2]) {
       const runs = Array.from({ length: o.samples }, () => o.run(['--model', 'iommufd', '--scope', scope, '--workers', String(workers), '--quiet']));
       const secs = o.median(runs.map((r) => r.seconds));
@@ -52,7 +51,7 @@ export function iommufdTable(o: TableOptions): void {
       rows.push([scope, String(workers), fmt(distinctStates), fmt(transitions), secs.toFixed(2), fmt(distinctStates / secs), (rss / 1048576).toFixed(0), (rss / distinctStates).toFixed(1)]);
     }
   }
-  console.log(`\niommufd scopes (fixed): medians of ${o.samples} whole-process runs; bytes/state = peak RSS of the process / distinct states${o.nightly ? '' : '; add --nightly for the nightly scope'}`);
+  console.log(`\niommufd scopes (fixed): medians of ${o.samples} whole-process runs; bytes/state = peak RSS of the process / distinct states${o.scopes.includes('nightly') ? '' : '; add --nightly for the nightly scope'}`);
   print(rows);
 
   const dir = mkdtempSync(join(tmpdir(), 'luocheck-growth-'));

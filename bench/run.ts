@@ -5,6 +5,7 @@
  * never in tests.
  *
  *   npm run bench [-- --runs N] [-- --sizes small,medium,large] [-- --no-iommufd] [-- --nightly] [-- --iommufd-only]
+ *                 [-- --iommufd-scopes ci,deep,...]
  *
  * Rows: each benchmark size with every core (the default) and with one
  * worker, SPIN's median on the same size and the time ratio; then random
@@ -12,7 +13,9 @@
  * table (bench/iommufd.ts): the `ci` and `deep` scopes (and `nightly` with
  * --nightly: it takes minutes a run) with one and two workers, and the
  * measured growth of the state count per added device, HWPT and thread.
- * --iommufd-only skips the benchmark model and the random-mode anchor.
+ * --iommufd-only skips the benchmark model and the random-mode anchor;
+ * --iommufd-scopes names the table's scopes (default ci,deep, plus nightly
+ * with --nightly).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -30,6 +33,7 @@ const opt = (name: string, dflt: string) => {
 };
 const samples = Math.max(1, Number(opt('--runs', '3')));
 const sizes = opt('--sizes', 'small,medium,large').split(',');
+const iommufdScopes = opt('--iommufd-scopes', args.includes('--nightly') ? 'ci,deep,nightly' : 'ci,deep').split(',');
 const shared = process.env['LUOCHECK_SHARED'] ?? resolve(root, '../shared');
 const spinScript = join(shared, 'bench/spin/run.sh');
 
@@ -67,7 +71,7 @@ function spin(size: string): { seconds: number; states: number; memMb: number } 
 }
 
 if (args.includes('--iommufd-only')) {
-  if (!args.includes('--no-iommufd')) iommufdTable({ samples, nightly: args.includes('--nightly'), run: luocheck, median });
+  if (!args.includes('--no-iommufd')) iommufdTable({ samples, scopes: iommufdScopes, run: luocheck, median });
   process.exit(0);
 }
 
@@ -122,4 +126,4 @@ if (!withSpin) {
 const fcRate = median(anchor.map((a) => a.stepsPerSecond));
 const rwRate = median(walks);
 console.log(`random mode on bench small: ${fmt(rwRate)} steps/s; fast-check fc.commands + fc.modelRun: ${fmt(fcRate)} steps/s; ratio ${(rwRate / fcRate).toFixed(1)}x`);
-if (!args.includes('--no-iommufd')) iommufdTable({ samples, nightly: args.includes('--nightly'), run: luocheck, median });
+if (!args.includes('--no-iommufd')) iommufdTable({ samples, scopes: iommufdScopes, run: luocheck, median });
