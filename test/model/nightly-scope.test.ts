@@ -3,13 +3,20 @@
  * only what is cheap: its shape is the one docs/ci.md promises, a bounded
  * breadth-first search and seeded random walks find nothing under fixed and
  * reach the new kernel, and random walks find a bug of the series as posted
- * (v2) in it.
+ * (v2) in it. Its distinct-state count (NIGHTLY_STATES) takes minutes of
+ * search: the nightly job of docs/ci/luocheck.yml searches it and runs this
+ * file with LUOCHECK_NIGHTLY_REPORT naming the JSON report, which the last
+ * test compares with the pin (skipped without it).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Invariant } from '../../explorer/invariant.js';
 import { randomWalks } from '../../explorer/search/random.js';
 import type { Action, State } from '../../model/iommufd/state/types.js';
 import { invariantsFor, modelFor, run, scopeOf, V2 } from './helpers.js';
+
+/** The nightly scope's distinct states under fixed (restore=rebuild), without symmetry reduction, for any --workers. */
+const NIGHTLY_STATES = 6484228;
 
 const scope = scopeOf('nightly');
 const allOps = [...scope.threads.flat(), ...scope.restore.flat()];
@@ -50,5 +57,14 @@ describe('the nightly scope', () => {
     const r = randomWalks(modelFor('nightly'), [...invariantsFor('nightly'), record], { seed: 15, runs: 300, walkLength: 400 });
     expect(r.violations).toEqual([]);
     for (const t of ['kexec', 'hwpt_alloc', 'finish']) expect([...taken].some((x) => x.includes(t)), `${t} in ${[...taken].join(' ')}`).toBe(true);
+  });
+
+  const report = process.env['LUOCHECK_NIGHTLY_REPORT'];
+  test.skipIf(!report)('the nightly run (LUOCHECK_NIGHTLY_REPORT) is exhaustive, ok, and has the pinned number of distinct states', () => {
+    const r = JSON.parse(readFileSync(report!, 'utf8')) as { scope: string; variantName: string; result: string; stats: { distinctStates: number } };
+    expect(r.scope).toBe('nightly');
+    expect(r.variantName).toBe('fixed');
+    expect(r.result).toBe('ok');
+    expect(r.stats.distinctStates).toBe(NIGHTLY_STATES);
   });
 });
