@@ -4,17 +4,25 @@
  * median of several whole-process runs, and prints ratios. Timing lives here,
  * never in tests.
  *
- *   npm run bench [-- --runs N] [-- --sizes small,medium,large] [-- --no-iommufd]
+ *   npm run bench [-- --runs N] [-- --sizes small,medium,large] [-- --no-iommufd] [-- --nightly] [-- --iommufd-only]
+ *                 [-- --iommufd-scopes ci,deep,...]
  *
  * Rows: each benchmark size with every core (the default) and with one
- * worker, SPIN's median on the same size and the time ratio; the iommufd `ci`
- * scope; then random mode against fast-check's fc.commands + fc.modelRun.
+ * worker, SPIN's median on the same size and the time ratio; then random
+ * mode against fast-check's fc.commands + fc.modelRun. Then the iommufd
+ * table (bench/iommufd.ts): the `ci` and `deep` scopes (and `nightly` with
+ * --nightly: it takes minutes a run) with one and two workers, and the
+ * measured growth of the state count per added device, HWPT and thread.
+ * --iommufd-only skips the benchmark model and the random-mode anchor;
+ * --iommufd-scopes names the table's scopes (default ci,deep, plus nightly
+ * with --nightly).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { iommufdTable } from './iommufd.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -25,6 +33,7 @@ const opt = (name: string, dflt: string) => {
 };
 const samples = Math.max(1, Number(opt('--runs', '3')));
 const sizes = opt('--sizes', 'small,medium,large').split(',');
+const iommufdScopes = opt('--iommufd-scopes', args.includes('--nightly') ? 'ci,deep,nightly' : 'ci,deep').split(',');
 const shared = process.env['LUOCHECK_SHARED'] ?? resolve(root, '../shared');
 const spinScript = join(shared, 'bench/spin/run.sh');
 
@@ -61,6 +70,11 @@ function spin(size: string): { seconds: number; states: number; memMb: number } 
   return { seconds: get('seconds'), states: get('states'), memMb: get('mem_mb') };
 }
 
+if (args.includes('--iommufd-only')) {
+  if (!args.includes('--no-iommufd')) iommufdTable({ samples, scopes: iommufdScopes, run: luocheck, median });
+  process.exit(0);
+}
+
 const rows: string[][] = [['model/scope', 'workers', 'states', 'edges', 'seconds', 'states/s', 'bytes/state', 'SPIN s', 'SPIN B/state', 'luocheck/SPIN']];
 const withSpin = hasSpin();
 const cores = availableParallelism();
@@ -92,7 +106,6 @@ for (const size of sizes) {
   }
   measureRows(`bench ${size}`, ['--model', 'bench', '--scope', size], spinSeconds, spinBytes);
 }
-if (!args.includes('--no-iommufd')) measureRows('iommufd ci', ['--model', 'iommufd', '--scope', 'ci']);
 
 const anchor = Array.from({ length: samples }, () =>
   JSON.parse(execFileSync(process.execPath, [join(here, 'fastcheck-anchor.js'), '5', '2000'], { encoding: 'utf8' })) as { stepsPerSecond: number },
@@ -113,3 +126,4 @@ if (!withSpin) {
 const fcRate = median(anchor.map((a) => a.stepsPerSecond));
 const rwRate = median(walks);
 console.log(`random mode on bench small: ${fmt(rwRate)} steps/s; fast-check fc.commands + fc.modelRun: ${fmt(fcRate)} steps/s; ratio ${(rwRate / fcRate).toFixed(1)}x`);
+if (!args.includes('--no-iommufd')) iommufdTable({ samples, scopes: iommufdScopes, run: luocheck, median });

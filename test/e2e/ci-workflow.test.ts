@@ -1,6 +1,6 @@
 /**
  * docs/ci/luocheck.yml is valid YAML (strict: no duplicate keys), has the jobs
- * docs/ci.md describes, and every luocheck command in it parses and names a
+ * docs/ci.md describes (the nightly one on a schedule only), and every luocheck command in it parses and names a
  * real model, scope and variant.
  */
 import { spawnSync } from 'node:child_process';
@@ -49,12 +49,15 @@ describe('the CI workflow', () => {
 
   const doc = parseDocument(text, { uniqueKeys: true, strict: true });
 
-  it('is valid YAML with the exhaustive job and a 4-shard random matrix', () => {
+  it('is valid YAML with the exhaustive job, a 4-shard random matrix and a nightly job on a schedule only', () => {
     expect(doc.errors).toEqual([]);
     expect(doc.warnings).toEqual([]);
-    const js = doc.toJS() as { jobs: Record<string, { strategy?: { matrix: { shard: number[] } } }> };
-    expect(Object.keys(js.jobs)).toEqual(['exhaustive', 'random']);
+    const js = doc.toJS() as { on: Record<string, unknown>; jobs: Record<string, { if?: string; strategy?: { matrix: { shard: number[] } } }> };
+    expect(Object.keys(js.jobs)).toEqual(['exhaustive', 'random', 'nightly']);
     expect(js.jobs['random']!.strategy!.matrix.shard).toEqual([1, 2, 3, 4]);
+    expect(Object.keys(js.on)).toEqual(['push', 'pull_request', 'schedule', 'workflow_dispatch']);
+    expect(js.jobs['nightly']!.if).toMatch(/github\.event_name == 'schedule'/);
+    expect(js.jobs['exhaustive']!.if).toBeUndefined();
   });
 
   it('passes yamllint with its default rules, where yamllint is installed', () => {
@@ -67,7 +70,7 @@ describe('the CI workflow', () => {
   it('runs only luocheck commands that parse and name real scopes', () => {
     const cmds = commands(doc.toJS());
     // One search per job: every format comes from it.
-    expect(cmds).toHaveLength(2);
+    expect(cmds).toHaveLength(3);
     for (const argv of cmds) {
       const { check } = parseArgs(argv);
       const spec = findModel(MODELS, check.model ?? DEFAULT_MODEL);
@@ -79,5 +82,6 @@ describe('the CI workflow', () => {
       expect(check.formats).toEqual(expect.arrayContaining(['junit', 'email', 'itf']));
     }
     expect(cmds.some((c) => c.includes('--shard') && c.includes('2/4'))).toBe(true);
+    expect(cmds.some((c) => c.includes('--scope') && c.includes('nightly') && c.includes('--continue'))).toBe(true);
   });
 });

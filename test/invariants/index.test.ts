@@ -36,12 +36,12 @@ test('the spec hands the same invariants for every variant, by id', () => {
 
 test('every witness is reached in some scope under fixed, with restore=rebuild or =rehydrate', () => {
   // finish-atomic's witness (a refused FINISH) needs a can_finish that can say
-  // no: the rehydrate design's. deep (nightly) adds nothing ci does not reach.
+  // no: the rehydrate design's. deep and nightly (millions of states) add nothing ci does not reach.
   const reached = new Set<string>();
   for (const restore of ['rebuild', 'rehydrate']) {
     const v = { ...iommufdSpec.presets['fixed']!, restore };
     for (const [name, scope] of Object.entries(iommufdSpec.scopes)) {
-      if (name === 'deep') continue;
+      if (name === 'deep' || name === 'nightly') continue;
       // An open case's scope fails under fixed by design; it passes with the switches that close it.
       const closedBy = iommufdSpec.cases!.find((c) => c.scope === name && c.open)?.open?.closedBy ?? {};
       const w = { ...v, ...closedBy };

@@ -154,6 +154,53 @@ const deep: IommufdScope = {
 };
 
 /**
+ * Nightly (`npm run bench -- --nightly` and the nightly job of
+ * docs/ci/luocheck.yml run it; more states than deep, minutes a run):
+ * three devices, dev1 alone in its group on the marked hwpt1 (IOAS 1 holds
+ * memfd1's two pages), dev2 and dev3 sharing one iommu_group on hwpt3,
+ * marked too, on the empty IOAS 2, where hwpt2 is marked and attached to
+ * nothing; memfd1 sealed and preserved, memfd2 unsealed. T1 preserves
+ * memfd2, the iommufd (the preserve walks three marked HWPTs), dev1's cdev,
+ * and retries the iommufd with memfd1's token (-EEXIST). T2 unmaps both
+ * IOVAs of IOAS 1, maps memfd2 there, shrinks and seals memfd2, and tries
+ * IOMMU_DESTROY of hwpt2 (the count race of 5.2) and of hwpt3 (-EBUSY while
+ * the group is attached). T3 REPLACEs the two-device group onto hwpt2 (both
+ * devices move: the group is the unit), tries IOMMU_DESTROY of hwpt3 (it
+ * succeeds once the group left it) and unmaps IOVA 0 of IOAS 1 too (one of
+ * T2 and T3 gets -ENOENT). iommu_domain_preserve, kho_alloc_preserve,
+ * iommufd_lock_obj and a freeze may fail. After kexec the VMM rebuilds
+ * dev1's HWPT and hot-swaps it, finishes or closes the session, attaches
+ * dev2 to IOAS 2 (an auto domain), and kernel drivers try to bind to dev1
+ * (-EBUSY: its group is on the restored domain), dev2 and dev3.
+ *
+ * Neither device of the two-device group is preserved: preserving one of
+ * them alone (a reboot can come between two PRESERVE_FDs) leaves the other
+ * on the restored domain's tables after boot, which ctx-sanitized reports
+ * (the IOMMU restores the domain of the whole group).
+ */
+const NIGHTLY_RESTORE: readonly Op[] = [
+  ...rebuildMenu([0], [RETRIEVE_MEMFD0, reseal(0)], [MAP0, MAP1], 3, 4),
+  { op: 'close_session' },
+  { op: 'bind_driver', dev: 0 },
+  { op: 'bind_driver', dev: 1 },
+  { op: 'attach_ioas', dev: 1, ioas: 1, hwpt: 5 },
+  { op: 'bind_driver', dev: 2 },
+];
+const nightly: IommufdScope = {
+  ...ci,
+  hwpts: [{ ioas: 0, token: 1 }, { ioas: 1, token: 6 }, { ioas: 1, token: 7 }],
+  restoreSlots: 3,
+  devices: [{ group: 0, hwpt: 0 }, { group: 1, hwpt: 2 }, { group: 1, hwpt: 2 }],
+  threads: [
+    ci.threads[0]!.filter((o) => !(o.op === 'preserve_fd' && o.file.kind === 'cdev' && o.file.dev === 1)),
+    [...ci.threads[1]!, { op: 'destroy', hwpt: 2 }, { op: 'unmap', ioas: 0, iova: 0 }],
+    [{ op: 'replace', dev: 1, hwpt: 1 }, { op: 'destroy', hwpt: 2 }, { op: 'unmap', ioas: 0, iova: 0 }],
+  ],
+  restore: [NIGHTLY_RESTORE],
+  failures: { ...ci.failures, lockObj: true, khoAlloc: true },
+};
+
+/**
  * 5.8: after kexec the VMM prepares the new IOAS first (seed 000), mapping
  * page P (page 1) where page Q (page 0) was, or the right page (whichever it
  * issues first wins, the other gets -EEXIST), then allocates the HWPT and
@@ -206,6 +253,7 @@ const sanitize: IommufdScope = {
 export const KEXEC_SCOPES: Readonly<Record<string, IommufdScope>> = {
   ci,
   deep,
+  nightly,
   'adopt-unverified': adoptUnverified,
   'finish-unclaimed': finishUnclaimed,
   sanitize,
@@ -213,7 +261,8 @@ export const KEXEC_SCOPES: Readonly<Record<string, IommufdScope>> = {
 
 export const KEXEC_SCOPE_DOCS: Readonly<Record<string, string>> = {
   ci: 'default: the whole lifecycle with two devices: preserve (a failing iommu_domain_preserve, a reused token, a DESTROY of an unattached marked HWPT racing the count, an unsealed memfd mapped, resized and sealed), kexec, boot, rebuild and hot-swap, finish or cancel',
-  deep: 'nightly: ci with a third memfd, a second HWPT, a third device, racing unmaps and DESTROYs and an IOAS-only attach',
+  deep: 'ci with a third memfd, a second HWPT, a third device, racing unmaps and DESTROYs and an IOAS-only attach',
+  nightly: 'the nightly run: three devices (two in one iommu_group), two IOAS, three marked HWPTs, a sealed and an unsealed memfd, three threads racing unmaps, DESTROYs, a group REPLACE and resizes with the preserve, every injectable failure; the whole lifecycle',
   'adopt-unverified': '5.8: the VMM rebuilds a different mapping after kexec and hot-swaps it in',
   'finish-unclaimed': '5.10: FINISH with a restored domain nobody reclaimed',
   sanitize: 'context and PASID-table entries of a device without preserved state, and driver binding after boot',
