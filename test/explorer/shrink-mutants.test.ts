@@ -34,10 +34,10 @@ interface A {
 }
 
 const OPS: Record<string, Op> = {
-  'r0 = r1': { label: 'r0 = r1', apply: ([a, b, f]) => [b!, b!, f!] },
+  'r0 = r1': { label: 'r0 = r1', apply: ([, b, f]) => [b!, b!, f!] },
   'r1 += 1': { label: 'r1 += 1', apply: ([a, b, f]) => [a!, b! + 1, f!] },
   'r0 *= 2': { label: 'r0 *= 2', apply: ([a, b, f]) => [a! * 2, b!, f!] },
-  'r1 = r0 + 1': { label: 'r1 = r0 + 1', apply: ([a, b, f]) => [a!, a! + 1, f!] },
+  'r1 = r0 + 1': { label: 'r1 = r0 + 1', apply: ([a, , f]) => [a!, a! + 1, f!] },
   'r0 += 3': { label: 'r0 += 3', apply: ([a, b, f]) => [a! + 3, b!, f!] },
 };
 const NOISE: Op = { label: 'noise', apply: ([a, b, f]) => [a!, b!, f!] };
@@ -127,7 +127,7 @@ function bruteMinSwitches(m: Toy, t: readonly TraceStep<S, A>[], inv: Invariant<
   const go = (s: S, pos: number[], last: number, sw: number) => {
     const acts = m.actions(s);
     if (pos.every((x, p) => x === seqs[p]!.length)) {
-      if (acts.length === 0 && inv.check(s as never) !== null) best = Math.min(best, sw);
+      if (acts.length === 0 && (inv as { check: (x: S) => string | null }).check(s) !== null) best = Math.min(best, sw);
       return;
     }
     for (let p = 0; p < seqs.length; p++) {

@@ -54,7 +54,7 @@ test('witness: a DESTROY of a marked HWPT while the preserve is between P1 and P
   const early = find(m, s0, 'IOMMU_DESTROY hwpt2', 'T2');
   expect(w.reached(s0, early, m.nextState(s0, early))).toBe(false);
   // inside the window, but the HWPT is not marked
-  const unmarked = { ...inWindow, hwpts: inWindow.hwpts.map((h, i) => (i === d.op.hwpt ? { ...h, marked: false } : h)) } as State;
+  const unmarked = { ...inWindow, hwpts: inWindow.hwpts.map((h, i) => (i === (d.op as { hwpt: number }).hwpt ? { ...h, marked: false } : h)) } as State;
   expect(w.reached(unmarked, d, m.nextState(inWindow, d))).toBe(false);
   // inside the window, another action
   const step = find(m, inWindow, P('P2'));
