@@ -37,9 +37,10 @@ test('the rejection is a violation; with one more file in the session too', () =
   expect(stepCheck(seal, more, a, n)).toMatch(/seals cached at map time/);
 });
 
-test('not a violation when the memfd is not in the session', () => {
+test('not a violation when the memfd is not in the session (empty, or only another file in it)', () => {
   const { s, a, n } = rejection();
   expect(stepCheck(seal, { ...s, session: { ...s.session, files: [] } }, a, n)).toBeNull();
+  expect(stepCheck(seal, { ...s, session: { ...s.session, files: [{ file: 100, token: 9 }] } }, a, n)).toBeNull();
 });
 
 test('not a violation when the memfd lacks one of SEAL, GROW, SHRINK now', () => {
@@ -86,6 +87,9 @@ test('witness: reached when the check passes on an area sealed after the map, no
   expect(w.reached(before, b, live.nextState(before, b))).toBe(false);
   const { s, a: rej, n } = rejection();
   expect(w.reached(s, rej, n)).toBe(false);
+  // one area sealed after the map is enough, beside one sealed before it
+  const mixed: State = { ...after, ioas: after.ioas.map((io, i) => (i === 0 ? { ...io, areas: [...io.areas, { ...io.areas[0]!, seals: after.memfds[0]!.seals, iova: io.areas[0]!.iova + 1 }] } : io)) };
+  expect(w.reached(mixed, a, live.nextState(after, a))).toBe(true);
   // another step of the preserve, with the same states around it, is not the check
   expect(w.reached(after, { ...a, step: 'P3c_domain' } as Action, live.nextState(after, a))).toBe(false);
   expect(w.reached(after, { ...a, type: 'iommufd_destroy' } as Action, live.nextState(after, a))).toBe(false);
