@@ -41,10 +41,12 @@ describe('io_pagetable helpers', () => {
       // IOAS 0 with two pinned areas (pfn 0 is a page too)
       return { ...s, ioas: s.ioas.map((io, i) => (i === 0 ? ioas(area(0, { pfn: 0, pages: true }), area(1, { pfn: 4, pages: true })) : io)) };
     };
-    it('keeps the pins while a live HWPT is on the IOAS', () => {
+    it('keeps the pins while a live HWPT is on the IOAS (beside live ones on another IOAS)', () => {
       const s = base();
       expect(s.hwpts.some((h) => h.alive && h.ioas === 0)).toBe(true);
       expect(unpinIfNoDomain(s, 0)).toBe(s);
+      const other = { ...s, hwpts: [...s.hwpts, { ...s.hwpts[0]!, ioas: 7 }] };
+      expect(unpinIfNoDomain(other, 0)).toBe(other);
     });
     it('unpins every area once no live HWPT is left on it (destroyed ones, or ones on another IOAS, do not count)', () => {
       const s = base();
