@@ -84,7 +84,7 @@ export class IommufdModel implements Model<State, Action> {
   }
 
   encode(s: State, out: Encoder): void {
-    if (this.swap) encodeCanonical(s, this.swap, out, this.scratch[0], this.scratch[1]);
+    if (this.swap) encodeCanonical(s, this.swap, this.codec, out, this.scratch[0], this.scratch[1]);
     else this.codec.encode(s, out);
     if (this.ctx.ext) encodeExtFields(this.ctx.ext, s, out);
   }
