@@ -16,15 +16,23 @@
 import type { InvariantFactory } from './types.js';
 import { V2_13_16 } from './types.js';
 import { ioasName, isImmutable, isPreserved, mappedAreas } from '../model/iommufd/state/predicates.js';
-import { PHASE_FROZEN, PHASE_NEW, type Action, type State } from '../model/iommufd/state/types.js';
+import { PHASE_FROZEN, PHASE_NEW, type Action, type Ioas, type State } from '../model/iommufd/state/types.js';
 
 function frozen(s: State, ioas: number): boolean {
   return isImmutable(s.ioas[ioas]!) || s.hwpts.some((h, i) => h.ioas === ioas && isPreserved(s, i));
 }
 
+/** The same pages mapped at the same IOVAs (an unchanged IOAS object has them trivially: states are immutable). */
+function sameAreas(p: Ioas, n: Ioas): boolean {
+  if (p === n) return true;
+  const x = mappedAreas(p);
+  const y = mappedAreas(n);
+  return x.length === y.length && x.every((a, i) => a.iova === y[i]!.iova && a.memfd === y[i]!.memfd && a.page === y[i]!.page);
+}
+
 function sameMappings(prev: State, next: State, ioas: number): boolean {
-  const key = (s: State) => JSON.stringify(mappedAreas(s.ioas[ioas]!).map((a) => [a.iova, a.memfd, a.page]));
-  if (key(prev) !== key(next)) return false;
+  if (!sameAreas(prev.ioas[ioas]!, next.ioas[ioas]!)) return false;
+  if (prev.hwpts === next.hwpts) return true;
   return prev.hwpts.every((h, i) => {
     const n = next.hwpts[i]!;
     return !(h.alive && n.alive && h.ioas === ioas) || h.domain.leaves.every((pfn, j) => n.domain.leaves[j] === pfn);

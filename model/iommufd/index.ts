@@ -15,7 +15,7 @@ import { iommufdInvariants } from '../../invariants/index.js';
 import { enabledActions } from './actions.js';
 import { IOMMUFD_CASES } from './scopes/cases.js';
 import type { Ctx } from './entry-point.js';
-import { decodeState, encodeState } from './state/encode.js';
+import { StateCodec } from './state/encode.js';
 import { encodeCanonical, findSwap, type DeviceSwap } from './state/symmetry.js';
 import { isQuiescent } from './kernel/boot.js';
 import { initialState } from './state/init.js';
@@ -56,6 +56,8 @@ export class IommufdModel implements Model<State, Action> {
   /** The device swap symmetry reduction uses (BuildOptions.symmetry), if the scope has one. */
   private readonly swap: DeviceSwap | undefined;
   private readonly scratch = [new Encoder(), new Encoder()] as const;
+  /** Encodes and decodes states, reusing the words and objects of what a state shares with the one expanded (state/encode.ts). */
+  private readonly codec: StateCodec;
 
   /** Words the extensions' fields take at the end of every encoding. */
   private readonly extWords: number;
@@ -64,6 +66,7 @@ export class IommufdModel implements Model<State, Action> {
     this.ctx = { scope, sw: decodeVariant(variant), variant, ...(ext ? { ext } : {}) };
     if (options.symmetry && ext) throw new UsageError('--symmetry is not available with --load extensions that add fields or actions (their fields do not move with a device swap)');
     this.swap = options.symmetry ? findSwap(scope) : undefined;
+    this.codec = new StateCodec(scope);
     this.extWords = ext ? extWordCount(ext, initialState(scope)) : 0;
   }
 
@@ -82,15 +85,15 @@ export class IommufdModel implements Model<State, Action> {
   }
 
   encode(s: State, out: Encoder): void {
-    if (this.swap) encodeCanonical(s, this.swap, out, this.scratch[0], this.scratch[1]);
-    else encodeState(s, out);
+    if (this.swap) encodeCanonical(s, this.swap, this.codec, out, this.scratch[0], this.scratch[1]);
+    else this.codec.encode(s, out);
     if (this.ctx.ext) encodeExtFields(this.ctx.ext, s, out);
   }
 
   decode(words: Int32Array): State {
     const ext = this.ctx.ext;
-    if (!ext) return decodeState(this.ctx.scope, words);
-    return decodeExtFields(ext, decodeState(this.ctx.scope, words.subarray(0, words.length - this.extWords)), words, words.length - this.extWords);
+    if (!ext) return this.codec.decode(words);
+    return decodeExtFields(ext, this.codec.decode(words.subarray(0, words.length - this.extWords)), words, words.length - this.extWords);
   }
 
   process(a: Action): string {

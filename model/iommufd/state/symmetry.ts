@@ -13,7 +13,7 @@
  * probes the lowest device not probed yet.
  */
 import { Encoder } from '../../../explorer/search/fingerprint.js';
-import { encodeState } from './encode.js';
+import type { StateCodec } from './encode.js';
 import { menus } from './process.js';
 import type { IommufdScope } from '../scopes/scopes.js';
 import { FILE_CDEV, type FileRef, type Op, type State } from './types.js';
@@ -91,9 +91,7 @@ export function findSwap(scope: IommufdScope): DeviceSwap | undefined {
 
 function permMask(mask: number, perm: readonly number[]): number {
   let out = 0;
-  perm.forEach((to, from) => {
-    if (mask & (1 << from)) out |= 1 << to;
-  });
+  for (let from = 0; from < perm.length; from++) if (mask & (1 << from)) out |= 1 << perm[from]!;
   return out;
 }
 
@@ -117,16 +115,54 @@ export function swapState(s: State, x: DeviceSwap): State {
   return { ...s, devices, groups, ctx, probed, session: { ...s.session, files }, threads };
 }
 
-/** Writes the smaller of the encodings of `s` and of its mirror image. */
-export function encodeCanonical(s: State, x: DeviceSwap, out: Encoder, a: Encoder, b: Encoder): void {
+/**
+ * Writes the smaller of the encodings of `s` and of its mirror image. The
+ * image's words are the state's with the swap applied to them (the words
+ * swapState(s) encodes to, without building it): the devices' and groups'
+ * words and the context entries trade places, the cdevs' session entries
+ * their file ids and tokens, each thread's done mask and op in progress
+ * follow its menu permutation, and so do the probed bits.
+ */
+export function encodeCanonical(s: State, x: DeviceSwap, codec: StateCodec, out: Encoder, a: Encoder, b: Encoder): void {
   a.reset();
+  codec.encode(s, a);
+  const at = codec.at;
   b.reset();
-  encodeState(s, a);
-  encodeState(swapState(s, x), b);
+  for (let i = 0; i < a.len; i++) b.push(a.buf[i]!);
+  const w = a.buf;
+  const v = b.buf;
+  const w0 = w[0]!;
+  const probed = w0 >>> 20;
+  let swapped = 0;
+  for (let d = 0; d < s.devices.length; d++) if (probed & (1 << swapDev(d, x))) swapped |= 1 << d;
+  v[0] = (w0 & 0xfffff) | (swapped << 20);
+  v[at.devices + x.a] = w[at.devices + x.b]!;
+  v[at.devices + x.b] = w[at.devices + x.a]!;
+  v[at.groups + x.ga] = w[at.groups + x.gb]!;
+  v[at.groups + x.gb] = w[at.groups + x.ga]!;
+  v[at.ctx + x.a] = w[at.ctx + x.b]!;
+  v[at.ctx + x.b] = w[at.ctx + x.a]!;
+  const cdevA = FILE_CDEV + x.a;
+  const cdevB = FILE_CDEV + x.b;
+  const files = w[at.session + 1]!;
+  for (let i = 0; i < files; i++) {
+    const f = at.session + 2 + 2 * i;
+    const file = w[f]!;
+    if (file !== cdevA && file !== cdevB) continue;
+    v[f] = file === cdevA ? cdevB : cdevA;
+    v[f + 1] = swapToken(w[f + 1]!, x);
+  }
+  for (let pid = 0; pid < s.threads.length; pid++) {
+    const perm = x.perm[pid]!;
+    const t = at.threads + 4 * pid;
+    v[t] = permMask(w[t]!, perm);
+    const op = (w[t + 1]! & 0xff) - 1;
+    if (op >= 0) v[t + 1] = (w[t + 1]! & ~0xff) | (perm[op]! + 1);
+  }
   let pick = a;
   for (let i = 0; i < a.len; i++) {
-    if (a.buf[i] !== b.buf[i]) {
-      if (b.buf[i]! < a.buf[i]!) pick = b;
+    if (w[i] !== v[i]) {
+      if (v[i]! < w[i]!) pick = b;
       break;
     }
   }
