@@ -67,6 +67,7 @@ const PINS: Record<string, Pin> = {
   'punch-hole': { buggy: { result: 'violation', invariant: 'leaves-kho-preserved', traceLength: 9, states: 44 }, fixed: { states: 49, witness: 'leaves-kho-preserved' } },
   '5.6-unwind-window': { buggy: { result: 'violation', invariant: 'immutable-iff-preserved', traceLength: 17, states: 73 }, fixed: { states: 79, witness: 'immutable-iff-preserved' } },
   '5.7-map-in-flight': { buggy: { result: 'violation', invariant: 'freeze-no-mutation', traceLength: 8, states: 35 }, fixed: { states: 49, witness: 'freeze-no-mutation' } },
+  '5.7-null-pages': { buggy: { result: 'violation', invariant: 'cancel-restores', traceLength: 8, states: 33 }, fixed: { states: 49, witness: 'freeze-no-mutation' } },
   '5.9-group-replace': { buggy: { result: 'violation', invariant: 'replace-bookkeeping', traceLength: 3, states: 66 }, fixed: { states: 155, witness: 'replace-bookkeeping' } },
   '5.11-preserve-order': { buggy: { result: 'ok', states: 892 }, fixed: { states: 892, witness: 'cancel-restores' } },
   'mark-beside-preserve': { buggy: { result: 'ok', states: 50 }, fixed: { states: 50, witness: 'token-once' } },
@@ -186,9 +187,20 @@ describe('harmless or partly harmless scenarios: the evidence', () => {
     expect(found).toEqual({ 'freeze-no-mutation': 8, 'backing-preserved': 10, 'table-pages-preserved': 10, 'leaves-kho-preserved': 10 });
   });
 
-  test('5.7: with v2 placement (fill-domains) the map is refused under domains_rwsem and nothing else breaks', () => {
-    const { result } = run('map-in-flight', { ...V2 });
+  test('5.7: with v2 placement (fill-domains) the map is refused under domains_rwsem and, with the page check skipping NULL pages, nothing else breaks', () => {
+    const { result } = run('map-in-flight', { ...V2, pagesNull: 'skip' });
     expect(result.result).toBe('ok');
+  });
+
+  test('5.7 as posted: the page check reads the NULL pages of the area whose map is in flight (pagesNull=oops) under either placement', () => {
+    for (const immutableCheck of ['fill-domains', 'area-insert']) {
+      const { model, result } = run('map-in-flight', { ...V2, immutableCheck });
+      expect(result.violations[0]!.invariant, immutableCheck).toBe('cancel-restores');
+      expect(result.violations[0]!.message).toMatch(/NULL pages of an area whose map is in flight/);
+      const steps = result.violations[0]!.trace.slice(1).map((t) => model.label(t.action!));
+      expect(steps.some((l) => l.startsWith('IOAS_MAP_FILE M2'))).toBe(true);
+      expect(steps.some((l) => l.startsWith('IOAS_MAP_FILE M3'))).toBe(false);
+    }
   });
 
   test('5.2: the missing `i < nr` check is never exercised (marks cannot grow while preserve holds lu_mutex)', () => {
@@ -209,8 +221,11 @@ describe('harmless or partly harmless scenarios: the evidence', () => {
     expect(run('mark-beside-preserve', V2, { continueAfterViolation: true }, [inWindow]).result.result).toBe('ok');
   });
 
-  test('5.2 after kexec: the new kernel reads the empty entry; --continue reports it (the scope\'s VMM never asks to FINISH)', () => {
-    const { result } = run('count-race', V2, { continueAfterViolation: true });
+  test('5.2 after kexec: with retrieve=walk the new kernel reads the empty entry; --continue reports it (the scope\'s VMM never asks to FINISH)', () => {
+    // v2 as posted (retrieve=eopnotsupp): nothing in the new kernel reads the blob, so only the blob itself is wrong
+    const posted = run('count-race', V2, { continueAfterViolation: true }).result.violations.map((v) => [v.invariant, v.trace.length - 1]);
+    expect(Object.fromEntries(posted)).toEqual({ 'blob-count-matches': 10 });
+    const { result } = run('count-race', { ...V2, retrieve: 'walk' }, { continueAfterViolation: true });
     const found = Object.fromEntries(result.violations.map((v) => [v.invariant, v.trace.length - 1]));
     expect(found).toEqual({ 'blob-count-matches': 10, 'restore-no-panic': 16 });
     const panic = result.violations.find((v) => v.invariant === 'restore-no-panic')!;

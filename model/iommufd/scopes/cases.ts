@@ -112,6 +112,20 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     found: 'race',
   },
   {
+    // As posted, check_iopt_pages_preserved reads area->pages->type without a
+    // NULL test; a MAP_FILE between iopt_alloc_area_pages (area inserted with
+    // pages NULL) and taking domains_rwsem leaves such an area for the
+    // preserve that just made the IOAS immutable. Under either immutableCheck.
+    id: '5.7-null-pages',
+    title: 'map in flight: the page check reads the NULL pages of the area being mapped (NULL-pointer oops in PRESERVE_FD)',
+    source: `check_iopt_pages_preserved and iopt_map_pages as posted in ${V2_13_16} (samikhawaja/linux 40fa88e3a40a for io_pagetable.c)`,
+    scope: 'map-in-flight',
+    set: { pagesNull: 'oops' },
+    invariant: 'cancel-restores',
+    expect: 'violation',
+    found: 'race',
+  },
+  {
     id: '5.9-group-replace',
     title: 'partial REPLACE in a multi-device group: the other idevs lag behind the hardware',
     source: SEED_004,
