@@ -80,7 +80,7 @@ const PINS: Record<string, Pin> = {
   'sanitize-none': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 4, states: 16 }, fixed: { states: 51, witness: 'ctx-sanitized' } },
   'sanitize-ctx-only': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 4, states: 16 }, fixed: { states: 51, witness: 'owned-blocks-other-drivers' } },
   'ci-trust': { buggy: { result: 'violation', invariant: 'rebuilt-equals-preserved', traceLength: 22, states: 171366 }, fixed: { states: CI_STATES, witness: 'rebuilt-equals-preserved' } },
-  'ci-v2': { buggy: { result: 'violation', invariant: 'blob-count-matches', traceLength: 10, states: 28313 }, fixed: { states: CI_STATES, witness: 'blob-count-matches' } },
+  'ci-v2': { buggy: { result: 'violation', invariant: 'cancel-restores', traceLength: 9, states: 14920 }, fixed: { states: CI_STATES, witness: 'blob-count-matches' } },
   '5.3-cached-seals-v2': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 13, states: 294 }, fixed: { states: 292, witness: 'seal-check-live' } },
 };
 

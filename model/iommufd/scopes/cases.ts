@@ -248,18 +248,23 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     found: 'design check',
   },
   {
-    // With --continue the same run also reports the cached seals
-    // (seal-check-live), the hot-swap without the radix-tree compare
-    // (rebuilt-equals-preserved, dma-continuity), the new kernel's BUG on
-    // the empty blob entry (restore-no-panic), what phase 2 must fix (v2's
-    // iommufd can_finish is always false: restore-progress) and what
-    // leaving a restored domain at FINISH does (no-dma-to-free, finish-clean).
+    // The shortest violation on v2 as posted is the NULL pages the page check
+    // reads (5.7-null-pages: T2's MAP_FILE of memfd2 is between M2 and M3).
+    // With --continue the same run also reports the count race
+    // (blob-count-matches), the cached seals (seal-check-live), the hot-swap
+    // without the radix-tree compare (rebuilt-equals-preserved,
+    // dma-continuity), what phase 2 must fix (v2's iommufd retrieve is
+    // -EOPNOTSUPP and its can_finish always false: restore-progress) and
+    // what leaving a restored domain at FINISH does (no-dma-to-free,
+    // finish-clean). The new kernel's BUG on the count race's empty blob
+    // entry (restore-no-panic) needs a retrieve that reads the entries:
+    // --set retrieve=walk.
     id: 'ci-v2',
-    title: 'the v2 series as posted, default scope: DESTROY of an unattached marked HWPT between P1 and P3 leaves nr_hwpts above the preserved HWPTs',
-    source: SEED_003,
+    title: 'the v2 series as posted, default scope: PRESERVE_FD reads the NULL pages of an area T2 is mapping (oops)',
+    source: `check_iopt_pages_preserved and iopt_map_pages as posted in ${V2_13_16}`,
     scope: 'ci',
     set: PRESETS['v2']!,
-    invariant: 'blob-count-matches',
+    invariant: 'cancel-restores',
     expect: 'violation',
     found: 'race',
   },

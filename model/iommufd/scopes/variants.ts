@@ -6,6 +6,12 @@
  * The new-kernel switches (verify, finish, restore, sanitize) choose between
  * designs discussed in seeds 000-002; v2 itself has no retrieve for iommufd
  * and a can_finish that is always false.
+ *
+ * tableFree, pagesNull, retrieve and luRestore (and the placement of
+ * immutableCheck) are choices the quoted code did not show, read in the
+ * source since: docs/assumptions.md cites it and lists the verdicts that
+ * depend on each. Their `fixed` values are the choices the model had made
+ * before; `v2` takes what the posted code does.
  */
 import type { SwitchSpec, Variant } from '../../../explorer/spec.js';
 
