@@ -181,6 +181,12 @@ describe('harmless or partly harmless scenarios: the evidence', () => {
     expect(found).toEqual({ 'immutable-iff-preserved': 17, 'freeze-no-mutation': 18, 'table-pages-preserved': 18, 'cancel-restores': 20 });
   });
 
+  test('5.6: the freed table page needs tableFree=empty; generic_pt as written (covered) frees no table on a one-slot unmap', () => {
+    const found = (tableFree: string) => run('unwind-window', { immutability: 'flag', tableFree }, { continueAfterViolation: true }).result.violations.map((v) => v.invariant);
+    expect(found('covered')).toEqual(['immutable-iff-preserved', 'freeze-no-mutation']);
+    expect(found('empty')).toEqual(['immutable-iff-preserved', 'freeze-no-mutation', 'table-pages-preserved', 'cancel-restores']);
+  });
+
   test('5.7: with v1 placement the in-flight map reaches the preserved domain: unmarked table page, unpreserved memfd', () => {
     const { result } = run('map-in-flight', { immutableCheck: 'area-insert' }, { continueAfterViolation: true });
     const found = Object.fromEntries(result.violations.map((v) => [v.invariant, v.trace.length - 1]));
