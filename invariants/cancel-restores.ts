@@ -6,7 +6,8 @@
  * close, no device_ser. A PRESERVE_FD whose task died in the kernel (its
  * thread stopped inside the callback, holding lu_mutex) neither succeeded
  * nor restored anything, so it fails this too (known case 5.12, a design
- * check: the allocCheck switch states the write through ERR_PTR).
+ * check: the allocCheck switch states the write through ERR_PTR; 5.7 under
+ * pagesNull=oops: the page check reads an in-flight area's NULL pages).
  *
  * Refined: "as before PRESERVE_FD" is checked as "nothing of the iommufd
  * preserve remains" (one iommufd, one session: before a successful preserve
@@ -43,7 +44,9 @@ const make: InvariantFactory = () => ({
     'closed, no file, HWPT, domain, IOAS, KHO mark or device_ser of it remains preserved.',
   check: (prev, a, next) => {
     if (a.op.op === 'preserve_fd' && next.threads[a.pid]!.pc === 'OOPS' && prev.threads[a.pid]!.pc !== 'OOPS') {
-      return `PRESERVE_FD(iommufd) died in the kernel at ${prev.threads[a.pid]!.pc} holding lu_mutex: it never returns, nothing it did is undone (kho_alloc_preserve's ERR_PTR written through), instead of an error with nothing changed`;
+      const at = prev.threads[a.pid]!.pc;
+      const why = at === 'P2' ? "kho_alloc_preserve's ERR_PTR written through" : at === 'P3c_check' ? 'pages->type read through the NULL pages of an area whose map is in flight' : 'an oops';
+      return `PRESERVE_FD(iommufd) died in the kernel at ${at} holding lu_mutex: it never returns, nothing it did is undone (${why}), instead of an error with nothing changed`;
     }
     if (endsFailedPreserveFd(prev, a, next)) {
       if (prev.threads[a.pid]!.op === -1) return sameKernelState(prev, next) ? null : 'a one-step PRESERVE_FD failed but changed kernel state';

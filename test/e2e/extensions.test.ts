@@ -49,7 +49,9 @@ describe('--load extensions', () => {
   it('json, email and itf reports are byte-identical with --workers 1 and --workers 2, two modules composed', () => {
     const outs = (w: string) =>
       ['json', 'email', 'itf'].map((f) => {
-        const r = run('check', '--load', DIRTY, '--load', PINS, '--scope', BOTH, '--variant', 'v2', '--continue', '--workers', w, '--format', f);
+        // pagesNull=skip: the scope maps while it preserves, and v2's page check would also oops on the
+        // in-flight area (5.7-null-pages); this test is about the loaded modules' invariants
+        const r = run('check', '--load', DIRTY, '--load', PINS, '--scope', BOTH, '--variant', 'v2', '--set', 'pagesNull=skip', '--continue', '--workers', w, '--format', f);
         expect(r.code).toBe(1);
         return f === 'json' ? untimed(r.out) : r.out;
       });

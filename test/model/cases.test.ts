@@ -67,6 +67,7 @@ const PINS: Record<string, Pin> = {
   'punch-hole': { buggy: { result: 'violation', invariant: 'leaves-kho-preserved', traceLength: 9, states: 44 }, fixed: { states: 49, witness: 'leaves-kho-preserved' } },
   '5.6-unwind-window': { buggy: { result: 'violation', invariant: 'immutable-iff-preserved', traceLength: 17, states: 73 }, fixed: { states: 79, witness: 'immutable-iff-preserved' } },
   '5.7-map-in-flight': { buggy: { result: 'violation', invariant: 'freeze-no-mutation', traceLength: 8, states: 35 }, fixed: { states: 49, witness: 'freeze-no-mutation' } },
+  '5.7-null-pages': { buggy: { result: 'violation', invariant: 'cancel-restores', traceLength: 8, states: 33 }, fixed: { states: 49, witness: 'freeze-no-mutation' } },
   '5.9-group-replace': { buggy: { result: 'violation', invariant: 'replace-bookkeeping', traceLength: 3, states: 66 }, fixed: { states: 155, witness: 'replace-bookkeeping' } },
   '5.11-preserve-order': { buggy: { result: 'ok', states: 892 }, fixed: { states: 892, witness: 'cancel-restores' } },
   'mark-beside-preserve': { buggy: { result: 'ok', states: 50 }, fixed: { states: 50, witness: 'token-once' } },
@@ -79,7 +80,7 @@ const PINS: Record<string, Pin> = {
   'sanitize-none': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 4, states: 16 }, fixed: { states: 51, witness: 'ctx-sanitized' } },
   'sanitize-ctx-only': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 4, states: 16 }, fixed: { states: 51, witness: 'owned-blocks-other-drivers' } },
   'ci-trust': { buggy: { result: 'violation', invariant: 'rebuilt-equals-preserved', traceLength: 22, states: 171366 }, fixed: { states: CI_STATES, witness: 'rebuilt-equals-preserved' } },
-  'ci-v2': { buggy: { result: 'violation', invariant: 'blob-count-matches', traceLength: 10, states: 28313 }, fixed: { states: CI_STATES, witness: 'blob-count-matches' } },
+  'ci-v2': { buggy: { result: 'violation', invariant: 'cancel-restores', traceLength: 9, states: 14920 }, fixed: { states: CI_STATES, witness: 'blob-count-matches' } },
   '5.3-cached-seals-v2': { buggy: { result: 'violation', invariant: 'seal-check-live', traceLength: 13, states: 294 }, fixed: { states: 292, witness: 'seal-check-live' } },
 };
 
@@ -180,15 +181,32 @@ describe('harmless or partly harmless scenarios: the evidence', () => {
     expect(found).toEqual({ 'immutable-iff-preserved': 17, 'freeze-no-mutation': 18, 'table-pages-preserved': 18, 'cancel-restores': 20 });
   });
 
+  test('5.6: the freed table page needs tableFree=empty; generic_pt as written (covered) frees no table on a one-slot unmap', () => {
+    const found = (tableFree: string) => run('unwind-window', { immutability: 'flag', tableFree }, { continueAfterViolation: true }).result.violations.map((v) => v.invariant);
+    expect(found('covered')).toEqual(['immutable-iff-preserved', 'freeze-no-mutation']);
+    expect(found('empty')).toEqual(['immutable-iff-preserved', 'freeze-no-mutation', 'table-pages-preserved', 'cancel-restores']);
+  });
+
   test('5.7: with v1 placement the in-flight map reaches the preserved domain: unmarked table page, unpreserved memfd', () => {
     const { result } = run('map-in-flight', { immutableCheck: 'area-insert' }, { continueAfterViolation: true });
     const found = Object.fromEntries(result.violations.map((v) => [v.invariant, v.trace.length - 1]));
     expect(found).toEqual({ 'freeze-no-mutation': 8, 'backing-preserved': 10, 'table-pages-preserved': 10, 'leaves-kho-preserved': 10 });
   });
 
-  test('5.7: with v2 placement (fill-domains) the map is refused under domains_rwsem and nothing else breaks', () => {
-    const { result } = run('map-in-flight', { ...V2 });
+  test('5.7: with v2 placement (fill-domains) the map is refused under domains_rwsem and, with the page check skipping NULL pages, nothing else breaks', () => {
+    const { result } = run('map-in-flight', { ...V2, pagesNull: 'skip' });
     expect(result.result).toBe('ok');
+  });
+
+  test('5.7 as posted: the page check reads the NULL pages of the area whose map is in flight (pagesNull=oops) under either placement', () => {
+    for (const immutableCheck of ['fill-domains', 'area-insert']) {
+      const { model, result } = run('map-in-flight', { ...V2, immutableCheck });
+      expect(result.violations[0]!.invariant, immutableCheck).toBe('cancel-restores');
+      expect(result.violations[0]!.message).toMatch(/NULL pages of an area whose map is in flight/);
+      const steps = result.violations[0]!.trace.slice(1).map((t) => model.label(t.action!));
+      expect(steps.some((l) => l.startsWith('IOAS_MAP_FILE M2'))).toBe(true);
+      expect(steps.some((l) => l.startsWith('IOAS_MAP_FILE M3'))).toBe(false);
+    }
   });
 
   test('5.2: the missing `i < nr` check is never exercised (marks cannot grow while preserve holds lu_mutex)', () => {
@@ -209,8 +227,11 @@ describe('harmless or partly harmless scenarios: the evidence', () => {
     expect(run('mark-beside-preserve', V2, { continueAfterViolation: true }, [inWindow]).result.result).toBe('ok');
   });
 
-  test('5.2 after kexec: the new kernel reads the empty entry; --continue reports it (the scope\'s VMM never asks to FINISH)', () => {
-    const { result } = run('count-race', V2, { continueAfterViolation: true });
+  test('5.2 after kexec: with retrieve=walk the new kernel reads the empty entry; --continue reports it (the scope\'s VMM never asks to FINISH)', () => {
+    // v2 as posted (retrieve=eopnotsupp): nothing in the new kernel reads the blob, so only the blob itself is wrong
+    const posted = run('count-race', V2, { continueAfterViolation: true }).result.violations.map((v) => [v.invariant, v.trace.length - 1]);
+    expect(Object.fromEntries(posted)).toEqual({ 'blob-count-matches': 10 });
+    const { result } = run('count-race', { ...V2, retrieve: 'walk' }, { continueAfterViolation: true });
     const found = Object.fromEntries(result.violations.map((v) => [v.invariant, v.trace.length - 1]));
     expect(found).toEqual({ 'blob-count-matches': 10, 'restore-no-panic': 16 });
     const panic = result.violations.find((v) => v.invariant === 'restore-no-panic')!;

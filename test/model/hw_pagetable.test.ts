@@ -13,6 +13,12 @@ describe('domain radix tree', () => {
     expect(domainUnmap(d2, 2).tables).toBe(0b10);
     expect(domainUnmap(domainUnmap(d2, 2), 3).tables).toBe(0);
   });
+  test('tableFree=covered (generic_pt __unmap_range): a one-slot unmap never covers a table, so an emptied table stays', () => {
+    const d2 = domainMap(domainMap(d0, 2, 7), 3, 8);
+    const both = domainUnmap(domainUnmap(d2, 2, 'covered'), 3, 'covered');
+    expect(both).toMatchObject({ leaves: [-1, -1, -1, -1], tables: 0b10 });
+    expect(leakedMarks(domainUnmap(domainPreserve(d2), 2, 'covered'))).toBe(0);
+  });
   test('preserve marks the root and every leaf table; unpreserve unmarks what is reachable now', () => {
     const p = domainPreserve(domainMap(d0, 0, 1));
     expect(p).toMatchObject({ kho: 0b11, preservedState: true });

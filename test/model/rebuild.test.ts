@@ -35,6 +35,17 @@ describe('retrieve', () => {
   });
 });
 
+test('retrieve=eopnotsupp (v2 as posted): RETRIEVE_FD of the iommufd fails, reads no blob entry, and LU_RESTORE is never offered', () => {
+  const { m, s } = booted({ retrieve: 'eopnotsupp', restore: 'rehydrate' });
+  const r = walk(m, RETRIEVE, s);
+  expect(isRetrieved(r, FILE_IOMMUFD)).toBe(false);
+  expect(r.devices.map((d) => d.bound)).toEqual([true, true]);
+  expect(r.nk.bug).toBe(0);
+  expect(labels(m, r).some((l) => l.includes('LU_RESTORE'))).toBe(false);
+  const walked = booted({ restore: 'rehydrate' });
+  expect(isRetrieved(walk(walked.m, RETRIEVE, walked.s), FILE_IOMMUFD)).toBe(true);
+});
+
 describe('rebuild and hot-swap (restore=rebuild)', () => {
   test('HWPT_ALLOC builds D\' from the new IOAS; an equal tree is adopted and the restored domain freed with the last group', () => {
     const { m, s } = booted();
@@ -71,6 +82,18 @@ describe('rehydrate', () => {
     expect(on.groups.map((g) => g.domain)).toEqual([2, 2]);
     expect(on.hwpts[0]!.domain.restored).toBe(RS_LIVE); // the HWPT owns it now
     expect(labels(m, on).some((l) => l.includes('LU_RESTORE'))).toBe(false);
+  });
+
+  test('luRestore=memfds refuses LU_RESTORE while a memfd the domain maps is not retrieved; unchecked (the RFC code) hands it back', () => {
+    const noMemfd = RETRIEVE.filter((l) => l !== 'RETRIEVE_FD memfd1');
+    const checked = booted({ restore: 'rehydrate', luRestore: 'memfds' });
+    const r = walk(checked.m, [...noMemfd, 'IOMMU_HWPT_LU_RESTORE token 1 -> hwpt3'], checked.s);
+    expect(r.hwpts[2]!.alive).toBe(false);
+    expect(r.blob.reclaimed).toBe(0);
+    const rfc = booted({ restore: 'rehydrate', luRestore: 'unchecked' });
+    const u = walk(rfc.m, [...noMemfd, 'IOMMU_HWPT_LU_RESTORE token 1 -> hwpt3'], rfc.s);
+    expect(u.hwpts[2]).toMatchObject({ alive: true, restored: 0 });
+    expect(u.memfds[0]!.retrieved).toBe(false);
   });
 
   test('under rebuild the rehydrate ops are never enabled', () => {

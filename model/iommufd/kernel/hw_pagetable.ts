@@ -1,9 +1,19 @@
 /**
  * The iommu_domain of a HWPT_PAGING as generic_pt keeps it: a root table,
- * leaf tables allocated on the first map into their range and freed when
- * their last leaf is unmapped (whether generic_pt frees empty levels on
- * unmap is unverified, DOMAIN.md 5.6: the model assumes it does), and the
- * KHO marks that iommu_domain_preserve puts on every table page.
+ * leaf tables allocated on the first map into their range, and the KHO
+ * marks that iommu_domain_preserve puts on every table page.
+ *
+ * When an unmap frees a leaf table is the switch tableFree. The source:
+ * generic_pt's __unmap_range (drivers/iommu/generic_pt/iommu_pt.h, as in
+ * torvalds/linux and samikhawaja/linux) frees a lower table only when the
+ * unmapped range covers it whole (pt_entry_fully_covered: "If the unmapping
+ * range fully covers the table then we can free it as well"); a table left
+ * empty by smaller unmaps stays allocated until the domain is freed. iommufd
+ * unmaps one area at a time (iopt_area_unmap_domain: iommu_unmap of the
+ * area's range). Model areas are one IOVA slot and a table spans TABLE_SPAN
+ * slots, so under tableFree=covered an IOAS_UNMAP never frees a table;
+ * tableFree=empty (the default) frees a table with its last leaf, which
+ * stands for the kernel layout where one area spans the whole table.
  *
  * Mirrors drivers/iommu/iommufd/hw_pagetable.c (mainline) and the v2
  * generic_pt preserve/unpreserve (include/linux/generic_pt/iommu.h).
@@ -12,6 +22,7 @@
  */
 import { TABLE_SPAN, type Domain, type HwptPaging, type State } from '../state/types.js';
 import { setAt } from '../state/copy.js';
+import type { TableFree } from '../scopes/variants.js';
 
 export function tableOf(iova: number): number {
   return Math.floor(iova / TABLE_SPAN);
@@ -31,9 +42,14 @@ export function domainMap(d: Domain, iova: number, pfn: number): Domain {
   return { ...d, leaves: setAt(d.leaves, iova, pfn), tables: d.tables | (1 << tableOf(iova)) };
 }
 
-/** iommu_unmap of one page: a leaf table left empty is freed. */
-export function domainUnmap(d: Domain, iova: number): Domain {
+/**
+ * iommu_unmap of one page (one area): under tableFree=empty a leaf table
+ * left empty is freed; under covered (generic_pt __unmap_range) only a table
+ * the unmapped range covers whole is, which a one-slot area never does.
+ */
+export function domainUnmap(d: Domain, iova: number, free: TableFree = 'empty'): Domain {
   const leaves = setAt(d.leaves, iova, -1);
+  if (free === 'covered' && TABLE_SPAN > 1) return { ...d, leaves };
   const t = tableOf(iova);
   const used = leaves.some((pfn, i) => pfn >= 0 && tableOf(i) === t);
   return { ...d, leaves, tables: used ? d.tables : d.tables & ~(1 << t) };

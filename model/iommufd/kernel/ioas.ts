@@ -3,8 +3,18 @@
  *
  * Mirrors drivers/iommu/iommufd/ioas.c (iommufd_ioas_map_file,
  * iommufd_ioas_unmap) over io_pagetable.c, with the v1/v2 immutability test
- * at either placement (switch immutableCheck, DOMAIN.md 3.1 and 5.7) and,
- * with seals=both, the map-time seal requirement. The folio is pinned when
+ * at either placement (switch immutableCheck, DOMAIN.md 3.1 and 5.7). Read
+ * in the source: v2 as posted (samikhawaja/linux commit 40fa88e3a40a,
+ * drivers/iommu/iommufd/io_pagetable.c, iopt_map_pages) tests
+ * iopt_liveupdate_immutable() right after down_read(&iopt->domains_rwsem),
+ * before iopt_fill_domains_pages: immutableCheck=fill-domains, M3 here. On
+ * -EBUSY iopt_map_common aborts the area (iova_rwsem write) after
+ * domains_rwsem is dropped; the model merges that abort into M3, which
+ * loses no state a check can see (the area with pages NULL is already
+ * visible between M2 and M3). v1 (11/14, Samiullah Khawaja, 3 Feb 2026,
+ * <20260203220948.2176157-12-skhawaja@google.com>) tested it in
+ * iopt_alloc_area_pages under iova_rwsem: area-insert, M2 here. Also
+ * modelled: with seals=both, the map-time seal requirement. The folio is pinned when
  * the first domain is filled (M3; with no domain on the IOAS, at
  * HWPT_ALLOC); unmap drops the pin with the area.
  * Left out: IOAS_MAP (user memory), IOAS_COPY, partial unmap.
@@ -78,13 +88,16 @@ export function iommufdIoasMapFile(ctx: Ctx, s: State, a: MapFile): State {
 /**
  * U1 iopt_unmap_iova_range under domains_rwsem read + iova_rwsem write:
  * -EBUSY if immutable or the area's map is in flight (pages NULL), -ENOENT if
- * absent; else remove the area and unmap it from every domain (an emptied
- * leaf table is freed).
+ * absent; else remove the area and unmap it from every domain (whether an
+ * emptied leaf table is freed: switch tableFree, hw_pagetable.ts). The
+ * immutability test is where v2 has it (samikhawaja/linux 40fa88e3a40a,
+ * iopt_unmap_iova_range: iopt_liveupdate_immutable() right after taking
+ * domains_rwsem read and iova_rwsem write, before the area loop).
  */
-export function iommufdIoasUnmap(s: State, a: Unmap): State {
+export function iommufdIoasUnmap(ctx: Ctx, s: State, a: Unmap): State {
   const io = s.ioas[a.op.ioas]!;
   const area = areaAt(io, a.op.iova);
   if (isImmutable(io) || !area || !area.pages) return ret(s, a.pid, a.idx);
-  const hwpts = forEachDomain(s, a.op.ioas, (d) => domainUnmap(d, a.op.iova));
+  const hwpts = forEachDomain(s, a.op.ioas, (d) => domainUnmap(d, a.op.iova, ctx.sw.tableFree));
   return ret(withIoas({ ...s, hwpts }, a.op.ioas, (x) => removeArea(x, a.op.iova)), a.pid, a.idx);
 }

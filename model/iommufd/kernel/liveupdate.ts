@@ -6,7 +6,7 @@
  * Mirrors drivers/iommu/iommufd/liveupdate.c of v2 13/16 as quoted in seed
  * 003 (Pranjal Shrivastava's review; the patch's own Message-ID, presumably
  * 20260427175633.1978233-14-skhawaja@google.com, was not seen) and DOMAIN.md 3.2, with the switches immutability, hwptCount,
- * seals, pagesCheck and allocCheck. Merged steps, each sound because nothing another
+ * seals, pagesCheck, pagesNull and allocCheck. Merged steps, each sound because nothing another
  * thread does commutes differently: P3e with nothing else (it writes only
  * under lu_mutex), the last P3a with P4 (xa_unlock, return, LUO appends the
  * file). Left out: the hwpt->common.domain == NULL check (every HWPT has a
@@ -17,7 +17,7 @@ import { match } from 'ts-pattern';
 import type { Ctx } from '../entry-point.js';
 import { bits, lowestBit, update } from '../state/copy.js';
 import { domainPreserve, domainUnpreserve } from './hw_pagetable.js';
-import { isImmutable, mappedAreas, withIoas } from './io_pagetable.js';
+import { isImmutable, withIoas } from './io_pagetable.js';
 import { khoAllocPreserve, NO_BLOB, writeSlotDomain, writeSlotToken } from './kho.js';
 import { inSession, luoAdmit, luoAppend, luoRemove } from './luo.js';
 import { addUsers, markedCount, nextMarked } from './main.js';
@@ -98,22 +98,37 @@ function p3cImm(ctx: Ctx, s: State, a: Preserve): State {
 }
 
 /**
- * check_iopt_pages_preserved under iova_rwsem read: every mapped area's
- * memfd sealed SEAL|GROW|SHRINK and in the session; with pagesCheck=pinned
- * (derived, not in the series) also the folio iommufd pinned is the one in
- * the memfd's page cache at that index, the one memfd_luo preserved.
+ * check_iopt_pages_preserved under iova_rwsem read, over every area in IOVA
+ * order (iopt_area_iter_first/next over 0..ULONG_MAX), stopping at the first
+ * that fails: its memfd sealed SEAL|GROW|SHRINK and in the session; with
+ * pagesCheck=pinned (derived, not in the series) also the folio iommufd
+ * pinned is the one in the memfd's page cache at that index, the one
+ * memfd_luo preserved. An area whose MAP_FILE is between M2 and M4 has
+ * pages NULL: v2 as posted reads pages->type without testing it (the
+ * version of drivers/iommu/iommufd/liveupdate.c in samikhawaja/linux whose
+ * hunks Shrivastava quotes in his review of v2 13/16, and v1 11/14 before
+ * it), so pagesNull=oops is a NULL-pointer oops; pagesNull=skip skips it as
+ * iopt_fill_domain and iopt_unfill_domain do.
  */
-export function pagesCheckPasses(ctx: Ctx, s: State, ioas: number): boolean {
+export function pagesCheckOutcome(ctx: Ctx, s: State, ioas: number): 'ok' | 'einval' | 'oops' {
   const pinned = ctx.sw.pagesCheck === 'pinned';
-  return mappedAreas(s.ioas[ioas]!).every(
-    (x) => hasRequiredSeals(sealsSeen(ctx, s, x)) && inSession(s, x.memfd) && (!pinned || x.pfn < 0 || inPageCache(s, x.pfn, x.page)),
-  );
+  for (const x of s.ioas[ioas]!.areas) {
+    if (!x.pages) {
+      if (ctx.sw.pagesNull === 'oops') return 'oops';
+      continue;
+    }
+    if (!(hasRequiredSeals(sealsSeen(ctx, s, x)) && inSession(s, x.memfd) && (!pinned || x.pfn < 0 || inPageCache(s, x.pfn, x.page)))) return 'einval';
+  }
+  return 'ok';
 }
 
 function p3cCheck(ctx: Ctx, s: State, a: Preserve): State {
   const t = s.threads[a.pid]!;
-  if (pagesCheckPasses(ctx, s, s.hwpts[t.cur]!.ioas)) return goTo(s, a.pid, 'P3c_domain');
-  return goTo(s, a.pid, 'P3c_err', { rc: EINVAL });
+  return match(pagesCheckOutcome(ctx, s, s.hwpts[t.cur]!.ioas))
+    .with('ok', () => goTo(s, a.pid, 'P3c_domain'))
+    .with('einval', () => goTo(s, a.pid, 'P3c_err', { rc: EINVAL }))
+    .with('oops', () => goTo({ ...s, oops: a.pid + 1 }, a.pid, 'OOPS'))
+    .exhaustive();
 }
 
 /** hwpt_ser->token = token; iommu_domain_preserve under flb_mutex (KHO-marks every table page); domain_data. */

@@ -8,8 +8,9 @@
  * auto domain built from the IOAS as it is at attach, so they cannot
  * prepare D' first. restore=rehydrate (the RFC, Gowans, 16 Sep 2024):
  * IOMMU_HWPT_LU_RESTORE(token) wraps D in a HWPT and sets the entry's
- * `reclaimed` (once), provided the VMM holds the memfds D maps; D is freed
- * when that HWPT is destroyed.
+ * `reclaimed` (once), under luRestore=memfds only if the VMM holds the
+ * memfds D maps (the RFC code checks nothing of the kind); D is freed when
+ * that HWPT is destroyed.
  *
  * Mirrors drivers/iommu/iommufd/hw_pagetable.c (iommufd_hwpt_paging_alloc,
  * iommufd_hw_pagetable_attach), device.c (iommufd_device_auto_get_domain),
@@ -126,10 +127,15 @@ export function iommufdDeviceHotswap(ctx: Ctx, s: State, a: Hotswap): State {
 }
 
 /**
- * Every page restored domain h maps belongs to a memfd the VMM retrieved.
- * Derived: a HWPT handed back without it would keep DMA going into folios
- * that FINISH or the close of the session frees (the RFC re-pinned the
- * pages through the restored IOAS; the model asks for the file instead).
+ * Every page restored domain h maps belongs to a memfd the VMM retrieved
+ * (luRestore=memfds). Derived, not in any posted code: a HWPT handed back
+ * without it keeps DMA going into folios that FINISH or the close of the
+ * session frees. The RFC design's iommufd_hwpt_lu_restore (samikhawaja/linux,
+ * the RFC version of drivers/iommu/iommufd/liveupdate.c, the one with
+ * lu_map_immutable; RFC v2 cover: Samiullah Khawaja, 2 Dec 2025,
+ * <20251202230303.1017519-1-skhawaja@google.com>) checks no memfd: it finds the unreclaimed entry with the token, wraps
+ * domain_ser->restored_domain in a new HWPT and sets reclaimed
+ * (luRestore=unchecked).
  */
 function backedByRetrieved(s: State, h: number): boolean {
   return s.hwpts[h]!.domain.leaves.every((pfn) => pfn < 0 || s.memfds[memfdOfPfn(pfn)]!.retrieved);
@@ -138,15 +144,16 @@ function backedByRetrieved(s: State, h: number): boolean {
 /**
  * IOMMU_HWPT_LU_RESTORE(token) into slot k (iommufd_hwpt_lu_restore, under
  * ictx->liveupdate_mutex, the HWPT finalized under xa_lock): the blob entry
- * with the token, reclaimed once; its domain restored if no probe did.
+ * with the token, reclaimed once; its domain restored if no probe did; with
+ * luRestore=memfds only once the VMM retrieved every memfd the domain maps.
  */
-export function iommufdHwptLuRestore(s: State, a: LuRestore): State {
+export function iommufdHwptLuRestore(ctx: Ctx, s: State, a: LuRestore): State {
   const i = s.blob.slots.findIndex((x) => x.domain !== 0 && x.token === a.op.token);
   if (!isRetrieved(s, FILE_IOMMUFD) || i < 0 || s.hwpts[a.op.hwpt]!.alive) return ret(s, a.pid, a.idx); // -ENOENT / -EEXIST
   if (s.blob.reclaimed & (1 << i)) return ret(s, a.pid, a.idx); // -EINVAL: reclaimed already
   const h = s.blob.slots[i]!.domain - 1;
   if (s.hwpts[h]!.domain.restored === RS_FREED) return ret(s, a.pid, a.idx); // the core freed it after a hot-swap
-  if (!backedByRetrieved(s, h)) return ret(s, a.pid, a.idx); // -EINVAL: the VMM does not hold the guest memory
+  if (ctx.sw.luRestore === 'memfds' && !backedByRetrieved(s, h)) return ret(s, a.pid, a.idx); // -EINVAL: the VMM does not hold the guest memory
   let n = restoreDomain(s, h);
   if (n.nk.bug) return ret(n, a.pid, a.idx);
   n = withHwpt(n, a.op.hwpt, (x) => ({ ...x, alive: true, ioas: -1, users: 1, restored: h, domain: emptyDomain(x.domain.leaves.length) }));

@@ -113,6 +113,20 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     found: 'race',
   },
   {
+    // As posted, check_iopt_pages_preserved reads area->pages->type without a
+    // NULL test; a MAP_FILE between iopt_alloc_area_pages (area inserted with
+    // pages NULL) and taking domains_rwsem leaves such an area for the
+    // preserve that just made the IOAS immutable. Under either immutableCheck.
+    id: '5.7-null-pages',
+    title: 'map in flight: the page check reads the NULL pages of the area being mapped (NULL-pointer oops in PRESERVE_FD)',
+    source: `check_iopt_pages_preserved and iopt_map_pages as posted in ${V2_13_16} (samikhawaja/linux 40fa88e3a40a for io_pagetable.c)`,
+    scope: 'map-in-flight',
+    set: { pagesNull: 'oops' },
+    invariant: 'cancel-restores',
+    expect: 'violation',
+    found: 'race',
+  },
+  {
     id: '5.9-group-replace',
     title: 'partial REPLACE in a multi-device group: the other idevs lag behind the hardware',
     source: SEED_004,
@@ -235,18 +249,23 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     found: 'design check',
   },
   {
-    // With --continue the same run also reports the cached seals
-    // (seal-check-live), the hot-swap without the radix-tree compare
-    // (rebuilt-equals-preserved, dma-continuity), the new kernel's BUG on
-    // the empty blob entry (restore-no-panic), what phase 2 must fix (v2's
-    // iommufd can_finish is always false: restore-progress) and what
-    // leaving a restored domain at FINISH does (no-dma-to-free, finish-clean).
+    // The shortest violation on v2 as posted is the NULL pages the page check
+    // reads (5.7-null-pages: T2's MAP_FILE of memfd2 is between M2 and M3).
+    // With --continue the same run also reports the count race
+    // (blob-count-matches), the cached seals (seal-check-live), the hot-swap
+    // without the radix-tree compare (rebuilt-equals-preserved,
+    // dma-continuity), what phase 2 must fix (v2's iommufd retrieve is
+    // -EOPNOTSUPP and its can_finish always false: restore-progress) and
+    // what leaving a restored domain at FINISH does (no-dma-to-free,
+    // finish-clean). The new kernel's BUG on the count race's empty blob
+    // entry (restore-no-panic) needs a retrieve that reads the entries:
+    // --set retrieve=walk.
     id: 'ci-v2',
-    title: 'the v2 series as posted, default scope: DESTROY of an unattached marked HWPT between P1 and P3 leaves nr_hwpts above the preserved HWPTs',
-    source: SEED_003,
+    title: 'the v2 series as posted, default scope: PRESERVE_FD reads the NULL pages of an area T2 is mapping (oops)',
+    source: `check_iopt_pages_preserved and iopt_map_pages as posted in ${V2_13_16}`,
     scope: 'ci',
     set: PRESETS['v2']!,
-    invariant: 'blob-count-matches',
+    invariant: 'cancel-restores',
     expect: 'violation',
     found: 'race',
   },

@@ -6,6 +6,12 @@
  * The new-kernel switches (verify, finish, restore, sanitize) choose between
  * designs discussed in seeds 000-002; v2 itself has no retrieve for iommufd
  * and a can_finish that is always false.
+ *
+ * tableFree, pagesNull, retrieve and luRestore (and the placement of
+ * immutableCheck) are choices the quoted code did not show, read in the
+ * source since: docs/assumptions.md cites it and lists the verdicts that
+ * depend on each. Their `fixed` values are the choices the model had made
+ * before; `v2` takes what the posted code does.
  */
 import type { SwitchSpec, Variant } from '../../../explorer/spec.js';
 
@@ -20,6 +26,10 @@ export type Verify = 'compare' | 'trust';
 export type Finish = 'refuse' | 'leave' | 'blocking' | 'flr';
 export type Restore = 'rebuild' | 'rehydrate';
 export type Sanitize = 'none' | 'ctx-only' | 'full';
+export type TableFree = 'empty' | 'covered';
+export type PagesNull = 'oops' | 'skip';
+export type Retrieve = 'eopnotsupp' | 'walk';
+export type LuRestore = 'unchecked' | 'memfds';
 
 /** A variant with every switch decoded. */
 export interface Switches {
@@ -34,6 +44,10 @@ export interface Switches {
   readonly finish: Finish;
   readonly restore: Restore;
   readonly sanitize: Sanitize;
+  readonly tableFree: TableFree;
+  readonly pagesNull: PagesNull;
+  readonly retrieve: Retrieve;
+  readonly luRestore: LuRestore;
 }
 
 export const SWITCHES: readonly SwitchSpec[] = [
@@ -64,7 +78,9 @@ export const SWITCHES: readonly SwitchSpec[] = [
   {
     name: 'immutableCheck',
     values: ['area-insert', 'fill-domains'],
-    doc: 'map tests immutability when inserting the area under iova_rwsem (area-insert, v1) or under domains_rwsem when filling domains (fill-domains, v2 commit text)',
+    doc:
+      'map tests immutability when inserting the area under iova_rwsem (area-insert, v1 11/14) or right after taking domains_rwsem ' +
+      'for the fill (fill-domains, v2 as posted: iopt_map_pages in samikhawaja/linux 40fa88e3a40a)',
   },
   {
     name: 'replace',
@@ -96,6 +112,34 @@ export const SWITCHES: readonly SwitchSpec[] = [
     values: ['none', 'ctx-only', 'full'],
     doc: 'the new kernel\'s IOMMU driver clears the context entries and PASID tables of devices without preserved state (full, Gunthorpe and Khawaja, 1 Oct 2025), only the context entries, or neither',
   },
+  {
+    name: 'tableFree',
+    values: ['empty', 'covered'],
+    doc:
+      'IOAS_UNMAP frees a leaf table when its last leaf goes (empty: stands for an area spanning the whole table) or only when ' +
+      'one unmap range covers the table (covered: generic_pt __unmap_range, pt_entry_fully_covered; one-slot areas never do)',
+  },
+  {
+    name: 'pagesNull',
+    values: ['oops', 'skip'],
+    doc:
+      'check_iopt_pages_preserved meets an area whose map is in flight (pages NULL): reads pages->type through NULL (oops, v2 as ' +
+      'posted) or skips it as iopt_fill_domain does (skip; not proposed on the list)',
+  },
+  {
+    name: 'retrieve',
+    values: ['eopnotsupp', 'walk'],
+    doc:
+      'the iommufd LUO retrieve: -EOPNOTSUPP, nothing reads the blob (eopnotsupp, v2 as posted) or restores the blob and each ' +
+      "entry's domain_ser by physical address (walk: a phase-2 design no posted code has; the RFC read entries only at LU_RESTORE)",
+  },
+  {
+    name: 'luRestore',
+    values: ['unchecked', 'memfds'],
+    doc:
+      'IOMMU_HWPT_LU_RESTORE (restore=rehydrate) wraps the restored domain whatever memfds the VMM holds (unchecked, the RFC\'s ' +
+      'iommufd_hwpt_lu_restore) or only once every memfd it maps was retrieved (memfds; derived, not on the list)',
+  },
 ];
 
 export const PRESETS: Readonly<Record<string, Variant>> = {
@@ -111,6 +155,10 @@ export const PRESETS: Readonly<Record<string, Variant>> = {
     finish: 'refuse',
     restore: 'rebuild',
     sanitize: 'full',
+    tableFree: 'empty',
+    pagesNull: 'oops',
+    retrieve: 'eopnotsupp',
+    luRestore: 'unchecked',
   },
   fixed: {
     immutability: 'refcount',
@@ -124,6 +172,10 @@ export const PRESETS: Readonly<Record<string, Variant>> = {
     finish: 'flr',
     restore: 'rebuild',
     sanitize: 'full',
+    tableFree: 'empty',
+    pagesNull: 'skip',
+    retrieve: 'walk',
+    luRestore: 'memfds',
   },
 };
 
@@ -148,5 +200,9 @@ export function decodeVariant(v: Variant): Switches {
     finish: pick<Finish>(v, 'finish'),
     restore: pick<Restore>(v, 'restore'),
     sanitize: pick<Sanitize>(v, 'sanitize'),
+    tableFree: pick<TableFree>(v, 'tableFree'),
+    pagesNull: pick<PagesNull>(v, 'pagesNull'),
+    retrieve: pick<Retrieve>(v, 'retrieve'),
+    luRestore: pick<LuRestore>(v, 'luRestore'),
   };
 }

@@ -20,7 +20,7 @@ export const iommufdHwptLuRestoreEntry = {
   steps: undefined,
   resume: undefined,
   first: (_ctx, s, pid, idx, op): A[] => (sessionReady(s) && isRetrieved(s, FILE_IOMMUFD) ? [{ pid, idx, type: 'iommufd_hwpt_lu_restore', op }] : []),
-  effect: (_ctx, s, a) => iommufdHwptLuRestore(s, a),
+  effect: (ctx, s, a) => iommufdHwptLuRestore(ctx, s, a),
   label: (x) => `IOMMU_HWPT_LU_RESTORE token ${x.op.token} -> ${hw(x.op.hwpt)}`,
   kselftest: () => ({ needs: 'IOMMU_HWPT_LU_RESTORE, an ioctl of the RFC design that the v2 series does not have' }),
 } satisfies Defined<A>;

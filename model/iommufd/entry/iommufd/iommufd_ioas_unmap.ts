@@ -17,7 +17,7 @@ export const iommufdIoasUnmapEntry = {
   steps: undefined,
   resume: undefined,
   first: (_ctx, _s, pid, idx, op): A[] => [{ pid, idx, type: 'iommufd_ioas_unmap', op }],
-  effect: (_ctx, s, a) => iommufdIoasUnmap(s, a),
+  effect: (ctx, s, a) => iommufdIoasUnmap(ctx, s, a),
   label: (a) => `IOAS_UNMAP ${io(a.op.ioas)} iova ${a.op.iova}`,
   kselftest: (ctx, a, s, k) => k.issue(ctx, s, a, a.op, k.call.unmap(a.op), 'IOMMU_IOAS_UNMAP'),
 } satisfies Defined<A>;

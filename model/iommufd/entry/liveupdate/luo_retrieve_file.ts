@@ -18,7 +18,7 @@ export const luoRetrieveFileEntry = {
   steps: undefined,
   resume: undefined,
   first: (_ctx, s, pid, idx, op): A[] => (sessionReady(s) ? [{ pid, idx, type: 'luo_retrieve_file', op }] : []),
-  effect: (_ctx, s, a) => luoRetrieveFile(s, a),
+  effect: (ctx, s, a) => luoRetrieveFile(ctx, s, a),
   label: (x) => `RETRIEVE_FD ${fileRefText(x.op.file)}`,
   kselftest(ctx, a, s, k) {
     const token = k.tokenOf(s, a.op.file);
