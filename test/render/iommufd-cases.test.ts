@@ -29,7 +29,7 @@ function reproduceCommand(email: string): string {
 const violating = iommufdSpec.cases!.filter((c) => c.expect === 'violation');
 
 describe('the iommufd known-bug cases through --format email', () => {
-  it('has the cases of DOMAIN.md section 5, each run below', () => {
+  it('has the known-bug cases, each run below', () => {
     // The old-kernel cases at least; the new-kernel ones are run too.
     expect(violating.map((c) => c.id)).toEqual(expect.arrayContaining(['5.2-count-race', '5.3-cached-seals', '5.6-unwind-window', '5.7-map-in-flight', '5.9-group-replace', '5.12-alloc-failure', '5.2-count-race-v2', '5.3-cached-seals-v2']));
     expect(new Set(violating.map((c) => c.id)).size).toBe(violating.length);

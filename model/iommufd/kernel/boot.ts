@@ -6,7 +6,7 @@
  * every device is probed in bus order, one step (restore the preserved domain and attach
  * it hitlessly with the token as DMA owner, or attach the default domain).
  *
- * Mirrors DOMAIN.md 3.3 B1-B3: kernel/liveupdate/kexec_handover.c
+ * Mirrors the new kernel's boot, steps B1-B3: kernel/liveupdate/kexec_handover.c
  * (kho_populate, kho_restore_folio), v2 drivers/iommu/liveupdate.c
  * (liveupdate_flb_get_incoming, iommu_restore_domain with the per-domain_ser
  * cache), drivers/iommu/intel/iommu.c takeover, v1 08/14

@@ -4,7 +4,7 @@
  * and the walk a DMA of a bus-mastering device takes through it.
  *
  * Mirrors drivers/iommu/intel/iommu.c (domain_context_mapping,
- * domain_context_clear_one) and DOMAIN.md 2 "IOMMU hardware": the hardware
+ * domain_context_clear_one): the hardware
  * is not reset by kexec and walks tables in RAM. Left out: root tables,
  * DIDs and the IOTLB (a context entry rewrite with the same table is a NOP
  * for DMA), scalable mode, nested translation, several IOMMU units.

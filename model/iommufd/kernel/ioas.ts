@@ -3,7 +3,7 @@
  *
  * Mirrors drivers/iommu/iommufd/ioas.c (iommufd_ioas_map_file,
  * iommufd_ioas_unmap) over io_pagetable.c, with the v1/v2 immutability test
- * at either placement (switch immutableCheck, DOMAIN.md 3.1 and 5.7). Read
+ * at either placement (switch immutableCheck; known case 5.7). Read
  * in the source: v2 as posted (samikhawaja/linux commit 40fa88e3a40a,
  * drivers/iommu/iommufd/io_pagetable.c, iopt_map_pages) tests
  * iopt_liveupdate_immutable() right after down_read(&iopt->domains_rwsem),

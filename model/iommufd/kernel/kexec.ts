@@ -9,7 +9,7 @@
  * luo_file_freeze/unfreeze (torvalds/linux), kernel/kexec_core.c
  * kernel_kexec, and drivers/pci/pci-driver.c pci_device_shutdown (bus
  * mastering cleared under kexec_in_progress, except for devices with
- * preserved state, which the series skips). DOMAIN.md 3.2 "reboot(KEXEC)".
+ * preserved state, which the series skips).
  *
  * The jump keeps what survives a kexec and drops the rest: RAM is not
  * cleared (every HWPT slot keeps its domain's tables and leaves, the

@@ -5,7 +5,7 @@
  *
  * Mirrors drivers/iommu/iommufd/liveupdate.c of v2 13/16 as quoted in seed
  * 003 (Pranjal Shrivastava's review; the patch's own Message-ID, presumably
- * 20260427175633.1978233-14-skhawaja@google.com, was not seen) and DOMAIN.md 3.2, with the switches immutability, hwptCount,
+ * 20260427175633.1978233-14-skhawaja@google.com, was not seen) and the preserve path as the series describes it, with the switches immutability, hwptCount,
  * seals, pagesCheck, pagesNull and allocCheck. Merged steps, each sound because nothing another
  * thread does commutes differently: P3e with nothing else (it writes only
  * under lu_mutex), the last P3a with P4 (xa_unlock, return, LUO appends the

@@ -3,8 +3,7 @@
  * files with their tokens and token lookup. Closing the session fd, which
  * calls back into every file's handler, is kernel/luo_session.ts.
  *
- * Mirrors kernel/liveupdate/luo_session.c and luo_file.c (torvalds/linux) as
- * described in DOMAIN.md 2 and 3.2. Left out: CREATE_SESSION (the session
+ * Mirrors kernel/liveupdate/luo_session.c and luo_file.c (torvalds/linux). Left out: CREATE_SESSION (the session
  * exists from the start), several sessions (one session; the global
  * luo_preserved_files check is the same as "file already in the session"),
  * FLB preserve/unpreserve, freeze/unfreeze and reboot (the kexec phases).

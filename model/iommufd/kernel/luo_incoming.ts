@@ -20,7 +20,7 @@
  * not modelled (an LU_RESTORE of token 0 would match the empty entry).
  *
  * Mirrors kernel/liveupdate/luo_session.c and luo_file.c (torvalds/linux),
- * mm/memfd_luo.c (DOC: seals are not preserved), DOMAIN.md 3.3 R1.
+ * mm/memfd_luo.c (DOC: seals are not preserved).
  *
  * Left out: several sessions, the file-descriptor numbers, sticky retrieve
  * errors (no retrieve here fails but by BUG).

@@ -1,5 +1,5 @@
 /**
- * The VMM's rebuild in the new kernel and the hot-swap (DOMAIN.md 3.3 R2).
+ * The VMM's rebuild in the new kernel and the hot-swap.
  * restore=rebuild (Gunthorpe, 7 Oct 2024 and 1 Oct 2025): HWPT_ALLOC on the new IOAS builds D'
  * from its areas; attaching a device whose group is on the restored domain D
  * is an iommu_group_replace_domain(D -> D'), which under verify=compare first

@@ -1,6 +1,6 @@
 /**
  * The scopes that go through reboot(KEXEC), the new kernel's boot, the
- * VMM's rebuild and FINISH (DOMAIN.md 3.2, 3.3; scenarios 5.8, 5.10), the
+ * VMM's rebuild and FINISH (known cases 5.8, 5.10), the
  * default `ci` scope (the whole lifecycle with two devices) and `deep` for
  * nightly runs.
  *

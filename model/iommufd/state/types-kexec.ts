@@ -1,6 +1,6 @@
 /**
- * The records the model adds across kexec (DOMAIN.md 2 "IOMMU hardware",
- * "KHO", "iommu FLB blob", 3.3): context-entry values, the restore state of
+ * The records the model adds across kexec (KHO, the iommu FLB blob):
+ * context-entry values, the restore state of
  * a preserved domain, and the new kernel's live-update records. Re-exported
  * by types.ts.
  *
@@ -17,7 +17,7 @@ export const RS_NONE = 0;
 export const RS_LIVE = 1;
 export const RS_FREED = 2;
 
-/** The new kernel's live-update records (DOMAIN.md 3.3). */
+/** The new kernel's live-update records. */
 export interface Incoming {
   /** RETRIEVE_SESSION succeeded (once). */
   readonly retrieved: boolean;

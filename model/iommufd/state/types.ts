@@ -6,7 +6,7 @@
  * as reviewed by Pranjal Shrivastava, 20 May 2026, in the thread of v2 13/16), plus the LUO,
  * KHO and memfd records the preserve path touches.
  *
- * Across kexec (DOMAIN.md 3.2, 3.3): the VT-d context entry of every
+ * Across kexec: the VT-d context entry of every
  * device (State.ctx: which page table the hardware walks for it), bus
  * mastering, the incoming LUO session, the restore state of every
  * preserved domain and the FLB. The RAM of an old kernel's domain stays in
@@ -294,7 +294,7 @@ export type Op =
   | { readonly op: 'fallocate'; readonly memfd: number; readonly page: number; readonly punch: boolean }
   | { readonly op: 'preserve_fd'; readonly file: FileRef; readonly token: number }
   | { readonly op: 'close_session' }
-  // New kernel (DOMAIN.md 3.3, R1-F1):
+  // New kernel (steps R1-F1):
   | { readonly op: 'retrieve_session' }
   | { readonly op: 'retrieve_fd'; readonly file: FileRef }
   | { readonly op: 'hwpt_alloc'; readonly ioas: number; readonly hwpt: number }
