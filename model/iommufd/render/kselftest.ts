@@ -36,17 +36,14 @@
  * One entry per action type in MAP (a Record over ActionType, so a new
  * action type does not compile until it has its entry).
  */
-import type { Model } from '../../../explorer/model.js';
 import { enabledActions } from '../actions.js';
-import type { Ctx, KselftestKit } from '../entry-point.js';
+import type { Ctx, KselftestKit, KselftestStep } from '../entry-point.js';
 import { SEAL_C, SESSION, FAIL_PAGE_ALLOC, braced, call, fileC, inside, kexecStep, ok, sealsC, tokenOf, type Call } from './kselftest-kit.js';
 import { nextState } from '../next.js';
 import { entryOf } from '../entry/registry.js';
 import type { IommufdScope } from '../scopes/scopes.js';
 import { decodeVariant, PRESETS } from '../scopes/variants.js';
 import { F_SEAL_SEAL, PHASE_NEW, PHASE_OLD, fileId, type Action, type Op, type State } from '../state/types.js';
-
-export type KselftestStep = ReturnType<NonNullable<Model<State, Action>['kselftest']>>;
 
 const INCLUDES = ['<sys/mman.h>', '<linux/vfio.h>', '<linux/liveupdate.h>'];
 
