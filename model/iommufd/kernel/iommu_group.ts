@@ -62,6 +62,26 @@ export function iommuPreserveDevice(s: State, a: PreserveDevice): State {
   return ret(luoAppend({ ...s, devices }, file, a.op.token), a.pid, a.idx);
 }
 
+/**
+ * Group g has a device with preserved state (device_ser) and one without.
+ * Nothing in the posted series refuses this: iommu_preserve_device checks
+ * the device's own group ownership and domain, never the other devices of
+ * its group (samikhawaja/linux drivers/iommu/liveupdate.c; v1 12/14,
+ * <20260203220948.2176157-13-skhawaja@google.com>, iommufd_device_preserve
+ * the same). A reboot between two cdevs' PRESERVE_FDs, or a VMM that
+ * preserves one of them, leaves the group so.
+ */
+export function groupPartlyPreserved(s: State, g: number): boolean {
+  let yes = false;
+  let no = false;
+  for (const d of s.devices) {
+    if (d.group !== g) continue;
+    if (d.preserved) yes = true;
+    else no = true;
+  }
+  return yes && no;
+}
+
 /** The cdev's unpreserve callback: free device_ser. */
 export function iommuUnpreserveDevice(s: State, dev: number): State {
   return { ...s, devices: update(s.devices, dev, (d) => ({ ...d, preserved: false })) };

@@ -9,7 +9,7 @@
  */
 import type { KnownCase } from '../../../explorer/spec.js';
 import { PRESETS } from './variants.js';
-import { KHAWAJA_SEALS, SEED_000, SEED_002, SEED_003, SEED_004, V2_13_16, V2_SERIES } from '../../../invariants/types.js';
+import { KHAWAJA_SEALS, SEED_000, SEED_002, SEED_003, SEED_004, V1_08_14, V2_13_16, V2_SERIES } from '../../../invariants/types.js';
 
 export const IOMMUFD_CASES: readonly KnownCase[] = [
   {
@@ -237,6 +237,27 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     invariant: 'ctx-sanitized',
     expect: 'violation',
     found: 'design check',
+  },
+  {
+    // Open: nothing in the series refuses a partly preserved iommu_group
+    // (iommu_preserve_device looks only at its device), and the new kernel
+    // restores the domain for the group's first device and sets it as the
+    // group's domain: the VT-d attach writes a context entry for every other
+    // device of the group, preserved or not, into the previous kernel's
+    // tables. Under every preset; groupPreserve=whole (the cdev's freeze
+    // refuses the reboot) is not on the list.
+    id: 'partial-group',
+    title: "one device of a two-device iommu_group preserved: B3 attaches the restored domain to the whole group, the other device's context entry points into the previous kernel's tables",
+    source: `iommu_setup_default_domain and __iommu_group_maybe_restore_domain in ${V1_08_14}; iommu_preserve_device (samikhawaja/linux drivers/iommu/liveupdate.c) and iommufd_device_preserve (Samiullah Khawaja, 3 Feb 2026, '[PATCH 12/14] iommufd: Add APIs to preserve/unpreserve a vfio cdev' <20260203220948.2176157-13-skhawaja@google.com>) check no other device of the group`,
+    scope: 'partial-group',
+    set: {},
+    invariant: 'ctx-sanitized',
+    expect: 'violation',
+    found: 'design check',
+    open: {
+      closedBy: { groupPreserve: 'whole' },
+      why: 'no posted code looks at the other devices of a preserved device\'s iommu_group; a freeze that refuses reboot(KEXEC) while a group is preserved in part (groupPreserve=whole, not proposed on the list) closes it',
+    },
   },
   {
     id: 'ci-trust',

@@ -250,6 +250,22 @@ const sanitize: IommufdScope = {
   restore: [[{ op: 'bind_driver', dev: 1 }, { op: 'bind_driver', dev: 0 }]],
 };
 
+/**
+ * One device of a two-device iommu_group preserved: dev1 and dev2 share
+ * group 1 and dev3 is alone in group 2, all three on the marked HWPT. T1
+ * preserves the iommufd and the cdevs of dev1 and dev3, never dev2's (a
+ * reboot can also come between two PRESERVE_FDs); reboot at any pause;
+ * after boot a kernel driver tries to bind to dev2.
+ */
+const partialGroup: IommufdScope = {
+  ...adoptUnverified,
+  restoreStages: undefined,
+  devices: [{ group: 0, hwpt: 0 }, { group: 0, hwpt: 0 }, { group: 1, hwpt: 0 }],
+  restoreSlots: 0,
+  threads: [[{ op: 'preserve_fd', file: IOMMUFD, token: 2 }, { op: 'preserve_fd', file: cdev(0), token: 3 }, { op: 'preserve_fd', file: cdev(2), token: 4 }]],
+  restore: [[{ op: 'bind_driver', dev: 1 }]],
+};
+
 export const KEXEC_SCOPES: Readonly<Record<string, IommufdScope>> = {
   ci,
   deep,
@@ -257,6 +273,7 @@ export const KEXEC_SCOPES: Readonly<Record<string, IommufdScope>> = {
   'adopt-unverified': adoptUnverified,
   'finish-unclaimed': finishUnclaimed,
   sanitize,
+  'partial-group': partialGroup,
 };
 
 export const KEXEC_SCOPE_DOCS: Readonly<Record<string, string>> = {
@@ -266,4 +283,5 @@ export const KEXEC_SCOPE_DOCS: Readonly<Record<string, string>> = {
   'adopt-unverified': '5.8: the VMM rebuilds a different mapping after kexec and hot-swaps it in',
   'finish-unclaimed': '5.10: FINISH with a restored domain nobody reclaimed',
   sanitize: 'context and PASID-table entries of a device without preserved state, and driver binding after boot',
+  'partial-group': 'one device of a two-device iommu_group preserved, the other not: what the new kernel attaches to the group',
 };

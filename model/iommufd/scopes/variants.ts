@@ -11,7 +11,9 @@
  * immutableCheck) are choices the quoted code did not show, read in the
  * source since: docs/assumptions.md cites it and lists the verdicts that
  * depend on each. Their `fixed` values are the choices the model had made
- * before; `v2` takes what the posted code does.
+ * before; `v2` takes what the posted code does. groupPreserve is read in the
+ * source too (docs/assumptions.md, f): both presets take the posted code,
+ * which the open case partial-group shows wrong; `whole` is the fix.
  */
 import type { SwitchSpec, Variant } from '../../../explorer/spec.js';
 
@@ -30,6 +32,7 @@ export type TableFree = 'empty' | 'covered';
 export type PagesNull = 'oops' | 'skip';
 export type Retrieve = 'eopnotsupp' | 'walk';
 export type LuRestore = 'unchecked' | 'memfds';
+export type GroupPreserve = 'partial' | 'whole';
 
 /** A variant with every switch decoded. */
 export interface Switches {
@@ -48,6 +51,7 @@ export interface Switches {
   readonly pagesNull: PagesNull;
   readonly retrieve: Retrieve;
   readonly luRestore: LuRestore;
+  readonly groupPreserve: GroupPreserve;
 }
 
 export const SWITCHES: readonly SwitchSpec[] = [
@@ -140,6 +144,15 @@ export const SWITCHES: readonly SwitchSpec[] = [
       'IOMMU_HWPT_LU_RESTORE (restore=rehydrate) wraps the restored domain whatever memfds the VMM holds (unchecked, the RFC\'s ' +
       'iommufd_hwpt_lu_restore) or only once every memfd it maps was retrieved (memfds; derived, not on the list)',
   },
+  {
+    name: 'groupPreserve',
+    values: ['partial', 'whole'],
+    doc:
+      'a VFIO cdev is preserved while another device of its iommu_group is not: nothing refuses it and the new kernel ' +
+      "attaches the restored domain to the whole group (partial, as posted: iommu_preserve_device checks only the device, " +
+      'iommu_setup_default_domain restores for the group\'s first device and sets the group\'s domain), or the cdev\'s freeze ' +
+      'refuses reboot(KEXEC) with -EBUSY (whole; not proposed on the list)',
+  },
 ];
 
 export const PRESETS: Readonly<Record<string, Variant>> = {
@@ -159,6 +172,7 @@ export const PRESETS: Readonly<Record<string, Variant>> = {
     pagesNull: 'oops',
     retrieve: 'eopnotsupp',
     luRestore: 'unchecked',
+    groupPreserve: 'partial',
   },
   fixed: {
     immutability: 'refcount',
@@ -176,6 +190,7 @@ export const PRESETS: Readonly<Record<string, Variant>> = {
     pagesNull: 'skip',
     retrieve: 'walk',
     luRestore: 'memfds',
+    groupPreserve: 'partial',
   },
 };
 
@@ -204,5 +219,6 @@ export function decodeVariant(v: Variant): Switches {
     pagesNull: pick<PagesNull>(v, 'pagesNull'),
     retrieve: pick<Retrieve>(v, 'retrieve'),
     luRestore: pick<LuRestore>(v, 'luRestore'),
+    groupPreserve: pick<GroupPreserve>(v, 'groupPreserve'),
   };
 }

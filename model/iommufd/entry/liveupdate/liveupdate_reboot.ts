@@ -1,9 +1,11 @@
 /**
  * reboot(KEXEC) with live update: LUO freezes every preserved file in
  * PRESERVE_FD order, one step each; a freeze may fail when the scope injects
- * it (LUO unfreezes the files frozen and reboot returns the error).
+ * it (LUO unfreezes the files frozen and reboot returns the error), and
+ * under groupPreserve=whole a cdev's freeze always fails while its
+ * iommu_group is preserved in part.
  */
-import { liveupdateReboot, toFreeze } from '../../kernel/kexec.js';
+import { freezeRefusesGroup, liveupdateReboot, toFreeze } from '../../kernel/kexec.js';
 import { menus } from '../../state/process.js';
 import { fileText } from '../../render/names.js';
 import type { ActionOf, Defined } from '../../entry-point.js';
@@ -25,6 +27,7 @@ export const liveupdateRebootEntry = {
   first(ctx, s): A[] {
     if (toFreeze(s) === 0 || !rebootRuns(s)) return [];
     const ok: A = { ...KEXEC_OP, type: 'liveupdate_reboot', file: s.session.files[s.frozen]!.file, fail: false };
+    if (freezeRefusesGroup(ctx, s, ok.file)) return [{ ...ok, fail: true }];
     return ctx.scope.failures.freeze ? [ok, { ...ok, fail: true }] : [ok];
   },
   effect: (_ctx, s, a) => liveupdateReboot(s, a),
