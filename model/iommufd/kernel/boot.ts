@@ -86,6 +86,16 @@ export function iommuProbeDevices(s: State, _a: Probe): State {
  * restored and attached with its old DID (the context entry is rewritten
  * with identical content), owner = token, owner_cnt = 1; any other gets
  * the default domain.
+ *
+ * The domain is the group's: v1 08/14's __iommu_group_maybe_restore_domain
+ * looks only at iommu_group_first_dev(group), and
+ * __iommu_group_set_domain_internal(group, restored_domain, ...) attaches
+ * it to every device of the group; the VT-d attach
+ * (dmar_domain_attach_device) skips the context setup only for a device
+ * with incoming state, so a device of the group nobody preserved gets a
+ * context entry into the restored domain's tables (the old kernel's),
+ * which ctx-sanitized reports (open case partial-group). withGroup does
+ * the same here: every device of the group follows its domain.
  */
 export function iommuProbeDevice(s: State, d: number): State {
   const n0: State = { ...s, probed: s.probed | (1 << d) };

@@ -50,7 +50,8 @@ export function groupToBlocking(x: IommuGroup): IommuGroup {
 /**
  * PRESERVE_FD of a VFIO cdev: LUO's checks, then iommu_preserve_device under
  * flb_mutex: -EINVAL unless the group is DMA-owned and its domain has
- * preserved_state; else allocate device_ser. One step.
+ * preserved_state; else allocate device_ser. One step. The other devices of
+ * the group are not looked at (groupPartlyPreserved).
  */
 export function iommuPreserveDevice(s: State, a: PreserveDevice): State {
   if (a.op.file.kind !== 'cdev') return ret(s, a.pid, a.idx);
