@@ -176,7 +176,8 @@ const deep: IommufdScope = {
  * Neither device of the two-device group is preserved: preserving one of
  * them alone (a reboot can come between two PRESERVE_FDs) leaves the other
  * on the restored domain's tables after boot, which ctx-sanitized reports
- * (the IOMMU restores the domain of the whole group).
+ * (the IOMMU restores the domain of the whole group: the open case
+ * partial-group, scope partial-group).
  */
 const NIGHTLY_RESTORE: readonly Op[] = [
   ...rebuildMenu([0], [RETRIEVE_MEMFD0, reseal(0)], [MAP0, MAP1], 3, 4),
