@@ -7,9 +7,11 @@
  *   npm run bench [-- --runs N] [-- --sizes small,medium,large] [-- --no-iommufd] [-- --nightly] [-- --iommufd-only]
  *                 [-- --iommufd-scopes ci,deep,...]
  *
- * Rows: each benchmark size with every core (the default) and with one
- * worker, SPIN's median on the same size and the time ratio; then random
- * mode against fast-check's fc.commands + fc.modelRun. Then the iommufd
+ * Rows: each benchmark size with every core and with one worker, SPIN's
+ * median on the same size and the time ratio (and a line with the default
+ * worker count when the bench started: explorer/search/parallel.ts
+ * workersForLoad of the cores and the load average); then random mode
+ * against fast-check's fc.commands + fc.modelRun. Then the iommufd
  * table (bench/iommufd.ts): the `ci` and `deep` scopes (and `nightly` with
  * --nightly: it takes minutes a run) with one and two workers, and the
  * measured growth of the state count per added device, HWPT and thread.
@@ -19,10 +21,11 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { iommufdTable } from './iommufd.js';
+import { workersForLoad } from '../explorer/search/parallel.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -78,6 +81,8 @@ if (args.includes('--iommufd-only')) {
 const rows: string[][] = [['model/scope', 'workers', 'states', 'edges', 'seconds', 'states/s', 'bytes/state', 'SPIN s', 'SPIN B/state', 'luocheck/SPIN']];
 const withSpin = hasSpin();
 const cores = availableParallelism();
+/** The load before the bench adds its own. */
+const load1 = loadavg()[0] ?? 0;
 
 /** One table row per worker count: medians of `samples` whole-process runs. */
 function measureRows(label: string, checkArgs: string[], spinSeconds?: number, spinBytes?: number): void {
@@ -87,7 +92,7 @@ function measureRows(label: string, checkArgs: string[], spinSeconds?: number, s
     const rss = median(runs.map((r) => r.maxRssBytes));
     const { distinctStates, transitions } = runs[0]!;
     rows.push([
-      label, workers === cores ? `${workers} (default)` : String(workers), fmt(distinctStates), fmt(transitions), secs.toFixed(2),
+      label, String(workers), fmt(distinctStates), fmt(transitions), secs.toFixed(2),
       fmt(distinctStates / secs), (rss / distinctStates).toFixed(1),
       spinSeconds === undefined ? '-' : spinSeconds.toFixed(2),
       spinBytes === undefined ? '-' : spinBytes.toFixed(1),
@@ -119,6 +124,7 @@ const walks = Array.from({ length: samples }, () => {
 
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
 console.log(`luocheck bench: medians of ${samples} whole-process runs, Node ${process.version}`);
+console.log(`default --workers when the bench started: ${workersForLoad(cores, load1)} (${cores} cores, 1-minute load average ${load1.toFixed(2)})`);
 for (const r of rows) console.log(r.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join('  '));
 if (!withSpin) {
   console.log(`SPIN not run: install it with "apt-get update && apt-get install -y spin" (and gcc); it runs ${spinScript}`);

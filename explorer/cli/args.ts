@@ -39,7 +39,7 @@ export interface CheckArgs {
   por?: boolean;
   /** Memory cap in bytes (--max-memory); default: explorer/search/limits.ts defaultMaxMemory(). */
   maxMemory?: number;
-  /** Worker threads of the exhaustive search (default: every core, when the model packs its states). */
+  /** Worker threads of the exhaustive search (default: explorer/search/parallel.ts defaultWorkers, when the model packs its states). */
   workers?: number;
   /** The first of `formats` (the one format of a run without several --out). */
   format: Format;

@@ -35,7 +35,7 @@ const FLAG_HELP: Readonly<Record<string, string>> = {
   '--path': 'P             with --mode pbt: replay fast-check\'s counterexample path',
   '--swarm': '            random: per-run action weights',
   '--shard': 'K/N         random: run only the K-th of N shares of the runs',
-  '--workers': 'N         exhaustive worker threads (default: every core)',
+  '--workers': 'N         exhaustive worker threads (default: the cores the 1-minute load average leaves idle, at least 1)',
   '--symmetry': '         symmetry reduction',
   '--por': '              partial-order reduction over independent actions',
   '--format': 'F[,F...]   output format(s): text, json, itf, junit, email, kselftest, mermaid, html, dot; one per --out',

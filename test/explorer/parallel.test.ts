@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../explorer/search/bfs.js';
-import { exploreParallel } from '../../explorer/search/parallel.js';
+import { exploreParallel, workersForLoad } from '../../explorer/search/parallel.js';
 import { modelFactoryUrl } from '../../explorer/cli/model-factory.js';
 import { Encoder } from '../../explorer/search/fingerprint.js';
 import { ObjtableModel } from '../../bench/objtable.js';
@@ -90,5 +90,33 @@ describe('parallel search', () => {
     expect(r.result).toBe('incomplete');
     expect(r.stoppedBy).toBe('interrupt');
     expect(() => exploreParallel(new ObjtableModel(scope), [], { factory: modelFactoryUrl(), modelName: 'nosuch', scope, variant: {} }, 2)).toThrow(/worker 0: no model "nosuch"/);
+  });
+});
+
+describe('the default worker count (cores, 1-minute load average)', () => {
+  it('is every core on an idle machine, and one beside another busy process on 2 cores', () => {
+    expect(workersForLoad(2, 0)).toBe(2);
+    expect(workersForLoad(2, 0.1)).toBe(2);
+    expect(workersForLoad(2, 0.25)).toBe(2);
+    expect(workersForLoad(2, 0.3)).toBe(1);
+    expect(workersForLoad(2, 1)).toBe(1);
+    expect(workersForLoad(2, 1.01)).toBe(1);
+    expect(workersForLoad(2, 9.5)).toBe(1);
+  });
+
+  it('counts the cores the load leaves idle on a bigger machine, and never more than the cores or fewer than one', () => {
+    expect(workersForLoad(8, 2.2)).toBe(6);
+    expect(workersForLoad(8, 2.3)).toBe(5);
+    expect(workersForLoad(8, 0)).toBe(8);
+    expect(workersForLoad(8, 7.9)).toBe(1);
+    expect(workersForLoad(8, 40)).toBe(1);
+    expect(workersForLoad(1, 0)).toBe(1);
+    expect(workersForLoad(1, 3)).toBe(1);
+  });
+
+  it('takes a load average that is missing or nonsense as none', () => {
+    expect(workersForLoad(4, Number.NaN)).toBe(4);
+    expect(workersForLoad(4, -1)).toBe(4);
+    expect(workersForLoad(4, Number.POSITIVE_INFINITY)).toBe(4);
   });
 });
