@@ -12,9 +12,9 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 600_000,
     pool: 'forks',
-    // Says at the end whether the browser tests and the kernel-tree compile
-    // ran, or why they were skipped.
-    globalSetup: ['test/browser/announce.ts', 'test/render/kernel-announce.ts'],
+    // Says at the end whether the browser tests, the kernel-tree compile and
+    // the SPIN cross-check ran, or why they were skipped.
+    globalSetup: ['test/browser/announce.ts', 'test/render/kernel-announce.ts', 'test/bench/spin-announce.ts'],
     reporters: json ? ['default', ['json', { outputFile: json }]] : ['default'],
   },
 });

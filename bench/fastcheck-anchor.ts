@@ -1,7 +1,7 @@
 /**
- * The random-mode anchor of shared/bench/README.md: fast-check's
+ * The random-mode anchor of `npm run bench`: fast-check's
  * `fc.commands` + `fc.modelRun` driving the objtable model, one command class
- * per action of BENCH_MODEL.md section 5, each with its guard in `check`.
+ * per action of bench/MODEL.md section 5, each with its guard in `check`.
  * Prints the model steps per second (commands whose guard held and ran).
  */
 import fc from 'fast-check';

@@ -1,5 +1,5 @@
 /**
- * The invariants I1–I4 of shared/bench/BENCH_MODEL.md section 6, which SPIN
+ * The invariants I1–I4 of bench/MODEL.md section 6, which SPIN
  * asserts after every step.
  */
 import type { Invariant } from '../explorer/invariant.js';

@@ -1,10 +1,10 @@
 /**
- * The "objtable" benchmark model, exactly as shared/bench/BENCH_MODEL.md
+ * The "objtable" benchmark model, exactly as bench/MODEL.md
  * specifies it: P threads share K refcounted object slots under one lock,
  * with a quota M and a TOCTOU lookup path. No reductions of any kind, so an
  * exhaustive run must report exactly the counts of section 7.
  *
- * State layout (one byte per variable, BENCH_MODEL.md section 3):
+ * State layout (one byte per variable, MODEL.md section 3):
  *   [0] lock (0 free, i+1 held by thread i)   [1] live
  *   [2 .. 2+K)   rc[k]
  *   [2+K .. 2+K+P)   ph[i]
@@ -23,7 +23,7 @@ export interface ObjtableScope {
 export const IDLE = 0, RESV = 1, LOCKA = 2, SEEN = 3, LOCKR = 4, HOLD = 5, LOCKU = 6;
 const PHASES = ['IDLE', 'RESV', 'LOCKA', 'SEEN', 'LOCKR', 'HOLD', 'LOCKU'] as const;
 
-/** Action ids A1..A10 of BENCH_MODEL.md section 5. */
+/** Action ids A1..A10 of MODEL.md section 5. */
 export const A = {
   reserve: 1, lock_alloc: 2, alloc: 3, lookup: 4, lock_ref: 5,
   ref: 6, ref_fail: 7, lock_unref: 8, unref: 9, destroy: 10,
@@ -175,7 +175,7 @@ export class ObjtableModel implements Model<ObjState, number> {
     };
   }
 
-  /** BENCH_MODEL.md section 5: no reachable state is a deadlock. */
+  /** MODEL.md section 5: no reachable state is a deadlock. */
   isValidEnd(): boolean {
     return false;
   }

@@ -26,19 +26,55 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { iommufdTable } from './iommufd.js';
 import { workersForLoad } from '../explorer/search/parallel.js';
+import { SCOPES } from '../model/iommufd/scopes/scopes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
+/** SPIN's version of the benchmark model, and the script that builds and runs it (bench/spin/). */
+const spinScript = join(root, 'bench/spin/run.sh');
+
+const USAGE = `usage: npm run bench [-- OPTION...]
+  --runs N                  whole-process runs per figure, the median is shown (default 3)
+  --sizes LIST              benchmark sizes, of small,medium,large (default all three)
+  --no-iommufd              leave out the iommufd table and growth line
+  --iommufd-only            only the iommufd table and growth line
+  --iommufd-scopes LIST     the iommufd table's scopes (default ci,deep)
+  --nightly                 add the nightly scope to the iommufd table (minutes a run)
+  --help                    this text`;
+const VALUED = new Set(['--runs', '--sizes', '--iommufd-scopes']);
+const FLAGS = new Set(['--no-iommufd', '--iommufd-only', '--nightly', '--help']);
+const SIZES = ['small', 'medium', 'large'];
+
+/** Bad input: one line naming the flag and the value, exit 2 (before anything is measured). */
+function usage(why: string): never {
+  process.stderr.write(`luocheck bench: ${why}\n`);
+  process.exit(2);
+}
+
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : dflt;
-};
-const samples = Math.max(1, Number(opt('--runs', '3')));
-const sizes = opt('--sizes', 'small,medium,large').split(',');
-const iommufdScopes = opt('--iommufd-scopes', args.includes('--nightly') ? 'ci,deep,nightly' : 'ci,deep').split(',');
-const shared = process.env['LUOCHECK_SHARED'] ?? resolve(root, '../shared');
-const spinScript = join(shared, 'bench/spin/run.sh');
+const given = new Map<string, string>();
+for (let i = 0; i < args.length; i++) {
+  const a = args[i]!;
+  if (VALUED.has(a)) {
+    const v = args[++i];
+    if (v === undefined || v.startsWith('--')) usage(`${a} needs a value`);
+    given.set(a, v);
+  } else if (FLAGS.has(a)) given.set(a, '');
+  else usage(`unknown option "${a}" (npm run bench -- --help lists them)`);
+}
+if (given.has('--help')) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const opt = (name: string, dflt: string) => given.get(name) ?? dflt;
+const runs = opt('--runs', '3');
+if (!/^[1-9]\d{0,3}$/.test(runs)) usage(`--runs "${runs}" is not a whole number from 1 to 9999`);
+const samples = Number(runs);
+const sizes = opt('--sizes', SIZES.join(',')).split(',');
+for (const z of sizes) if (!SIZES.includes(z)) usage(`--sizes: unknown size "${z}" (known: ${SIZES.join(', ')})`);
+const iommufdScopes = opt('--iommufd-scopes', given.has('--nightly') ? 'ci,deep,nightly' : 'ci,deep').split(',');
+for (const z of iommufdScopes) if (!(z in SCOPES)) usage(`--iommufd-scopes: unknown scope "${z}" (luocheck list shows them)`);
+if (given.has('--iommufd-only') && given.has('--no-iommufd')) usage('--iommufd-only and --no-iommufd leave nothing to measure');
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -53,7 +89,11 @@ function luocheck(checkArgs: string[]): Sample {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [join(here, 'measure.js'), 'check', ...checkArgs], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const wall = (performance.now() - t0) / 1000;
-  if (r.status !== 0 && r.status !== 1) throw new Error(`luocheck ${checkArgs.join(' ')} failed: ${r.stderr}`);
+  if (r.status !== 0 && r.status !== 1) {
+    const why = r.error?.message ?? (r.stderr.trim().split('\n')[0] || `exit ${r.status ?? r.signal}`);
+    process.stderr.write(`luocheck bench: luocheck check ${checkArgs.join(' ')} failed: ${why}\n`);
+    process.exit(1);
+  }
   const j = JSON.parse(r.stdout);
   return { seconds: wall, distinctStates: j.distinctStates, transitions: j.transitions, maxRssBytes: j.maxRssBytes };
 }
@@ -68,13 +108,18 @@ function hasSpin(): boolean {
 }
 
 function spin(size: string): { seconds: number; states: number; memMb: number } {
-  const line = execFileSync('bash', [spinScript, size], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  const r = spawnSync('bash', [spinScript, size], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) {
+    process.stderr.write(`luocheck bench: ${spinScript} ${size} failed: ${r.stderr.trim().split('\n')[0] ?? `exit ${r.status}`}\n`);
+    process.exit(1);
+  }
+  const line = r.stdout.trim().split('\n').pop()!;
   const get = (k: string) => Number(new RegExp(`${k}=([\\d.]+)`).exec(line)?.[1]);
   return { seconds: get('seconds'), states: get('states'), memMb: get('mem_mb') };
 }
 
-if (args.includes('--iommufd-only')) {
-  if (!args.includes('--no-iommufd')) iommufdTable({ samples, scopes: iommufdScopes, run: luocheck, median });
+if (given.has('--iommufd-only')) {
+  iommufdTable({ samples, scopes: iommufdScopes, run: luocheck, median });
   process.exit(0);
 }
 
@@ -132,4 +177,4 @@ if (!withSpin) {
 const fcRate = median(anchor.map((a) => a.stepsPerSecond));
 const rwRate = median(walks);
 console.log(`random mode on bench small: ${fmt(rwRate)} steps/s; fast-check fc.commands + fc.modelRun: ${fmt(fcRate)} steps/s; ratio ${(rwRate / fcRate).toFixed(1)}x`);
-if (!args.includes('--no-iommufd')) iommufdTable({ samples, scopes: iommufdScopes, run: luocheck, median });
+if (!given.has('--no-iommufd')) iommufdTable({ samples, scopes: iommufdScopes, run: luocheck, median });

@@ -6,7 +6,7 @@
  *
  * Counts: `distinctStates` includes the initial states; `transitions` counts
  * every successor generated, duplicates included (the "edges" of
- * shared/bench/BENCH_MODEL.md section 7).
+ * bench/MODEL.md section 7).
  */
 import type { Invariant } from '../invariant.js';
 import type { Model } from '../model.js';

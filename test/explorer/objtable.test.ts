@@ -3,7 +3,7 @@ import { explore } from '../../explorer/search/bfs.js';
 import { ObjtableModel } from '../../bench/objtable.js';
 import { objtableInvariants } from '../../bench/objtable-invariants.js';
 
-// shared/bench/BENCH_MODEL.md section 7: exact counts every correct explorer reports.
+// bench/MODEL.md section 7: exact counts every correct explorer reports.
 const TABLE: [number, number, number, number, number][] = [
   [2, 2, 1, 63, 100],
   [3, 3, 2, 1612, 3345],
