@@ -270,14 +270,14 @@ const partialGroup: IommufdScope = {
 /**
  * The other order: the group's second device preserved, its first not.
  * dev1 and dev2 share group 1 and dev3 is alone in group 2, all three on
- * the marked HWPT; T1 preserves the iommufd and the cdevs of dev2 and
- * dev3, never dev1's; reboot at any pause; after boot kernel drivers try
- * to bind to dev1 and to dev2.
+ * the marked HWPT; T1 preserves the iommufd and the cdevs of dev3 and
+ * dev2, never dev1's; reboot at any pause; after boot kernel drivers try
+ * to bind to each device.
  */
 const partialGroupLast: IommufdScope = {
   ...partialGroup,
-  threads: [[{ op: 'preserve_fd', file: IOMMUFD, token: 2 }, { op: 'preserve_fd', file: cdev(1), token: 3 }, { op: 'preserve_fd', file: cdev(2), token: 4 }]],
-  restore: [[{ op: 'bind_driver', dev: 0 }, { op: 'bind_driver', dev: 1 }]],
+  threads: [[{ op: 'preserve_fd', file: IOMMUFD, token: 2 }, { op: 'preserve_fd', file: cdev(2), token: 4 }, { op: 'preserve_fd', file: cdev(1), token: 3 }]],
+  restore: [[{ op: 'bind_driver', dev: 0 }, { op: 'bind_driver', dev: 1 }, { op: 'bind_driver', dev: 2 }]],
 };
 
 export const KEXEC_SCOPES: Readonly<Record<string, IommufdScope>> = {
