@@ -15,10 +15,10 @@
  * Switch `sanitize` chooses what B2 clears.
  *
  * Left out: scratch memory (nothing is reused before B1), the version check
- * of the FLB (it matches), DID reservation and the fresh DID the default
- * domain takes (the model has no DIDs), the clearing of device_ser after
- * the first attach (`preserved` stays: the device had incoming state), B4
- * (sessions are deserialized by the jump).
+ * of the FLB (it matches), DID reservation (also the fresh DID a default
+ * domain takes at probe: the model has no DIDs), the clearing of device_ser
+ * after a device's first attach (`preserved` stays: the device had incoming
+ * state), B4 (sessions are deserialized by the jump).
  */
 import type { Ctx } from '../entry-point.js';
 import { update } from '../state/copy.js';
