@@ -79,6 +79,7 @@ const PINS: Record<string, Pin> = {
   '5.10-finish-blocking': { buggy: { result: 'violation', invariant: 'finish-clean', traceLength: 19, states: 65 }, fixed: { states: 66, witness: 'finish-clean' } },
   'sanitize-none': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 4, states: 16 }, fixed: { states: 51, witness: 'ctx-sanitized' } },
   'partial-group': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 17, states: 101 }, fixed: { states: 88, witness: 'ctx-sanitized' } },
+  'partial-group-last': { buggy: { result: 'violation', invariant: 'owned-blocks-other-drivers', traceLength: 17, states: 107 }, fixed: { states: 106, witness: 'owned-blocks-other-drivers' } },
   'sanitize-ctx-only': { buggy: { result: 'violation', invariant: 'ctx-sanitized', traceLength: 4, states: 16 }, fixed: { states: 51, witness: 'owned-blocks-other-drivers' } },
   'ci-trust': { buggy: { result: 'violation', invariant: 'rebuilt-equals-preserved', traceLength: 22, states: 171366 }, fixed: { states: CI_STATES, witness: 'rebuilt-equals-preserved' } },
   'ci-v2': { buggy: { result: 'violation', invariant: 'cancel-restores', traceLength: 9, states: 14920 }, fixed: { states: CI_STATES, witness: 'blob-count-matches' } },

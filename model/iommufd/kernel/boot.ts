@@ -15,8 +15,10 @@
  * Switch `sanitize` chooses what B2 clears.
  *
  * Left out: scratch memory (nothing is reused before B1), the version check
- * of the FLB (it matches), DID reservation, multi-device groups whose first
- * device has no incoming state, B4 (sessions are deserialized by the jump).
+ * of the FLB (it matches), DID reservation (also the fresh DID a default
+ * domain takes at probe: the model has no DIDs), the clearing of device_ser
+ * after a device's first attach (`preserved` stays: the device had incoming
+ * state), B4 (sessions are deserialized by the jump).
  */
 import type { Ctx } from '../entry-point.js';
 import { update } from '../state/copy.js';
@@ -96,6 +98,15 @@ export function iommuProbeDevices(s: State, _a: Probe): State {
  * context entry into the restored domain's tables (the old kernel's),
  * which ctx-sanitized reports (open case partial-group). withGroup does
  * the same here: every device of the group follows its domain.
+ *
+ * The other order (the group's first device without incoming state, a
+ * later one with it): __iommu_group_maybe_restore_domain returns NULL, the
+ * group gets the default domain, owner unset; attaching it to the device
+ * with incoming state, dmar_domain_attach_device takes a fresh DID
+ * (dev_iommu_restore_did is -1: the default domain has no preserved_state)
+ * and skips the context setup, then __iommu_attach_device clears
+ * dev->iommu->device_ser. That device's context entry keeps walking the
+ * previous kernel's tables, which no probe restores (keepIncomingCtx).
  */
 export function iommuProbeDevice(s: State, d: number): State {
   const n0: State = { ...s, probed: s.probed | (1 << d) };
@@ -107,7 +118,18 @@ export function iommuProbeDevice(s: State, d: number): State {
     if (n.nk.bug) return n;
     return withGroup(n, dev.group, (g) => ({ ...g, domain: h, owned: true, byToken: true }));
   }
-  return withGroup(n0, dev.group, (g) => ({ ...g, domain: DEFAULT_DOMAIN, owned: false, byToken: false }));
+  return keepIncomingCtx(n0, withGroup(n0, dev.group, (g) => ({ ...g, domain: DEFAULT_DOMAIN, owned: false, byToken: false })), dev.group);
+}
+
+/**
+ * dmar_domain_attach_device skips the context setup for a device with
+ * incoming state (v1 08/14: `if (!device_ser)` around
+ * domain_context_mapping): a device of group g with preserved state keeps
+ * the context entry it had before the default domain's attach.
+ */
+function keepIncomingCtx(before: State, after: State, g: number): State {
+  if (!after.devices.some((d, i) => d.group === g && d.preserved && after.ctx[i] !== before.ctx[i])) return after;
+  return { ...after, ctx: after.ctx.map((c, i) => (after.devices[i]!.group === g && after.devices[i]!.preserved ? before.ctx[i]! : c)) };
 }
 
 /** The old slot whose restored domain group g is on and that nobody reclaimed as a HWPT (the core's), -1 if none. */

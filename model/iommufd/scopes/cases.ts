@@ -260,6 +260,27 @@ export const IOMMUFD_CASES: readonly KnownCase[] = [
     },
   },
   {
+    // Open: the other order. The group's first device has no incoming
+    // state, so __iommu_group_maybe_restore_domain returns NULL and the
+    // group gets the default domain, unowned; the VT-d attach skips the
+    // context setup for the preserved later device, whose DMA keeps walking
+    // the previous kernel's tables, which nobody restores, while any kernel
+    // driver may bind to the group. Under every preset; groupPreserve=whole
+    // closes it as it closes partial-group.
+    id: 'partial-group-last',
+    title: "a two-device iommu_group's second device preserved, its first not: B3 gives the group the default domain and no owner, the preserved device's context entry stays on the previous kernel's tables",
+    source: `__iommu_group_maybe_restore_domain (iommu_group_first_dev), dmar_domain_attach_device (no context setup with device_ser) and __iommu_attach_device (device_ser cleared) in ${V1_08_14}`,
+    scope: 'partial-group-last',
+    set: {},
+    invariant: 'owned-blocks-other-drivers',
+    expect: 'violation',
+    found: 'design check',
+    open: {
+      closedBy: { groupPreserve: 'whole' },
+      why: 'the posted code restores a group\'s domain only for its first device and looks at no other device of a preserved device\'s group; a freeze that refuses reboot(KEXEC) while a group is preserved in part (groupPreserve=whole, not proposed on the list) closes it',
+    },
+  },
+  {
     id: 'ci-trust',
     title: 'the whole lifecycle without the radix-tree compare: a hot-swap before the rebuild is complete',
     source: SEED_002,

@@ -267,6 +267,19 @@ const partialGroup: IommufdScope = {
   restore: [[{ op: 'bind_driver', dev: 1 }]],
 };
 
+/**
+ * The other order: the group's second device preserved, its first not.
+ * dev1 and dev2 share group 1 and dev3 is alone in group 2, all three on
+ * the marked HWPT; T1 preserves the iommufd and the cdevs of dev3 and
+ * dev2, never dev1's; reboot at any pause; after boot kernel drivers try
+ * to bind to each device.
+ */
+const partialGroupLast: IommufdScope = {
+  ...partialGroup,
+  threads: [[{ op: 'preserve_fd', file: IOMMUFD, token: 2 }, { op: 'preserve_fd', file: cdev(2), token: 4 }, { op: 'preserve_fd', file: cdev(1), token: 3 }]],
+  restore: [[{ op: 'bind_driver', dev: 0 }, { op: 'bind_driver', dev: 1 }, { op: 'bind_driver', dev: 2 }]],
+};
+
 export const KEXEC_SCOPES: Readonly<Record<string, IommufdScope>> = {
   ci,
   deep,
@@ -275,6 +288,7 @@ export const KEXEC_SCOPES: Readonly<Record<string, IommufdScope>> = {
   'finish-unclaimed': finishUnclaimed,
   sanitize,
   'partial-group': partialGroup,
+  'partial-group-last': partialGroupLast,
 };
 
 export const KEXEC_SCOPE_DOCS: Readonly<Record<string, string>> = {
@@ -285,4 +299,5 @@ export const KEXEC_SCOPE_DOCS: Readonly<Record<string, string>> = {
   'finish-unclaimed': '5.10: FINISH with a restored domain nobody reclaimed',
   sanitize: 'context and PASID-table entries of a device without preserved state, and driver binding after boot',
   'partial-group': 'one device of a two-device iommu_group preserved, the other not: what the new kernel attaches to the group',
+  'partial-group-last': "the other order: a two-device iommu_group's second device preserved, its first not",
 };
