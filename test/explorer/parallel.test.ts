@@ -94,25 +94,20 @@ describe('parallel search', () => {
 });
 
 describe('the default worker count (cores, 1-minute load average)', () => {
-  it('is every core on an idle machine, and one beside another busy process on 2 cores', () => {
-    expect(workersForLoad(2, 0)).toBe(2);
-    expect(workersForLoad(2, 0.1)).toBe(2);
-    expect(workersForLoad(2, 0.25)).toBe(2);
-    expect(workersForLoad(2, 0.3)).toBe(1);
-    expect(workersForLoad(2, 1)).toBe(1);
-    expect(workersForLoad(2, 1.01)).toBe(1);
-    expect(workersForLoad(2, 9.5)).toBe(1);
-  });
-
-  it('counts the cores the load leaves idle on a bigger machine, and never more than the cores or fewer than one', () => {
-    expect(workersForLoad(8, 2.2)).toBe(6);
-    expect(workersForLoad(8, 2.3)).toBe(5);
-    expect(workersForLoad(8, 0)).toBe(8);
-    expect(workersForLoad(8, 7.9)).toBe(1);
-    expect(workersForLoad(8, 40)).toBe(1);
-    expect(workersForLoad(1, 0)).toBe(1);
-    expect(workersForLoad(1, 3)).toBe(1);
-  });
+  // [cores, 1-minute load average, workers]
+  const TABLE: [string, [number, number, number][]][] = [
+    ['is every core on an idle machine, and one beside another busy process on 2 cores', [
+      [2, 0, 2], [2, 0.1, 2], [2, 0.25, 2], [2, 0.3, 1], [2, 1, 1], [2, 1.01, 1], [2, 9.5, 1],
+    ]],
+    ['counts the cores the load leaves idle on a bigger machine, and never more than the cores or fewer than one', [
+      [8, 2.2, 6], [8, 2.3, 5], [8, 0, 8], [8, 7.9, 1], [8, 40, 1], [1, 0, 1], [1, 3, 1],
+    ]],
+  ];
+  for (const [title, rows] of TABLE) {
+    it(title, () => {
+      for (const [cores, load, workers] of rows) expect(workersForLoad(cores, load), `${cores} cores, load ${load}`).toBe(workers);
+    });
+  }
 
   it('takes a load average that is missing or nonsense as none', () => {
     expect(workersForLoad(4, Number.NaN)).toBe(4);
