@@ -28,6 +28,8 @@ export interface Model<S, A> {
    * Optional: rebuilds a state from the words `encode` wrote. When given, the
    * explorer keeps its frontier as packed words instead of objects. With
    * symmetry reduction the result may be any member of the state's class.
+   * `words` is a view of a scratch array the next call overwrites: copy
+   * what the state keeps.
    */
   decode?(words: Int32Array): S;
   /** The process that takes `a` ("T1", "boot", ...). */

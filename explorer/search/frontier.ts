@@ -1,11 +1,13 @@
 /**
  * The breadth-first frontier: the states of one level, in discovery order.
  * When the model can decode its canonical encoding, the frontier keeps only
- * the encoded words in one growing Int32Array (a few bytes a state instead of
- * a JavaScript object); otherwise it keeps the state objects.
+ * the encoded words, each as a little-endian base-128 varint of its 32 bits
+ * in one growing byte array (a small field takes one byte instead of four:
+ * the iommufd model's states take about a third of the room; a word packed
+ * full takes five); otherwise it keeps the state objects.
  */
 import type { Encoder } from './fingerprint.js';
-import { GrowableInt32 } from './growable.js';
+import { GrowableInt32, GrowableUint8 } from './growable.js';
 
 export interface Frontier<S> {
   readonly length: number;
@@ -16,6 +18,40 @@ export interface Frontier<S> {
   readonly bytes: number;
   /** Empties the frontier, keeping its buffers for the next level. */
   clear(): void;
+}
+
+/** The most bytes one word takes packed. */
+export const MAX_WORD_BYTES = 5;
+
+/** Writes the words `src` to `dst` from byte `at`, packed; returns the byte after the last. */
+export function packWords(src: Int32Array, dst: Uint8Array, at: number): number {
+  for (let j = 0; j < src.length; j++) {
+    let v = src[j]! >>> 0;
+    while (v >= 0x80) {
+      dst[at++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    dst[at++] = v;
+  }
+  return at;
+}
+
+/** Reads the words packed in bytes [from, to) of `src` into `out` (room for to − from words at least); returns how many. */
+export function unpackWords(src: Uint8Array, from: number, to: number, out: Int32Array): number {
+  let n = 0;
+  let at = from;
+  while (at < to) {
+    let b = src[at++]!;
+    let v = b & 0x7f;
+    let shift = 7;
+    while (b >= 0x80) {
+      b = src[at++]!;
+      v |= (b & 0x7f) << shift;
+      shift += 7;
+    }
+    out[n++] = v;
+  }
+  return n;
 }
 
 export class ObjectFrontier<S> implements Frontier<S> {
@@ -39,23 +75,30 @@ export class ObjectFrontier<S> implements Frontier<S> {
 }
 
 export class PackedFrontier<S> implements Frontier<S> {
-  private readonly words: GrowableInt32;
+  private readonly packed: GrowableUint8;
+  /** Per state, the byte after its last. */
   private readonly ends: GrowableInt32;
+  /** The words of the state being decoded (a state's words never outnumber its bytes). */
+  private scratch = new Int32Array(64);
   private used = 0;
   private n = 0;
 
-  /** With `shared`, the words live in growable SharedArrayBuffers that workers read. */
+  /**
+   * `decode` gets a view of a scratch array that the next `get` overwrites:
+   * it copies what it keeps. With `shared`, the bytes live in growable
+   * SharedArrayBuffers that workers read.
+   */
   constructor(
     private readonly decode: (words: Int32Array) => S,
     shared = false,
   ) {
-    this.words = new GrowableInt32(1 << 12, shared);
+    this.packed = new GrowableUint8(1 << 14, shared);
     this.ends = new GrowableInt32(1 << 10, shared);
   }
 
-  /** Length-tracking views of the packed words and end offsets (for workers). */
-  view(): { words: Int32Array; ends: Int32Array } {
-    return { words: this.words.view, ends: this.ends.view };
+  /** Length-tracking views of the packed bytes and end offsets (for workers: unpackWords reads a state). */
+  view(): { bytes: Uint8Array; ends: Int32Array } {
+    return { bytes: this.packed.view, ends: this.ends.view };
   }
 
   get length(): number {
@@ -68,7 +111,7 @@ export class PackedFrontier<S> implements Frontier<S> {
   }
 
   get bytes(): number {
-    return this.words.buffer.byteLength + this.ends.buffer.byteLength;
+    return this.packed.buffer.byteLength + this.ends.buffer.byteLength + this.scratch.byteLength;
   }
 
   push(_s: S, enc: Encoder): void {
@@ -77,10 +120,8 @@ export class PackedFrontier<S> implements Frontier<S> {
 
   /** Appends a state by its encoded words. */
   pushWords(src: Int32Array): void {
-    const len = src.length;
-    this.words.ensure(this.used + len);
-    this.words.view.set(src, this.used);
-    this.used += len;
+    this.packed.ensure(this.used + src.length * MAX_WORD_BYTES);
+    this.used = packWords(src, this.packed.view, this.used);
     this.ends.ensure(this.n + 1);
     this.ends.view[this.n++] = this.used;
   }
@@ -88,7 +129,9 @@ export class PackedFrontier<S> implements Frontier<S> {
   get(i: number): S {
     const ends = this.ends.view;
     const start = i === 0 ? 0 : ends[i - 1]!;
-    return this.decode(this.words.view.subarray(start, ends[i]!));
+    const end = ends[i]!;
+    if (end - start > this.scratch.length) this.scratch = new Int32Array(end - start);
+    return this.decode(this.scratch.subarray(0, unpackWords(this.packed.view, start, end, this.scratch)));
   }
 }
 

@@ -9,15 +9,16 @@
  * is a fixed-length view, made again after each growth.
  */
 
-/** The largest buffer, in bytes: typed-array indices stay below 2^30 elements of 4 bytes. */
+/** The largest buffer, in bytes (typed-array lengths stay below 2^32). */
 const MAX_BYTES = 2 ** 32;
 
-abstract class Growable<T extends Int32Array | Uint32Array> {
+abstract class Growable<T extends Int32Array | Uint32Array | Uint8Array> {
   buffer: ArrayBuffer | SharedArrayBuffer;
   view: T;
 
-  constructor(length: number, private readonly shared: boolean) {
-    this.buffer = this.alloc(length * 4);
+  /** `length` elements of `bytesPer` bytes each. */
+  constructor(length: number, private readonly shared: boolean, private readonly bytesPer: number) {
+    this.buffer = this.alloc(length * bytesPer);
     this.view = this.make(this.buffer, length);
   }
 
@@ -37,22 +38,37 @@ abstract class Growable<T extends Int32Array | Uint32Array> {
     if (n >= length) return;
     if (exact) n = length;
     while (n < length) n *= 2;
-    if (n * 4 > MAX_BYTES) throw new RangeError(`a search buffer would exceed ${MAX_BYTES} bytes`);
+    if (n * this.bytesPer > MAX_BYTES) throw new RangeError(`a search buffer would exceed ${MAX_BYTES} bytes`);
     const old = this.view;
-    this.buffer = this.alloc(n * 4);
+    this.buffer = this.alloc(n * this.bytesPer);
     this.view = this.make(this.buffer, n);
     if (keep) this.view.set(old);
   }
 }
 
 export class GrowableInt32 extends Growable<Int32Array> {
+  constructor(length: number, shared: boolean) {
+    super(length, shared, 4);
+  }
   protected make(buf: ArrayBuffer | SharedArrayBuffer, length: number): Int32Array {
     return new Int32Array(buf, 0, length);
   }
 }
 
 export class GrowableUint32 extends Growable<Uint32Array> {
+  constructor(length: number, shared: boolean) {
+    super(length, shared, 4);
+  }
   protected make(buf: ArrayBuffer | SharedArrayBuffer, length: number): Uint32Array {
     return new Uint32Array(buf, 0, length);
+  }
+}
+
+export class GrowableUint8 extends Growable<Uint8Array> {
+  constructor(length: number, shared: boolean) {
+    super(length, shared, 1);
+  }
+  protected make(buf: ArrayBuffer | SharedArrayBuffer, length: number): Uint8Array {
+    return new Uint8Array(buf, 0, length);
   }
 }

@@ -33,7 +33,8 @@ export interface ModelSource {
 
 export interface BatchRequest {
   readonly table: TableView;
-  readonly words: Int32Array;
+  /** The level's states, packed (explorer/search/frontier.ts: unpackWords), and the byte after each. */
+  readonly bytes: Uint8Array;
   readonly ends: Int32Array;
   /** Source states [from, to) of the frontier. */
   readonly from: number;

@@ -3,7 +3,7 @@
  * sequential search for any number of workers: the same distinct states and
  * transitions, the same verdict, and the same (shortest) counterexample.
  *
- * Level by level, the frontier (packed words in SharedArrayBuffers) is cut
+ * Level by level, the frontier (packed states in SharedArrayBuffers) is cut
  * into batches; the workers generate successors, check invariants and
  * fingerprint them, probing the shared visited table read-only. The main
  * thread then inserts the candidates in (source, action) order — exactly the
@@ -163,12 +163,12 @@ export function exploreParallel<S, A>(
       const next = run.beginLevel() as PackedFrontier<S>;
       // Batches of the level, dealt round-robin; each worker has up to two in
       // flight, so it works while this thread expands or inserts earlier ones.
-      const { words, ends } = frontier.view();
+      const { bytes, ends } = frontier.view();
       const batches = Math.ceil(frontier.length / BATCH);
       const request = (b: number): BatchRequest => {
         const reuse = spareBuffers[b % workers]!.pop();
         const from = b * BATCH;
-        return { table: visited.view(), words, ends, from, to: Math.min(frontier.length, from + BATCH), violated: [...checker.violated], ...(cov ? { coverage: true } : {}), ...(reuse ? { reuse } : {}) };
+        return { table: visited.view(), bytes, ends, from, to: Math.min(frontier.length, from + BATCH), violated: [...checker.violated], ...(cov ? { coverage: true } : {}), ...(reuse ? { reuse } : {}) };
       };
       let sent = 0;
       let expanded = 0;

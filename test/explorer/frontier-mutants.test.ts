@@ -8,10 +8,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Encoder } from '../../explorer/search/fingerprint.js';
-import { ObjectFrontier, PackedFrontier, newFrontier } from '../../explorer/search/frontier.js';
+import { MAX_WORD_BYTES, ObjectFrontier, PackedFrontier, newFrontier, packWords, unpackWords } from '../../explorer/search/frontier.js';
 
 /** A decoder that keeps the words it is given (copied: the frontier hands out a view of its buffer). */
 const copy = (w: Int32Array): number[] => Array.from(w);
+
+/** Bytes of one word packed, by its unsigned value: 7 bits a byte. */
+const packedLength = (w: number): number => {
+  const v = w >>> 0;
+  return v < 2 ** 7 ? 1 : v < 2 ** 14 ? 2 : v < 2 ** 21 ? 3 : v < 2 ** 28 ? 4 : 5;
+};
 
 const encode = (words: readonly number[]): Encoder => {
   const e = new Encoder(1);
@@ -35,16 +41,21 @@ describe('packed frontier', () => {
     );
   });
 
-  it('grows past its first buffers (4096 words, 1024 ends) without losing a state', () => {
+  it('grows past its first buffers (16,384 bytes, 1,024 ends) without losing a state', () => {
     const f = new PackedFrontier(copy);
     const before = f.bytes;
-    expect(before).toBe(4 * (1 << 12) + 4 * (1 << 10));
-    const n = 3000; // ends: past 1024; words: 3000 * 3 = 9000, past 4096
-    for (let i = 0; i < n; i++) f.pushWords(Int32Array.of(i, -i - 1, i * 7));
+    expect(before).toBe((1 << 14) + 4 * (1 << 10) + 4 * 64);
+    const n = 3000; // ends: past 1024; bytes: past 16,384 (the negative word alone takes 5)
+    let packed = 0;
+    for (let i = 0; i < n; i++) {
+      const ws = [i, -i - 1, i * 7];
+      f.pushWords(Int32Array.from(ws));
+      packed += ws.reduce((t, w) => t + packedLength(w), 0);
+    }
     expect(f.length).toBe(n);
     for (const i of [0, 1, 1023, 1024, 1025, 1365, 1366, 2999]) expect(f.get(i)).toEqual([i, -i - 1, i * 7]);
     expect(f.bytes).toBeGreaterThan(before);
-    expect(f.bytes).toBeGreaterThanOrEqual(4 * (3 * n + n));
+    expect(f.bytes).toBeGreaterThanOrEqual(packed + 4 * n);
   });
 
   it('pushes only the encoder words written since its reset, not its whole buffer', () => {
@@ -71,15 +82,45 @@ describe('packed frontier', () => {
     expect(f.length).toBe(2);
     expect(f.get(0)).toEqual([7]);
     expect(f.get(1)).toEqual([8, 9]);
-    const { words, ends } = f.view();
-    expect(Array.from(words.subarray(0, 3))).toEqual([7, 8, 9]);
+    const { bytes: packed, ends } = f.view();
+    expect(Array.from(packed.subarray(0, 3))).toEqual([7, 8, 9]);
     expect(Array.from(ends.subarray(0, 2))).toEqual([1, 3]);
   });
 
   it('shares its buffers with workers when asked, and only then', () => {
-    expect(new PackedFrontier(copy, true).view().words.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(new PackedFrontier(copy, false).view().words.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(new PackedFrontier(copy, true).view().bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(new PackedFrontier(copy, false).view().bytes.buffer).toBeInstanceOf(ArrayBuffer);
     expect(new PackedFrontier(copy).view().ends.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+  });
+});
+
+describe('packed words', () => {
+  const word = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+
+  it('read back exactly, each in 7 bits a byte (one byte below 128, five for a negative word)', () => {
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 60 }), fc.nat(7), (ws, at) => {
+        const src = Int32Array.from(ws);
+        const dst = new Uint8Array(at + ws.length * MAX_WORD_BYTES);
+        const end = packWords(src, dst, at);
+        expect(end - at).toBe(ws.reduce((t, w) => t + packedLength(w), 0));
+        const out = new Int32Array(Math.max(1, end - at));
+        const n = unpackWords(dst, at, end, out);
+        expect(Array.from(out.subarray(0, n))).toEqual(ws);
+      }),
+      { seed: 7, numRuns: 200 },
+    );
+  });
+
+  it('take the lengths the boundaries give', () => {
+    const cases: [number, number][] = [[0, 1], [127, 1], [128, 2], [2 ** 14 - 1, 2], [2 ** 14, 3], [2 ** 21, 4], [2 ** 28 - 1, 4], [2 ** 28, 5], [2 ** 31 - 1, 5], [-1, 5], [-(2 ** 31), 5]];
+    for (const [w, len] of cases) {
+      const dst = new Uint8Array(MAX_WORD_BYTES);
+      expect(packWords(Int32Array.of(w), dst, 0), String(w)).toBe(len);
+      const out = new Int32Array(MAX_WORD_BYTES);
+      expect(unpackWords(dst, 0, len, out)).toBe(1);
+      expect(out[0]).toBe(w);
+    }
   });
 });
 
