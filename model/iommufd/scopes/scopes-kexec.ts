@@ -166,8 +166,9 @@ const deep: IommufdScope = {
  * IOMMU_DESTROY of hwpt2 (the count race of 5.2) and of hwpt3 (-EBUSY while
  * the group is attached). T3 REPLACEs the two-device group onto hwpt2 (both
  * devices move: the group is the unit), tries IOMMU_DESTROY of hwpt3 (it
- * succeeds once the group left it) and unmaps IOVA 0 of IOAS 1 too (one of
- * T2 and T3 gets -ENOENT). iommu_domain_preserve, kho_alloc_preserve,
+ * succeeds once the group left it) and unmaps both IOVAs of IOAS 1 too (of
+ * T2 and T3, the second to unmap an IOVA gets -ENOENT; T3's unmap of IOVA 1
+ * may instead remove the mapping of memfd2 that T2 put there). iommu_domain_preserve, kho_alloc_preserve,
  * iommufd_lock_obj and a freeze may fail. After kexec the VMM rebuilds
  * dev1's HWPT and hot-swaps it, finishes or closes the session, attaches
  * dev2 to IOAS 2 (an auto domain), and kernel drivers try to bind to dev1
@@ -195,7 +196,7 @@ const nightly: IommufdScope = {
   threads: [
     ci.threads[0]!.filter((o) => !(o.op === 'preserve_fd' && o.file.kind === 'cdev' && o.file.dev === 1)),
     [...ci.threads[1]!, { op: 'destroy', hwpt: 2 }, { op: 'unmap', ioas: 0, iova: 0 }],
-    [{ op: 'replace', dev: 1, hwpt: 1 }, { op: 'destroy', hwpt: 2 }, { op: 'unmap', ioas: 0, iova: 0 }],
+    [{ op: 'replace', dev: 1, hwpt: 1 }, { op: 'destroy', hwpt: 2 }, { op: 'unmap', ioas: 0, iova: 0 }, { op: 'unmap', ioas: 0, iova: 1 }],
   ],
   restore: [NIGHTLY_RESTORE],
   failures: { ...ci.failures, lockObj: true, khoAlloc: true },
