@@ -6,7 +6,8 @@
  * the two cdevs swap with them). The canonical encoding of
  * a state is the smaller of its own and its swapped image's, so a state
  * and its mirror image count once. One pair is reduced (the first found);
- * the ci and deep scopes have exactly one.
+ * the ci scope has exactly one, deep none (its new kernel attaches dev2
+ * alone to an IOAS).
  *
  * Sound because every transition is equivariant under the swap: threads
  * take menu ops in any order, reboot freezes by session position, and B3
