@@ -48,8 +48,10 @@ export default defineConfig({
     // loaded again per mutant, and loading it was most of a mutant's time:
     // model/iommufd/kernel/finish.ts's 125 mutants took 52 s instead of 84
     // s, with the same mutants killed, surviving and timed out (docs/ci.md).
-    // The tests share no module state that changes a verdict: the whole set
-    // passes this way.
+    // The whole set passes this way. One kind of module state is shared:
+    // a test that deep-freezes a state (test/model/helpers.ts) freezes the
+    // model's constants in it (NO_BLOB) for the files after it, so a test
+    // that needs a state unfrozen works on a copy (strict-mutants).
     isolate: false,
   },
 });
