@@ -13,7 +13,7 @@ import type { Invariant } from '../invariant.js';
 import type { Model } from '../model.js';
 import type { BatchFinding, BatchRequest, BatchResult } from './parallel-protocol.js';
 import { probe } from './visited.js';
-import { unpackWords } from './frontier.js';
+import { PackedReader } from './frontier.js';
 import { CoverageCounter } from './coverage.js';
 
 /** Fingerprints already sent in one batch: slots are valid only when stamped with the batch's number. */
@@ -24,8 +24,7 @@ export class BatchExpander<S, A> {
   private readonly checker: Checker<S, A>;
   private readonly decode: (w: Int32Array) => S;
   private readonly enc = new Encoder();
-  /** The words of the source state being decoded (a state's words never outnumber its packed bytes). */
-  private scratch = new Int32Array(64);
+  private readonly reader = new PackedReader();
   private out = new Int32Array(1 << 16);
   private len = 0;
   private readonly localHi = new Uint32Array(1 << LOCAL_BITS);
@@ -84,10 +83,7 @@ export class BatchExpander<S, A> {
     this.localUsed = 0;
     const { bytes, ends, table } = req;
     for (let i = req.from; i < req.to; i++) {
-      const start = i === 0 ? 0 : ends[i - 1]!;
-      const end = ends[i]!;
-      if (end - start > this.scratch.length) this.scratch = new Int32Array(end - start);
-      const s = this.decode(this.scratch.subarray(0, unpackWords(bytes, start, end, this.scratch)));
+      const s = this.decode(this.reader.words(bytes, ends, i));
       const acts = model.actions(s);
       this.put(acts.length);
       for (const f of checker.visit(s, acts.length)) findings.push({ ...f, src: i, k: -1 });

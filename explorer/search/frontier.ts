@@ -3,8 +3,8 @@
  * When the model can decode its canonical encoding, the frontier keeps only
  * the encoded words, each as a little-endian base-128 varint of its 32 bits
  * in one growing byte array (a small field takes one byte instead of four:
- * the iommufd model's states take about a third of the room; a word packed
- * full takes five); otherwise it keeps the state objects.
+ * the iommufd model's states take about two fifths of the room; a word
+ * packed full takes five); otherwise it keeps the state objects.
  */
 import type { Encoder } from './fingerprint.js';
 import { GrowableInt32, GrowableUint8 } from './growable.js';
@@ -54,6 +54,28 @@ export function unpackWords(src: Uint8Array, from: number, to: number, out: Int3
   return n;
 }
 
+/** Reads one state of a packed level at a time into a scratch array it keeps. */
+export class PackedReader {
+  private scratch = new Int32Array(64);
+
+  /**
+   * The words of state i of a level packed in `bytes`, state i ending at
+   * byte ends[i]: a view of the scratch array, which the next call overwrites
+   * (a state's words never outnumber its bytes).
+   */
+  words(bytes: Uint8Array, ends: Int32Array, i: number): Int32Array {
+    const start = i === 0 ? 0 : ends[i - 1]!;
+    const end = ends[i]!;
+    if (end - start > this.scratch.length) this.scratch = new Int32Array(end - start);
+    return this.scratch.subarray(0, unpackWords(bytes, start, end, this.scratch));
+  }
+
+  /** Bytes held by the scratch array. */
+  get bytes(): number {
+    return this.scratch.byteLength;
+  }
+}
+
 export class ObjectFrontier<S> implements Frontier<S> {
   private states: S[] = [];
   clear(): void {
@@ -78,8 +100,7 @@ export class PackedFrontier<S> implements Frontier<S> {
   private readonly packed: GrowableUint8;
   /** Per state, the byte after its last. */
   private readonly ends: GrowableInt32;
-  /** The words of the state being decoded (a state's words never outnumber its bytes). */
-  private scratch = new Int32Array(64);
+  private readonly reader = new PackedReader();
   private used = 0;
   private n = 0;
 
@@ -111,7 +132,7 @@ export class PackedFrontier<S> implements Frontier<S> {
   }
 
   get bytes(): number {
-    return this.packed.buffer.byteLength + this.ends.buffer.byteLength + this.scratch.byteLength;
+    return this.packed.buffer.byteLength + this.ends.buffer.byteLength + this.reader.bytes;
   }
 
   push(_s: S, enc: Encoder): void {
@@ -127,11 +148,7 @@ export class PackedFrontier<S> implements Frontier<S> {
   }
 
   get(i: number): S {
-    const ends = this.ends.view;
-    const start = i === 0 ? 0 : ends[i - 1]!;
-    const end = ends[i]!;
-    if (end - start > this.scratch.length) this.scratch = new Int32Array(end - start);
-    return this.decode(this.scratch.subarray(0, unpackWords(this.packed.view, start, end, this.scratch)));
+    return this.decode(this.reader.words(this.packed.view, this.ends.view, i));
   }
 }
 

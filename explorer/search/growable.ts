@@ -9,7 +9,7 @@
  * is a fixed-length view, made again after each growth.
  */
 
-/** The largest buffer, in bytes (typed-array lengths stay below 2^32). */
+/** The largest buffer, in bytes. */
 const MAX_BYTES = 2 ** 32;
 
 abstract class Growable<T extends Int32Array | Uint32Array | Uint8Array> {

@@ -8,9 +8,8 @@
  * the built command, which mutation testing does not mutate.
  */
 import { describe, expect, it } from 'vitest';
-import type { FieldType } from '../../model/iommufd/state/state-schema.js';
+import { STATE_SCHEMA, type FieldType } from '../../model/iommufd/state/state-schema.js';
 import { FieldError, deepCopy, strictView } from '../../model/iommufd/state/strict.js';
-import { STATE_SCHEMA } from '../../model/iommufd/state/state-schema.js';
 import { modelFor } from './helpers.js';
 
 const INT: FieldType = { t: 'int', min: 0, max: 9 };

@@ -168,8 +168,9 @@ const deep: IommufdScope = {
  * devices move: the group is the unit), tries IOMMU_DESTROY of hwpt3 (it
  * succeeds once the group left it) and unmaps both IOVAs of IOAS 1 too (of
  * T2 and T3, the second to unmap an IOVA gets -ENOENT; T3's unmap of IOVA 1
- * may instead remove the mapping of memfd2 that T2 put there). iommu_domain_preserve, kho_alloc_preserve,
- * iommufd_lock_obj and a freeze may fail. After kexec the VMM rebuilds
+ * may instead remove the mapping of memfd2 that T2 put there).
+ * iommu_domain_preserve, kho_alloc_preserve, iommufd_lock_obj and a freeze
+ * may fail. After kexec the VMM rebuilds
  * dev1's HWPT and hot-swaps it, finishes or closes the session, attaches
  * dev2 to IOAS 2 (an auto domain), and kernel drivers try to bind to dev1
  * (-EBUSY: its group is on the restored domain), dev2 and dev3.
