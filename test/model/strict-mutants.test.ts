@@ -86,6 +86,46 @@ describe('a read-only view', () => {
   });
 });
 
+describe('the object under a view stays as the engine made it', () => {
+  it('a descriptor gives the field behind the view, so loaded code cannot reach the object through it', () => {
+    const s = plain();
+    const v = strictView(s, TYPE, false, 'the check of invariant t') as unknown as Plain;
+    const r = Object.getOwnPropertyDescriptor(v, 'r')!.value as Plain['r'];
+    expect(r).toBe(v.r);
+    expect(fieldError(() => (r.x = 9))).toBe("the check of invariant t writes x of r; only an action's effect may change the state");
+    const e = Object.getOwnPropertyDescriptor(v.l, '1')!.value as Plain['l'][number];
+    expect(fieldError(() => (e.y = 0))).toBe("the check of invariant t writes y of l[1]; only an action's effect may change the state");
+    expect(Object.getOwnPropertyDescriptor(v, 'a')).toEqual({ value: 1, writable: true, enumerable: true, configurable: true });
+    expect(Object.getOwnPropertyDescriptor(v.n, 'length')!.value).toBe(2);
+    expect(Object.getOwnPropertyDescriptor(v, 'q')).toBeUndefined();
+    expect(s).toEqual(plain());
+  });
+
+  it('a frozen object\'s field is given as it is (a proxy must), and stays unchangeable', () => {
+    const s = plain();
+    Object.freeze(s.r);
+    Object.freeze(s);
+    const v = strictView(s, TYPE, false, 'w') as unknown as Plain;
+    expect(Object.getOwnPropertyDescriptor(v, 'r')!.value).toBe(s.r);
+  });
+
+  it('refuses Object.freeze, Object.seal, Object.preventExtensions and a new prototype, through a read-only view and a draft, leaving the object extensible', () => {
+    for (const writable of [false, true]) {
+      const s = plain();
+      const v = strictView(s, TYPE, writable, 'the check of invariant t') as unknown as Plain;
+      expect(fieldError(() => Object.freeze(v))).toBe("the check of invariant t freezes or seals the state; the engine owns the state's objects");
+      expect(fieldError(() => Object.seal(v.r))).toBe("the check of invariant t freezes or seals r; the engine owns the state's objects");
+      expect(fieldError(() => Object.preventExtensions(v.l[0]))).toBe("the check of invariant t freezes or seals l[0]; the engine owns the state's objects");
+      expect(fieldError(() => Object.setPrototypeOf(v.l, null))).toBe("the check of invariant t sets the prototype of l; the engine owns the state's objects");
+      expect(Object.isExtensible(s)).toBe(true);
+      expect(Object.isExtensible(s.r)).toBe(true);
+      expect(Object.isExtensible(s.l[0])).toBe(true);
+      expect(Object.getPrototypeOf(s.l)).toBe(Array.prototype);
+      expect(s).toEqual(plain());
+    }
+  });
+});
+
 describe('a draft (writable view)', () => {
   it('writes declared fields and list elements through to the object, and refuses an undeclared field or a delete', () => {
     const s = plain();

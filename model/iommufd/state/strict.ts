@@ -42,6 +42,8 @@ export function strictView<T>(root: T, type: FieldType, writable: boolean, what:
     if (!isComposite(t) || typeof v !== 'object' || v === null) return v;
     const hit = cache.get(v);
     if (hit) return hit;
+    /** The path of field or element `prop` of this object, for errors. */
+    const at = (prop: string) => (t.t === 'list' ? `${path}[${prop}]` : path ? `${path}.${prop}` : prop);
     const p = new Proxy(v as object, {
       get(target, prop, receiver) {
         if (typeof prop === 'symbol' || PASS.has(prop)) return Reflect.get(target, prop, receiver);
@@ -51,7 +53,7 @@ export function strictView<T>(root: T, type: FieldType, writable: boolean, what:
           if (t.t === 'list') return undefined; // past the end, as for any array
           throw new FieldError(`${what} reads field ${JSON.stringify(prop)} of ${path || 'the state'}, which does not exist; its fields: ${fieldsOf(t).join(', ')} (docs/state.md)`);
         }
-        return wrap(Reflect.get(target, prop), ct, t.t === 'list' ? `${path}[${prop}]` : path ? `${path}.${prop}` : prop);
+        return wrap(Reflect.get(target, prop), ct, at(prop));
       },
       has(target, prop) {
         return Reflect.has(target, prop);
@@ -69,6 +71,26 @@ export function strictView<T>(root: T, type: FieldType, writable: boolean, what:
       defineProperty(target, prop, desc) {
         if (!writable) throw new FieldError(`${what} defines ${String(prop)} on ${path || 'the state'}; only an action's effect may change the state`);
         return Reflect.defineProperty(target, prop, desc);
+      },
+      // A descriptor's value is the field as `get` gives it: behind the view,
+      // not the object itself, which loaded code could then change. A
+      // non-configurable field (a frozen state's, in tests) must be reported
+      // as it is; being frozen, it cannot be changed through it either.
+      getOwnPropertyDescriptor(target, prop) {
+        const d = Reflect.getOwnPropertyDescriptor(target, prop);
+        if (d === undefined || !('value' in d) || !d.configurable || typeof prop !== 'string') return d;
+        const ct = child(t, prop);
+        return ct === undefined ? d : { ...d, value: wrap(d.value, ct, at(prop)) };
+      },
+      // Object.freeze and Object.preventExtensions would change the object
+      // under the view (they reach the target before any defineProperty),
+      // and so would a new prototype: refused, for a draft too, whose copy
+      // becomes the next state.
+      preventExtensions() {
+        throw new FieldError(`${what} freezes or seals ${path || 'the state'}; the engine owns the state's objects`);
+      },
+      setPrototypeOf() {
+        throw new FieldError(`${what} sets the prototype of ${path || 'the state'}; the engine owns the state's objects`);
       },
     });
     cache.set(v, p);
