@@ -148,6 +148,21 @@ describe('an action becomes an entry point and a menu op', () => {
   });
 });
 
+describe('a first step with a name of its own', () => {
+  it('runs its own effect under its name, then the next step', () => {
+    const mod = {
+      fields: [{ on: 'state', name: 'xbSum', type: 'int', min: 0, max: 9, init: 0 }],
+      actions: [{ op: 'xb_named', type: 'xb_named_t', source: 'test', steps: [{ name: 'grab', effect: (s: Loose) => { s['xbSum'] += 1; } }, { pc: 'XB_N2', effect: (s: Loose) => { s['xbSum'] += 4; } }] }],
+    };
+    const m = modelOf(mod, { threads: [[{ op: 'xb_named' }]] });
+    const s1 = take(m, m.initStates()[0]!, 'xb_named_t grab');
+    expect([raw(s1)['xbSum'], s1.threads[0]!.pc]).toEqual([1, 'XB_N2']);
+    const s2 = take(m, s1, 'xb_named_t XB_N2');
+    expect([raw(s2)['xbSum'], s2.threads[0]!.pc]).toEqual([5, 'idle']);
+    expect(ext(m).reg.entry('xb_named_t')!.steps).toEqual(['grab', 'XB_N2']);
+  });
+});
+
 describe('what loaded steps are handed', () => {
   it('the op\'s fields (frozen), the thread, the switches, and failed only in the failing outcome', () => {
     const seen: Loose[] = [];

@@ -143,7 +143,7 @@ describe('actions', () => {
   });
 
   it('defaults: no fields, the old kernel, a first step named S1, a doc from the type and source', () => {
-    const [a] = parse({ actions: [act({ steps: [{ name: 3 }] })] }).actions;
+    const [a] = parse({ actions: [act({ steps: [{ needs: undefined }] })] }).actions;
     expect(a).toEqual({ op: 'xp_op', type: 'xp_type', source: 'test: xp', fields: {}, kernels: ['old'], steps: [{ name: 'S1', holds: [], needs: [], guard: undefined, effect: undefined, fails: undefined }], label: undefined, kselftest: undefined, doc: 'xp_type (test: xp)' });
     expect(parse({ actions: [act({ doc: 5, fields: null })] }).actions[0]!.doc).toBe('xp_type (test: xp)');
     // sixteen steps are accepted
@@ -196,6 +196,12 @@ describe('actions', () => {
       [act({ steps: [{}, { name: 'X2' }] }), 'actions[1].steps[1].pc = undefined; every step after the first names the program counter its thread waits at before it'],
       [act({ steps: [{ pc: 'X1' }] }), 'actions[1].steps[0].pc = "X1"; the first step starts from an idle thread and has no pc'],
       [act({ steps: [{ pc: 3 }] }), 'actions[1].steps[0].pc = 3; the first step starts from an idle thread and has no pc'],
+      [act({ steps: [{ name: 3 }] }), 'actions[1].steps[0].name = 3; expected an identifier (the first step\'s name in traces; S1 when left out)'],
+      [act({ steps: [{ name: 'grab it' }] }), 'actions[1].steps[0].name = "grab it"; expected an identifier (the first step\'s name in traces; S1 when left out)'],
+      // two steps of one name: the later one's effect would run for both
+      [act({ steps: [{}, { pc: 'S1' }] }), 'actions[1].steps[1].pc = "S1"; steps[0] is named so already (the first step is S1 unless named); every step needs a name of its own'],
+      [act({ steps: [{ name: 'XP_N' }, { pc: 'XP_M' }, { pc: 'XP_N' }] }), 'actions[1].steps[2].pc = "XP_N"; steps[0] is named so already (the first step is S1 unless named); every step needs a name of its own'],
+      [act({ steps: [{}, { pc: 'XP_D' }, { pc: 'XP_E' }, { pc: 'XP_D' }] }), 'actions[1].steps[3].pc = "XP_D"; steps[1] is named so already (the first step is S1 unless named); every step needs a name of its own'],
       [act({ steps: [{ holds: [] }] }), 'actions[1].steps[0].holds is set on the first step; `holds` names the locks held at a step\'s pc, taken by the step before'],
       [act({ steps: [{}, { pc: 'XP_H', holds: 'lock_a' }] }), 'actions[1].steps[1].holds = "lock_a"; expected an array of lock names'],
       [act({ steps: [{}, { pc: 'XP_H', holds: ['lock_a', 3] }] }), 'actions[1].steps[1].holds = ["lock_a",3]; expected an array of lock names'],
