@@ -408,14 +408,16 @@ describe('extension fields in the state: fill, encode, decode, JSON', () => {
     const s0 = m.initStates()[0]!;
     expect(fillExtFields(ext(m), s0)).toBe(s0);
     const r = raw(s0);
-    const { xT: _a, ...noXT } = r['threads'][1];
-    const { xT2: _b, ...noXT2 } = r['threads'][0];
+    // thread 0 lacks nothing (a value other than the initial one); thread 1 lacks xT and has xT2 at another value
+    const t0 = { ...r['threads'][0], xT: 0 };
+    const { xT: _a, ...noXT } = { ...r['threads'][1], xT2: false };
     const { xTop: _c, ...rest } = r;
-    const partial = { ...rest, threads: [{ ...noXT2, xT: 0 }, noXT] } as unknown as State;
+    const partial = { ...rest, threads: [t0, noXT] } as unknown as State;
     const filled = raw(fillExtFields(ext(m), partial));
-    expect(filled['threads']).toEqual([{ ...r['threads'][0], xT: 0 }, r['threads'][1]]);
+    expect(filled['threads']).toStrictEqual([t0, { ...r['threads'][1], xT2: false }]);
+    expect(filled['threads'][0]).toBe(t0); // an object that lacks nothing is kept as it is
     expect(filled['xTop']).toBe(5);
-    expect(filled['memfds']).toBe(r['memfds']); // objects that lack nothing are kept as they are
+    expect(filled['memfds']).toBe(r['memfds']);
     expect(raw(partial)['threads'][1]).not.toHaveProperty('xT'); // not changed in place
   });
 

@@ -124,7 +124,7 @@ describe('actions', () => {
         }),
       ],
     });
-    expect(x.actions).toEqual([
+    expect(x.actions).toStrictEqual([
       {
         op: 'xp_op', type: 'xp_type', source: 'test: xp',
         fields: {
@@ -144,7 +144,7 @@ describe('actions', () => {
 
   it('defaults: no fields, the old kernel, a first step named S1, a doc from the type and source', () => {
     const [a] = parse({ actions: [act({ steps: [{ needs: undefined }] })] }).actions;
-    expect(a).toEqual({ op: 'xp_op', type: 'xp_type', source: 'test: xp', fields: {}, kernels: ['old'], steps: [{ name: 'S1', holds: [], needs: [], guard: undefined, effect: undefined, fails: undefined }], label: undefined, kselftest: undefined, doc: 'xp_type (test: xp)' });
+    expect(a).toStrictEqual({ op: 'xp_op', type: 'xp_type', source: 'test: xp', fields: {}, kernels: ['old'], steps: [{ name: 'S1', holds: [], needs: [], guard: undefined, effect: undefined, fails: undefined }], label: undefined, kselftest: undefined, doc: 'xp_type (test: xp)' });
     expect(parse({ actions: [act({ doc: 5, fields: null })] }).actions[0]!.doc).toBe('xp_type (test: xp)');
     // sixteen steps are accepted
     const sixteen = [{}, ...Array.from({ length: 15 }, (_, i) => ({ pc: `XP_S${i}` }))];

@@ -69,6 +69,8 @@ describe('the spec', () => {
 
   it('its invariants: the model\'s for the variant, then the folded-in ones', () => {
     const tree: Invariant<State, Action> = { id: 'xs-tree', title: 'tree', source: 'test', kind: 'state', check: () => null };
+    const none = makeIommufdSpec();
+    expect(none.invariants(none.scopes[DEFAULT_SCOPE]!, PRESETS['v2']!).map((i) => i.id)).toEqual(iommufdInvariants(decodeVariant(PRESETS['v2']!)).map((i) => i.id));
     const spec = makeIommufdSpec([], [tree]);
     for (const v of [PRESETS['fixed']!, PRESETS['v2']!]) {
       const ids = spec.invariants(spec.scopes[DEFAULT_SCOPE]!, v).map((i) => i.id);
@@ -191,5 +193,23 @@ describe('the model', () => {
     // no session and nothing preserved: no liveupdate_reboot; no device: no probe
     const bare = kinds({ phases: 'lifecycle', session: [], devices: [], hwpts: [], threads: [[{ op: 'unmap', ioas: 0, iova: 0 }]] });
     expect(new Set(bare.slice(old.length))).toEqual(new Set(['kernel_kexec', 'kho_populate', 'intel_iommu_init']));
+    // an op's entry point, then those it goes on into (the unwind of a preserve)
+    const pres = kinds({ threads: [[{ op: 'preserve_fd', file: { kind: 'iommufd' }, token: 2 }]] });
+    expect(pres).toEqual(['iommufd_liveupdate_preserve', 'iommufd_liveupdate_unpreserve']);
+  });
+
+  it('the menu of a new-kernel op is its new-kernel entry points\'', () => {
+    const mod = { actions: [{ op: 'xs_late', type: 'xs_late_t', source: 'test', kernels: ['new'], steps: [{}, { pc: 'XS_L2' }] }] };
+    const spec = makeIommufdSpec([load(mod)]);
+    const m = spec.build(spec.parseScope({ ...BASE, phases: 'lifecycle', threads: [[]], restore: [[{ op: 'xs_late' }]] }), spec.presets['fixed']!) as IommufdModel;
+    const menu = m.actionMenu();
+    expect(menu[0]).toEqual({ kind: 'xs_late_t', steps: ['S1', 'XS_L2'] });
+    expect(menu.filter((k) => k.kind === 'xs_late_t')).toHaveLength(1);
+  });
+
+  it('the process of an action: the VMM thread that takes it', () => {
+    const m = plainModel({ threads: [[], [{ op: 'unmap', ioas: 0, iova: 0 }]] });
+    const a = m.actions(m.initStates()[0]!)[0]!;
+    expect(m.process(a)).toBe('T2');
   });
 });
