@@ -119,7 +119,7 @@ describe('actions', () => {
         act({
           fields: { io: 'ioas', m: 'memfd', h: 'hwpt', sl: 'slot', d: 'dev', v: 'iova', p: 'page', t: 'token', b: 'bool', n: { kind: 'int', min: 0, max: 255 }, k: { kind: 'token', min: 1, max: 2 }, o: { kind: 'bool', optional: true }, q: { kind: 'bool', optional: 'yes' }, e: { kind: 'int', min: 4, max: 4 } },
           kernels: ['new', 'old'],
-          steps: [{ name: 'begin', needs: ['lock_a', 'lu_mutex'], guard, effect, fails }, { pc: 'XP_2', holds: ['lock_a'] }, { pc: 'XP_3', name: 'ignored' }],
+          steps: [{ name: 'begin', needs: ['lock_a', 'lu_mutex'], guard, effect, fails }, { pc: 'XP_2', holds: ['lock_a'] }, { pc: 'XP_3', name: 'not an identifier' }],
           label, kselftest, doc: 'what it does',
         }),
       ],
@@ -197,6 +197,7 @@ describe('actions', () => {
       [act({ steps: [{ pc: 'X1' }] }), 'actions[1].steps[0].pc = "X1"; the first step starts from an idle thread and has no pc'],
       [act({ steps: [{ pc: 3 }] }), 'actions[1].steps[0].pc = 3; the first step starts from an idle thread and has no pc'],
       [act({ steps: [{ name: 3 }] }), 'actions[1].steps[0].name = 3; expected an identifier (the first step\'s name in traces; S1 when left out)'],
+      [act({ steps: [{ name: ['grab'] }] }), 'actions[1].steps[0].name = ["grab"]; expected an identifier (the first step\'s name in traces; S1 when left out)'],
       [act({ steps: [{ name: 'grab it' }] }), 'actions[1].steps[0].name = "grab it"; expected an identifier (the first step\'s name in traces; S1 when left out)'],
       // two steps of one name: the later one's effect would run for both
       [act({ steps: [{}, { pc: 'S1' }] }), 'actions[1].steps[1].pc = "S1"; steps[0] is named so already (the first step is S1 unless named); every step needs a name of its own'],
