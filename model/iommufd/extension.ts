@@ -176,6 +176,7 @@ function parseAction(b: Bad, x: unknown, i: number): ExtAction {
     if (j > 0 && (typeof pc !== 'string' || !NAME.test(pc))) throw b.at(`${w}.pc`, `= ${shortValue(pc)}; every step after the first names the program counter its thread waits at before it`);
     if (j === 0 && pc !== undefined) throw b.at(`${w}.pc`, `= ${shortValue(pc)}; the first step starts from an idle thread and has no pc`);
     if (j === 0 && st['holds'] !== undefined) throw b.at(`${w}.holds`, 'is set on the first step; `holds` names the locks held at a step\'s pc, taken by the step before');
+    if (j === 0 && st['name'] !== undefined && (typeof st['name'] !== 'string' || !NAME.test(st['name']))) throw b.at(`${w}.name`, `= ${shortValue(st['name'])}; expected an identifier (the first step's name in traces; S1 when left out)`);
     const name = typeof pc === 'string' ? pc : typeof st['name'] === 'string' ? st['name'] : 'S1';
     return {
       name,
@@ -186,6 +187,11 @@ function parseAction(b: Bad, x: unknown, i: number): ExtAction {
       effect: fn(b, `${w}.effect`, st['effect']),
       fails: fn(b, `${w}.fails`, st['fails']),
     };
+  });
+  // A step is found by its name (a later step's is its pc): two steps of one name would run the later one's effect for both.
+  steps.forEach((st, j) => {
+    const k = steps.findIndex((o) => o.name === st.name);
+    if (k < j) throw b.at(`${where}.steps[${j}].pc`, `= ${shortValue(st.pc)}; steps[${k}] is named so already (the first step is S1 unless named); every step needs a name of its own`);
   });
   return {
     op, type, source, fields, kernels: kernels as Kernel[], steps,
