@@ -21,6 +21,7 @@ import type { Invariant } from '../../explorer/invariant.js';
 import type { KnownCase } from '../../explorer/spec.js';
 import { IommufdModel, iommufdSpec } from '../../model/iommufd/index.js';
 import type { Action, State } from '../../model/iommufd/state/types.js';
+import type { IommufdScope } from '../../model/iommufd/scopes/scopes.js';
 import { PRESETS } from '../../model/iommufd/scopes/variants.js';
 
 const FIXED = PRESETS['fixed']!;
@@ -89,3 +90,46 @@ export function traceOf(id: string): readonly { state: State; action?: Action }[
   if (v === undefined) throw new Error(`case ${id} found no violation`);
   return v.trace;
 }
+
+const reached = new Map<string, { model: IommufdModel; states: readonly State[] }>();
+
+/**
+ * Every state reachable in a small scope (breadth-first, by the state's
+ * JSON), once per file and scope: the states the views and labels are
+ * checked on beyond the counterexamples' traces.
+ */
+export function reachable(scope: string | IommufdScope, set: Record<string, string> = {}): { model: IommufdModel; states: readonly State[] } {
+  const scopeName = typeof scope === 'string' ? scope : JSON.stringify(scope);
+  const key = `${scopeName} ${JSON.stringify(set)}`;
+  const hit = reached.get(key);
+  if (hit) return hit;
+  const model = new IommufdModel(typeof scope === 'string' ? iommufdSpec.scopes[scope]! : scope, { ...FIXED, ...set });
+  const seen = new Set<string>();
+  const states: State[] = [];
+  const queue = [...model.initStates()];
+  for (let i = 0; i < queue.length; i++) {
+    const s = queue[i]!;
+    const k = JSON.stringify(s);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    states.push(s);
+    if (states.length > 5000) throw new Error(`scope ${typeof scope === 'string' ? scope : 'given'} has more than 5000 states: not a small scope`);
+    for (const a of model.actions(s)) queue.push(model.nextState(s, a));
+  }
+  const out = { model, states };
+  reached.set(key, out);
+  return out;
+}
+
+/**
+ * finish-unclaimed with the rehydrate design's restore (switch
+ * restore=rehydrate): the new kernel's VMM retrieves the session, the
+ * memfd and the iommufd, takes the preserved domain back with
+ * IOMMU_HWPT_LU_RESTORE into HWPT slot 1 and destroys it. No shipped small
+ * scope has IOMMU_HWPT_LU_RESTORE (only ci, deep and nightly do).
+ */
+export const REHYDRATE: IommufdScope = {
+  ...iommufdSpec.scopes['finish-unclaimed']!,
+  restoreSlots: 1,
+  restore: [[{ op: 'retrieve_session' }, { op: 'retrieve_fd', file: { kind: 'memfd', memfd: 0 } }, { op: 'retrieve_fd', file: { kind: 'iommufd' } }, { op: 'lu_restore', token: 1, hwpt: 1 }, { op: 'destroy', hwpt: 1 }]],
+};
