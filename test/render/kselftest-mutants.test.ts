@@ -14,7 +14,7 @@
 import { describe, expect, it } from 'vitest';
 import { cIdent, kselftestSteps, MANUAL, planSteps } from '../../explorer/render/kselftest.js';
 import { iommufdSpec } from '../../model/iommufd/index.js';
-import { FAIL_PAGE_ALLOC } from '../../model/iommufd/render/kselftest-kit.js';
+import { FAIL_PAGE_ALLOC, sealsC } from '../../model/iommufd/render/kselftest-kit.js';
 import { SERIES_UAPI, handles, kselftestStep, newKernelSetup, setupBlock } from '../../model/iommufd/render/kselftest.js';
 import type { IommufdScope } from '../../model/iommufd/scopes/scopes.js';
 import type { Action, State } from '../../model/iommufd/state/types.js';
@@ -179,7 +179,62 @@ describe('the setup and the handles come from the scope', () => {
       nk,
     ).toBe(true);
     expect(count(nk, 'IOMMU_IOAS_ALLOC')).toBe(sc.ioas.length);
-    expect(newKernelSetup(scopeOf('5.2-count-race'))).not.toContain('page_size');
+    // count-race has no memfd and no IOVA: the half starts by opening /dev/liveupdate
+    expect(newKernelSetup(scopeOf('5.2-count-race')).split('\n').slice(0, 2)).toEqual(['/* After the kexec: the session comes back by name, its files by token. */', 'lu_fd = open("/dev/liveupdate", O_RDWR);']);
+  });
+
+  describe('what the handles and the setup declare, by what the scope holds and its menus issue', () => {
+    const base = scopeOf('5.3-cached-seals');
+    /** An old-kernel scope with nothing in it but what `over` adds. */
+    const bare = (over: Partial<IommufdScope>): IommufdScope => ({ ...base, memfds: [], ioas: [{ areas: [] }], hwpts: [], devices: [], session: [], threads: [[]], ...over });
+    const has = (sc: IommufdScope, line: string) => handles(sc).split('\n').includes(line);
+    const IOVA = 'static __u64 iova_base = 1UL << 20; /* model IOVA slot n is iova_base + n * page_size */';
+    const SESSION_FDS = 'static int lu_fd = -1, session_fd = -1;';
+
+    it('opens no device without devices or HWPTs, one to allocate HWPTs (also new-kernel slots) against', () => {
+      expect(handles(bare({}))).not.toContain('cdev_fd');
+      expect(setupBlock(bare({}))).not.toContain('VFIO cdevs');
+      expect(setupBlock(bare({}))).not.toContain('cdev_path');
+      expect(has(bare({ hwpts: [{ ioas: 0 }] }), 'static int cdev_fd[1];')).toBe(true);
+      expect(has(bare({ restoreSlots: 1 }), 'static int cdev_fd[1];')).toBe(true);
+      expect(has(bare({ hwpts: [{ ioas: 0 }], restoreSlots: 1 }), 'static __u32 hwpt_id[2];')).toBe(true);
+      expect(has(bare({ hwpts: [{ ioas: 0 }], restoreSlots: 1 }), 'static int cdev_fd[1];')).toBe(true);
+      expect(has(bare({ devices: [{ group: 0 }, { group: 1 }], hwpts: [{ ioas: 0 }] }), 'static int cdev_fd[2];')).toBe(true);
+    });
+
+    it('uses IOVAs where an IOAS has an area or a menu maps or unmaps', () => {
+      expect(has(bare({}), IOVA)).toBe(false);
+      expect(handles(bare({}))).not.toContain('page_size');
+      expect(setupBlock(bare({}))).not.toContain('page_size');
+      expect(has(bare({ ioas: [{ areas: [] }, { areas: [{ iova: 0, memfd: 0, page: 0 }] }], memfds: [{ pages: 1, seals: [] }] }), IOVA)).toBe(true);
+      expect(has(bare({ threads: [[{ op: 'unmap', ioas: 0, iova: 0 }]] }), IOVA)).toBe(true);
+      expect(has(bare({ threads: [[{ op: 'unmap', ioas: 0, iova: 0 }]] }), 'static long page_size;')).toBe(true);
+      expect(setupBlock(bare({ threads: [[{ op: 'unmap', ioas: 0, iova: 0 }]] }))).toContain('page_size = sysconf(_SC_PAGESIZE);');
+      expect(has(bare({ threads: [[], [{ op: 'map_file', ioas: 0, memfd: 0, page: 0, iova: 1 }]], memfds: [{ pages: 1, seals: [] }] }), IOVA)).toBe(true);
+      expect(has(bare({ threads: [[{ op: 'destroy', hwpt: 0 }]], hwpts: [{ ioas: 0 }] }), IOVA)).toBe(false);
+      // a memfd alone needs the page size (its ftruncate), not the IOVA base
+      expect(has(bare({ memfds: [{ pages: 1, seals: [] }] }), 'static long page_size;')).toBe(true);
+      expect(has(bare({ memfds: [{ pages: 1, seals: [] }] }), IOVA)).toBe(false);
+    });
+
+    it('opens the session where the scope has files in it, a menu preserves or closes it, or the test crosses a kexec', () => {
+      expect(has(bare({}), SESSION_FDS)).toBe(false);
+      expect(setupBlock(bare({}))).not.toContain('/dev/liveupdate');
+      const memfd = { memfds: [{ pages: 1, seals: [] as const }] };
+      expect(has(bare({ ...memfd, session: [{ file: { kind: 'memfd', memfd: 0 }, token: 1 }] }), SESSION_FDS)).toBe(true);
+      expect(has(bare({ threads: [[], [{ op: 'preserve_fd', file: { kind: 'iommufd' }, token: 1 }]] }), SESSION_FDS)).toBe(true);
+      expect(has(bare({ threads: [[{ op: 'close_session' }]] }), SESSION_FDS)).toBe(true);
+      expect(setupBlock(bare({ threads: [[{ op: 'close_session' }]] }))).toContain('ASSERT_EQ(0, ioctl(lu_fd, LIVEUPDATE_IOCTL_CREATE_SESSION, &cmd));');
+      expect(has(bare({ threads: [[{ op: 'destroy', hwpt: 0 }]], hwpts: [{ ioas: 0 }] }), SESSION_FDS)).toBe(false);
+      const kexec = bare({ phases: 'lifecycle', threads: [[{ op: 'destroy', hwpt: 0 }]], hwpts: [{ ioas: 0 }] });
+      expect(has(kexec, SESSION_FDS)).toBe(true);
+      expect(handles(kexec)).toContain('#define LUOCHECK_STAGE_SESSION "luocheck-stage"');
+    });
+
+    it('writes the seal mask 0 as 0', () => {
+      expect(sealsC(0)).toBe('0');
+      expect(sealsC(0xf)).toBe('F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE');
+    });
   });
 });
 
@@ -319,10 +374,14 @@ describe('the iommufd kselftest hook on steps the mapping does not turn into cod
     expect(k.code).toBeUndefined();
     expect(k.needs).toBe('a second thread racing reboot(KEXEC): iommufd_liveupdate_preserve runs while the reboot freezes the preserved files');
     expect(k.decls).toEqual([setupBlock(model.ctx.scope)]);
+    expect(k.includes).toEqual(['<sys/mman.h>', '<linux/vfio.h>', '<linux/liveupdate.h>']);
+    expect(k.globals).toEqual([SERIES_UAPI, handles(model.ctx.scope)]);
     const odd = kselftestStep(model.ctx, { type: 'iommufd_something_new', pid: 0, idx: 0 } as unknown as Action, tr[0]!.state);
     expect(odd.code).toBeUndefined();
     expect(odd.needs).toBe('C for the action type iommufd_something_new, which the iommufd kselftest mapping does not have');
     expect(odd.globals).toEqual([SERIES_UAPI, handles(model.ctx.scope)]);
+    expect(odd.decls).toEqual([setupBlock(model.ctx.scope)]);
+    expect(odd.includes).toEqual(['<sys/mman.h>', '<linux/vfio.h>', '<linux/liveupdate.h>']);
     const oddKexec = kselftestStep(model.ctx, { type: 'something_at_boot', pid: -1, idx: -1 } as unknown as Action, tr[0]!.state);
     expect(oddKexec.needs).toBe('a kexec into the new kernel (something_at_boot is a step of reboot(KEXEC) or of the boot)');
     const untyped = kselftestStep(model.ctx, { pid: 0, idx: 0 } as unknown as Action, tr[0]!.state);
