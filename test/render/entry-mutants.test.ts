@@ -33,7 +33,24 @@ const DEVICE_OPS: IommufdScope = {
   hwpts: [{ ioas: 0, token: 1 }, { ioas: 0 }],
   devices: [{ group: 0, hwpt: 0 }, { group: 1 }],
   session: [{ file: MEMFD0, token: 1 }],
-  threads: [[{ op: 'detach', dev: 0 }, { op: 'attach', dev: 1, hwpt: 1 }, { op: 'mark_preserve', hwpt: 1, token: 5 }, { op: 'unmap', ioas: 0, iova: 0 }]],
+  threads: [[{ op: 'detach', dev: 0 }, { op: 'attach', dev: 1, hwpt: 1 }, { op: 'mark_preserve', hwpt: 1, token: 5 }, { op: 'unmap', ioas: 0, iova: 0 }, { op: 'destroy', hwpt: 0 }]],
+  failures: NO_FAIL,
+};
+
+/**
+ * Old kernel, two threads: T2 maps a page at an IOVA in use (MAP_FILE fails
+ * at M2, -EEXIST) while T1 may unmap another IOVA: run alone, T2's call
+ * fails whatever T1 does later.
+ */
+const TWO_THREADS: IommufdScope = {
+  ...OLD,
+  iovas: 2,
+  memfds: [{ pages: 2, seals: ['SEAL', 'GROW', 'SHRINK'] }],
+  ioas: [{ areas: [{ iova: 0, memfd: 0, page: 0 }, { iova: 1, memfd: 0, page: 1 }] }],
+  hwpts: [],
+  devices: [],
+  session: [],
+  threads: [[{ op: 'unmap', ioas: 0, iova: 1 }], [{ op: 'map_file', ioas: 0, memfd: 0, page: 1, iova: 0 }]],
   failures: NO_FAIL,
 };
 
@@ -74,6 +91,7 @@ const SWEEPS: readonly { name: string; scope: IommufdScope; set: Record<string, 
   { name: 'device ops (detach, attach, mark, unmap)', scope: DEVICE_OPS, set: {} },
   { name: 'memfd ops that change nothing, close the session', scope: NO_CHANGE_OPS, set: {} },
   { name: 'refused memfd ops', scope: REFUSED_OPS, set: {} },
+  { name: 'a MAP_FILE that fails beside an UNMAP', scope: TWO_THREADS, set: {} },
   { name: 'count-race', scope: scopes['count-race']!, set: {} },
   { name: 'group-replace', scope: scopes['group-replace']!, set: {} },
   { name: 'map-in-flight', scope: scopes['map-in-flight']!, set: {} },
@@ -173,7 +191,8 @@ describe('every step of a small scope: label and kselftest C', () => {
         expect(k.comment, what).toContain(call.startsWith('ASSERT_EQ') ? RETURNS_0 : FAILS);
       }
       const lines = [...new Set(steps.map((x) => `${x.s.phase === 2 ? 'new ' : ''}${x.process} ${x.label} :: ${summary(x.k)}`))].sort();
-      expect(lines).toMatchSnapshot();
+      // how many states and steps: an entry point enabled where it must not be (or not where it must) changes them
+      expect({ states: reachable(w.scope, w.set).states.length, steps: steps.length, lines }).toMatchSnapshot();
     });
   }
 });
@@ -212,7 +231,16 @@ describe("the result each call asserts is the model's", () => {
     expect(stepOf(D, 'DETACH dev1', init).k.code).toEqual(['struct vfio_device_detach_iommufd_pt cmd = { .argsz = sizeof(cmd) };', 'ASSERT_EQ(0, ioctl(cdev_fd[0], VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd));']);
     expect(stepOf(D, 'IOAS_UNMAP ioas1 iova 0', init).k.code).toEqual(['struct iommu_ioas_unmap cmd = { .size = sizeof(cmd), .ioas_id = ioas_id[0], .iova = iova_base + 0 * page_size, .length = page_size };', 'ASSERT_EQ(0, ioctl(self->fd, IOMMU_IOAS_UNMAP, &cmd));']);
     expect(stepOf(D, 'MARK_PRESERVE hwpt2 token 5', init).k.code).toEqual(['struct iommu_hwpt_liveupdate_mark_preserve cmd = { .size = sizeof(cmd), .hwpt_id = hwpt_id[1], .hwpt_token = 5 };', 'ASSERT_EQ(0, ioctl(self->fd, IOMMU_HWPT_LIVEUPDATE_MARK_PRESERVE, &cmd));']);
+    // IOMMU_DESTROY of the HWPT dev1 is attached to: -EBUSY (the thread's other ops, run after it, change nothing here)
+    expect(stepOf(D, 'IOMMU_DESTROY hwpt1', init).k.code).toEqual(['struct iommu_destroy cmd = { .size = sizeof(cmd), .id = hwpt_id[0] };', 'ASSERT_NE(0, ioctl(self->fd, IOMMU_DESTROY, &cmd));']);
     expect(stepOf(D, 'ATTACH dev2 -> hwpt2', init).k.code).toEqual(['struct vfio_device_attach_iommufd_pt cmd = { .argsz = sizeof(cmd), .pt_id = hwpt_id[1] };', 'ASSERT_EQ(0, ioctl(cdev_fd[1], VFIO_DEVICE_ATTACH_IOMMUFD_PT, &cmd));']);
+  });
+
+  it("a thread's call runs alone: another thread's step enabled meanwhile is not taken", () => {
+    const st = stepOf('a MAP_FILE that fails beside an UNMAP', 'IOAS_MAP_FILE M1 iopt_alloc_file_pages (seals snapshot): ioas1 iova 0 -> memfd1[1]', (s) => s.threads[0]!.done === 0);
+    expect(st.process).toBe('T2');
+    expect(st.k.code!.at(-1)).toBe('ASSERT_NE(0, ioctl(self->fd, IOMMU_IOAS_MAP_FILE, &cmd));');
+    expect(st.k.comment).toBe(`IOMMU_IOAS_MAP_FILE; its steps M2-M4 follow; ${FAILS}`);
   });
 
   it('a REPLACE to the HWPT the device is already on returns 0', () => {

@@ -193,8 +193,15 @@ describe('the setup and the handles come from the scope', () => {
 
     it('opens no device without devices or HWPTs, one to allocate HWPTs (also new-kernel slots) against', () => {
       expect(handles(bare({}))).not.toContain('cdev_fd');
-      expect(setupBlock(bare({}))).not.toContain('VFIO cdevs');
-      expect(setupBlock(bare({}))).not.toContain('cdev_path');
+      // one IOAS and nothing else: its IOMMU_IOAS_ALLOC is the whole setup
+      expect(setupBlock(bare({})).split('\n')).toEqual([
+        "/* The scope's initial state, built before the trace's first step. */",
+        '{',
+        '\tstruct iommu_ioas_alloc cmd = { .size = sizeof(cmd) };',
+        '\tASSERT_EQ(0, ioctl(self->fd, IOMMU_IOAS_ALLOC, &cmd));',
+        '\tioas_id[0] = cmd.out_ioas_id;',
+        '}',
+      ]);
       expect(has(bare({ hwpts: [{ ioas: 0 }] }), 'static int cdev_fd[1];')).toBe(true);
       expect(has(bare({ restoreSlots: 1 }), 'static int cdev_fd[1];')).toBe(true);
       expect(has(bare({ hwpts: [{ ioas: 0 }], restoreSlots: 1 }), 'static __u32 hwpt_id[2];')).toBe(true);
