@@ -12,7 +12,7 @@
  * by a snapshot; the assertions check what every line must say.
  */
 import { describe, expect, it } from 'vitest';
-import { iommufdSpec } from '../../model/iommufd/index.js';
+import { iommufdSpec, type IommufdModel } from '../../model/iommufd/index.js';
 import { label } from '../../model/iommufd/render/view.js';
 import type { IommufdScope } from '../../model/iommufd/scopes/scopes.js';
 import { fileId, FILE_IOMMUFD, type Action, type FileRef, type State } from '../../model/iommufd/state/types.js';
@@ -67,7 +67,7 @@ const NO_CHANGE_OPS: IommufdScope = {
   failures: NO_FAIL,
 };
 
-/** Old kernel: ops that fail (a seal after F_SEAL_SEAL, a PRESERVE_FD of a file already preserved) beside ones that succeed. */
+/** Old kernel: ops that fail (a seal after F_SEAL_SEAL, a PRESERVE_FD of a file already preserved, a hole punched in a preserved memfd) beside ones that succeed. */
 const REFUSED_OPS: IommufdScope = {
   ...OLD,
   iovas: 2,
@@ -76,7 +76,7 @@ const REFUSED_OPS: IommufdScope = {
   hwpts: [],
   devices: [],
   session: [{ file: MEMFD0, token: 1 }],
-  threads: [[{ op: 'add_seals', memfd: 0, seals: 0x1 }, { op: 'add_seals', memfd: 0, seals: 0x4 }, { op: 'ftruncate', memfd: 0, size: 1 }, { op: 'preserve_fd', file: MEMFD0, token: 2 }]],
+  threads: [[{ op: 'add_seals', memfd: 0, seals: 0x1 }, { op: 'add_seals', memfd: 0, seals: 0x4 }, { op: 'ftruncate', memfd: 0, size: 1 }, { op: 'preserve_fd', file: MEMFD0, token: 2 }, { op: 'fallocate', memfd: 0, page: 0, punch: true }]],
   failures: NO_FAIL,
 };
 
@@ -87,11 +87,25 @@ const ATTACH_IOAS: IommufdScope = {
   restore: [[{ op: 'retrieve_session' }, { op: 'retrieve_fd', file: { kind: 'cdev', dev: 0 } }, { op: 'attach_ioas', dev: 0, ioas: 0, hwpt: 1 }]],
 };
 
+/** Old kernel, two threads closing the one session fd: the second close finds the session closed. */
+const TWO_CLOSES: IommufdScope = {
+  ...OLD,
+  iovas: 2,
+  memfds: [{ pages: 1, seals: [] }],
+  ioas: [{ areas: [] }],
+  hwpts: [],
+  devices: [],
+  session: [{ file: MEMFD0, token: 1 }],
+  threads: [[{ op: 'close_session' }], [{ op: 'close_session' }]],
+  failures: NO_FAIL,
+};
+
 const SWEEPS: readonly { name: string; scope: IommufdScope; set: Record<string, string> }[] = [
   { name: 'device ops (detach, attach, mark, unmap)', scope: DEVICE_OPS, set: {} },
   { name: 'memfd ops that change nothing, close the session', scope: NO_CHANGE_OPS, set: {} },
   { name: 'refused memfd ops', scope: REFUSED_OPS, set: {} },
   { name: 'a MAP_FILE that fails beside an UNMAP', scope: TWO_THREADS, set: {} },
+  { name: 'two threads close the session', scope: TWO_CLOSES, set: {} },
   { name: 'count-race', scope: scopes['count-race']!, set: {} },
   { name: 'group-replace', scope: scopes['group-replace']!, set: {} },
   { name: 'map-in-flight', scope: scopes['map-in-flight']!, set: {} },
@@ -129,23 +143,32 @@ interface Step {
   readonly k: KselftestStep;
 }
 
-const swept = new Map<string, readonly Step[]>();
+const swept = new Map<string, { model: IommufdModel; steps: readonly { s: State; a: Action }[] }>();
 
-/** Every enabled step of every reachable state of a sweep, with its label and kselftest C (once per file and sweep). */
+/**
+ * Every enabled step of every reachable state of a sweep, with its label
+ * and kselftest C. The states and actions are found once per file and
+ * sweep; the label and the C are made on each call, inside the test that
+ * asks (a renderer's mutant is then seen, and counted as reached, by every
+ * test that reads them).
+ */
 function sweep(name: string): readonly Step[] {
-  const hit = swept.get(name);
-  if (hit) return hit;
-  const w = SWEEPS.find((x) => x.name === name)!;
-  const { model, states } = reachable(w.scope, w.set);
-  const out = states.flatMap((s) => model.actions(s).map((a) => ({ s, a, process: model.process(a), label: model.label(a), k: model.kselftest(a, s) })));
-  swept.set(name, out);
-  return out;
+  let hit = swept.get(name);
+  if (hit === undefined) {
+    const w = SWEEPS.find((x) => x.name === name)!;
+    const { model, states } = reachable(w.scope, w.set);
+    hit = { model, steps: states.flatMap((s) => model.actions(s).map((a) => ({ s, a }))) };
+    swept.set(name, hit);
+  }
+  const { model } = hit;
+  return hit.steps.map(({ s, a }) => ({ s, a, process: model.process(a), label: model.label(a), k: model.kselftest(a, s) }));
 }
 
 /** The step whose label is `l`, from the first state (in breadth-first order) where `where` holds. */
 function stepOf(name: string, l: string, where: (s: State) => boolean = () => true): Step {
-  const st = sweep(name).find((x) => x.label === l && where(x.s));
-  if (st === undefined) throw new Error(`no step "${l}" in sweep ${name}: ${[...new Set(sweep(name).map((x) => x.label))].join(' | ')}`);
+  const all = sweep(name);
+  const st = all.find((x) => x.label === l && where(x.s));
+  if (st === undefined) throw new Error(`no step "${l}" in sweep ${name}: ${[...new Set(all.map((x) => x.label))].join(' | ')}`);
   return st;
 }
 
@@ -216,7 +239,18 @@ describe("the result each call asserts is the model's", () => {
     expect(stepOf(NC, 'close session fd: session gone').k).toMatchObject({ comment: 'inside the close of the session fd issued at an earlier step' });
   });
 
-  it('a seal after F_SEAL_SEAL and a PRESERVE_FD of a file already in the session are asserted to fail', () => {
+  it('a close of the session fd after the other thread closed it is asserted to fail', () => {
+    const W = 'two threads close the session';
+    const closes = sweep(W).filter((x) => x.a.type === 'luo_session_release' && x.s.threads[x.a.pid]!.op === -1);
+    expect(closes.map((x) => [x.s.session.open, x.k.code])).toEqual(expect.arrayContaining([
+      [true, ['ASSERT_EQ(0, close(session_fd));']],
+      [false, ['ASSERT_NE(0, close(session_fd));']],
+    ]));
+    for (const x of closes) expect(x.k.code).toEqual([x.s.session.open ? 'ASSERT_EQ(0, close(session_fd));' : 'ASSERT_NE(0, close(session_fd));']);
+  });
+
+  it('a seal after F_SEAL_SEAL, a PRESERVE_FD of a file already in the session and a hole punched in a preserved memfd are asserted to fail', () => {
+    expect(stepOf(RF, 'fallocate memfd1 page 0 PUNCH_HOLE|KEEP_SIZE').k.code).toEqual(['ASSERT_NE(0, fallocate(memfd[0], FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0 * page_size, page_size));']);
     const sealed = (s: State) => (s.memfds[0]!.seals & 0x1) !== 0;
     expect(stepOf(RF, 'F_ADD_SEALS memfd1 GROW', sealed).k.code).toEqual(['ASSERT_NE(0, fcntl(memfd[0], F_ADD_SEALS, F_SEAL_GROW));']);
     expect(stepOf(RF, 'F_ADD_SEALS memfd1 GROW', (s) => !sealed(s)).k.code).toEqual(['ASSERT_EQ(0, fcntl(memfd[0], F_ADD_SEALS, F_SEAL_GROW));']);
