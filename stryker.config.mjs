@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Mutation testing (`npm run mutate`, nightly; not in .ci/run: too slow).
- * Mutates the iommufd model, the invariants and the engine's visited sets,
+ * Mutates the iommufd model, the invariants and the engine's visited set,
  * fingerprint, frontier, parallel search and shrinker, and runs the fast
  * unit tests of vitest.mutate.config.ts against each mutant (per-test
  * coverage: only the tests that reach a mutant run for it). One mutant at a
@@ -24,7 +24,6 @@ export default {
     'model/iommufd/**/*.ts',
     'invariants/**/*.ts',
     'explorer/search/visited.ts',
-    'explorer/search/concurrent-visited.ts',
     'explorer/search/fingerprint.ts',
     'explorer/search/frontier.ts',
     'explorer/search/parallel.ts',
