@@ -1,12 +1,12 @@
 /**
  * A worker thread of the parallel search: it builds the same model and
- * invariants as the search's thread and takes part in each round it is sent
- * (explorer/search/parallel-protocol.ts, explorer/search/batch.ts), replying
- * on its port and bumping the shared counter the search sleeps on.
+ * invariants as the search's thread and expands the batches it is sent
+ * (explorer/search/batch.ts), replying on its port and bumping the shared counter
+ * the search sleeps on.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { BatchExpander } from './batch.js';
-import type { ModelSource, RoundReply, RoundRequest } from './parallel-protocol.js';
+import type { BatchRequest, BatchResult, ModelSource } from './parallel-protocol.js';
 import { LoadedCodeError, UsageError } from '../errors.js';
 import { loadedCalls } from './loaded-calls.js';
 import type { Invariant } from '../invariant.js';
@@ -30,16 +30,14 @@ async function setUp(): Promise<BatchExpander<unknown, unknown> | string | { usa
 }
 const expander = await setUp();
 
-port.on('message', (req: RoundRequest) => {
-  let res: RoundReply;
+port.on('message', (req: BatchRequest) => {
+  let res: BatchResult;
   try {
-    if (typeof expander === 'string') res = { error: expander };
-    else if ('usage' in expander) res = { error: expander.usage, usage: true };
-    else res = req.kind === 'expand' ? { expanded: expander.expandRound(req) } : { results: expander.own(req) };
+    res = typeof expander === 'string' ? { error: expander } : 'usage' in expander ? { error: expander.usage, usage: true } : expander.run(req);
   } catch (e) {
     res = e instanceof UsageError ? { error: e.message, usage: true, ...(e instanceof LoadedCodeError ? { loaded: true } : {}) } : { error: (e as Error)?.message ?? String(e) };
   }
-  port.postMessage(res, res.results ? res.results.flatMap((b) => [b.out.buffer, b.packed.buffer, b.ends.buffer] as ArrayBuffer[]) : []);
+  port.postMessage(res, res.out ? [res.out.buffer as ArrayBuffer] : []);
   Atomics.add(signal, 0, 1);
   Atomics.notify(signal, 0);
 });

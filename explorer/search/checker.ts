@@ -121,14 +121,6 @@ export class Checker<S, A> {
     }
   }
 
-  /** Marks witness i not reached again (a parallel batch dropped before its results were used). */
-  forget(i: number): void {
-    if (this.reached[i]) {
-      this.reached[i] = false;
-      this.pendingWitnesses++;
-    }
-  }
-
   /** Step invariants on one transition (every edge, duplicates included). */
   checkStep(prev: S, a: A, next: S): Finding | undefined {
     const invs = this.stepInvs;

@@ -23,9 +23,9 @@ export interface Frontier<S> {
 /** The most bytes one word takes packed. */
 export const MAX_WORD_BYTES = 5;
 
-/** Writes the first `n` words of `src` (all of them by default) to `dst` from byte `at`, packed; returns the byte after the last. */
-export function packWords(src: Int32Array, dst: Uint8Array, at: number, n = src.length): number {
-  for (let j = 0; j < n; j++) {
+/** Writes the words `src` to `dst` from byte `at`, packed; returns the byte after the last. */
+export function packWords(src: Int32Array, dst: Uint8Array, at: number): number {
+  for (let j = 0; j < src.length; j++) {
     let v = src[j]! >>> 0;
     while (v >= 0x80) {
       dst[at++] = (v & 0x7f) | 0x80;
@@ -136,26 +136,7 @@ export class PackedFrontier<S> implements Frontier<S> {
   }
 
   push(_s: S, enc: Encoder): void {
-    this.packed.ensure(this.used + enc.len * MAX_WORD_BYTES);
-    this.used = packWords(enc.buf, this.packed.view, this.used, enc.len);
-    this.ends.ensure(this.n + 1);
-    this.ends.view[this.n++] = this.used;
-  }
-
-  /**
-   * Appends the first `count` states of a packed run: `src` holds them back
-   * to back, state j ending at byte srcEnds[j] of it.
-   */
-  appendPacked(src: Uint8Array, srcEnds: Int32Array, count: number): void {
-    if (count === 0) return;
-    const size = srcEnds[count - 1]!;
-    this.packed.ensure(this.used + size);
-    this.packed.view.set(src.subarray(0, size), this.used);
-    this.ends.ensure(this.n + count);
-    const E = this.ends.view;
-    for (let j = 0; j < count; j++) E[this.n + j] = this.used + srcEnds[j]!;
-    this.n += count;
-    this.used += size;
+    this.pushWords(enc.buf.subarray(0, enc.len));
   }
 
   /** Appends a state by its encoded words. */

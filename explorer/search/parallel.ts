@@ -4,19 +4,13 @@
  * transitions, the same verdict, and the same (shortest) counterexample.
  *
  * Level by level, the frontier (packed states in SharedArrayBuffers) is cut
- * into batches, and every thread — the workers and this one — takes batches,
- * generates their successors, checks invariants, and inserts the successors'
- * fingerprints into the shared visited table itself, each with a claim: the
- * smallest id of a state that reached it (explorer/search/concurrent-visited.ts).
- * No thread inserts for the others. Once the level is expanded, the claims
- * say which source reached each new state first in (source, action) order —
- * exactly the order of the sequential search — and this thread walks the
- * batches in that order, handing out ids and parent links and applying
- * findings and witnesses, so state ids, traces and the first violation are
- * those the sequential search finds (explorer/search/parallel-protocol.ts
- * has the rounds of a level). The main thread stays synchronous: it sleeps
- * on an Atomics counter and reads the workers' replies with
- * receiveMessageOnPort.
+ * into batches; the workers generate successors, check invariants and
+ * fingerprint them, probing the shared visited table read-only. The main
+ * thread then inserts the candidates in (source, action) order — exactly the
+ * order of the sequential search — so state ids, parent links and the first
+ * violation are those the sequential search finds. The main thread stays
+ * synchronous: it sleeps on an Atomics counter and reads the workers' replies
+ * with receiveMessageOnPort.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -29,10 +23,10 @@ import type { Invariant } from '../invariant.js';
 import type { Model } from '../model.js';
 import { LoadedCodeError, UsageError } from '../errors.js';
 import { MARK_SLOTS, loadedCalls } from './loaded-calls.js';
-import { FREE, TAKEN, type BatchFinding, type BatchResult, type ExpandRound, type ModelSource, type RoundReply } from './parallel-protocol.js';
+import type { BatchFinding, BatchRequest, BatchResult, ModelSource } from './parallel-protocol.js';
 import { BatchExpander } from './batch.js';
 import { SearchRun } from './search-run.js';
-import { ConcurrentVisitedSet } from './concurrent-visited.js';
+import { VisitedSet } from './visited.js';
 
 /**
  * How much of a core the rest of the machine may use for the core still to
@@ -81,13 +75,8 @@ export function defaultWorkerUrl(): URL {
   return url;
 }
 
-/**
- * Source states per batch: enough batches for every thread to take several
- * (a thread slowed by other work then takes fewer), at most 2048 a batch.
- */
-export function batchSize(states: number, threads: number): number {
-  return Math.max(64, Math.min(2048, Math.ceil(states / (threads * 8))));
-}
+/** Source states per worker per round. */
+const BATCH = 2048;
 
 interface Pool {
   ports: MessagePort[];
@@ -128,12 +117,12 @@ function stopPool(p: Pool): void {
  * counter, so a reply that lands after a failed receive changes the counter
  * and ends the wait at once.
  */
-function nextReply(p: Pool, w: number): RoundReply {
+function nextReply(p: Pool, w: number): BatchResult {
   for (;;) {
     const cur = Atomics.load(p.signal, 0);
     const m = receiveMessageOnPort(p.ports[w]!);
     if (m) {
-      const res = m.message as RoundReply;
+      const res = m.message as BatchResult;
       if (res.error !== undefined) throw res.loaded ? new LoadedCodeError(res.error) : res.usage ? new UsageError(res.error) : new Error(`worker ${w}: ${res.error}`);
       return res;
     }
@@ -146,16 +135,6 @@ function lost(what: string): Error {
   return new Error(`parallel search lost states: ${what}`);
 }
 
-/** How the parallel search runs (the tests set these to reach its rarer paths). */
-export interface ParallelTuning {
-  /** Whether a thread done with its own batches takes others' (off: batch b goes to thread b % workers). Default on. */
-  readonly steal?: boolean;
-  /** The visited table's first capacity. Default 65,536. */
-  readonly initialCapacity?: number;
-  /** Whether each level first grows the table for the new states it guesses (off: only when a round finds it full). Default on. */
-  readonly reserve?: boolean;
-}
-
 export function exploreParallel<S, A>(
   model: Model<S, A>,
   invariants: readonly Invariant<S, A>[],
@@ -163,130 +142,98 @@ export function exploreParallel<S, A>(
   workers: number,
   opts: ExploreOptions = {},
   workerUrl: URL = defaultWorkerUrl(),
-  tuning: ParallelTuning = {},
 ): ExploreResult<S, A> {
-  const { steal = true, initialCapacity = 1 << 16, reserve = true } = tuning;
   if (!model.decode) throw new Error('parallel search needs a model that decodes its encoding');
   const decode = model.decode.bind(model);
-  const visited = new ConcurrentVisitedSet(initialCapacity);
+  const visited = new VisitedSet(1 << 16, true);
   const run = new SearchRun(model, invariants, opts, visited, new PackedFrontier(decode, true), new PackedFrontier(decode, true));
   const { checker } = run;
   const cov = opts.coverage;
-  // This thread takes batches too, so N workers are N - 1 threads plus this one.
+  // This thread expands every `workers`-th batch itself, so N workers are
+  // N - 1 threads plus this one, which would otherwise sleep between replies.
   const pool = startPool(workers - 1, source, workerUrl);
   // A search ended from outside runs no `finally`: it releases the pool this way (explorer/search/stoppable.ts).
   if (opts.partial) opts.partial.release = () => stopPool(pool);
   const self = new BatchExpander(model, invariants);
-  const me = workers - 1;
-  /** New states per source state in the last level. */
-  let growth = 1;
+  const isOwn = (b: number) => b % workers === workers - 1;
+  const spareBuffers: ArrayBuffer[][] = Array.from({ length: workers }, () => []);
   try {
     search: while (run.frontier.length > 0 && !run.atDepthBound()) {
       const frontier = run.frontier as PackedFrontier<S>;
       const next = run.beginLevel() as PackedFrontier<S>;
+      // Batches of the level, dealt round-robin; each worker has up to two in
+      // flight, so it works while this thread expands or inserts earlier ones.
       const { bytes, ends } = frontier.view();
-      const { length } = frontier;
-      const { levelStart } = run;
-      const batch = batchSize(length, workers);
-      const batches = Math.ceil(length / batch);
-      const taken = new Int32Array(new SharedArrayBuffer(4 * batches));
-      const low = new Int32Array(new SharedArrayBuffer(4));
-      const violated = [...checker.violated];
-      // Room for as many new states per source as the last level had (a
-      // guess: a level that needs more grows the table in a second round).
-      if (reserve) visited.reserve(Math.ceil(length * growth));
-      // Expand rounds: every thread takes batches and inserts their
-      // successors into the table, until every batch is expanded. A round
-      // that finds the table full leaves the batches it could not finish
-      // for the next, after the table has grown.
+      const batches = Math.ceil(frontier.length / BATCH);
+      const request = (b: number): BatchRequest => {
+        const reuse = spareBuffers[b % workers]!.pop();
+        const from = b * BATCH;
+        return { table: visited.view(), bytes, ends, from, to: Math.min(frontier.length, from + BATCH), violated: [...checker.violated], ...(cov ? { coverage: true } : {}), ...(reuse ? { reuse } : {}) };
+      };
+      let sent = 0;
       let expanded = 0;
-      for (;;) {
-        const table = visited.beginRound();
-        const round = (w: number): ExpandRound => ({ kind: 'expand', table, bytes, ends, length, levelStart, batch, taken, low, me: w, threads: workers, steal, violated, ...(cov ? { coverage: true } : {}) });
-        for (let w = 0; w < me; w++) pool.ports[w]!.postMessage(round(w));
-        expanded += self.expandRound(round(me)).length;
-        for (let w = 0; w < me; w++) expanded += nextReply(pool, w).expanded!.length;
-        if (!visited.full) break;
-        for (let b = 0; b < batches; b++) if (taken[b] === TAKEN) taken[b] = FREE;
-        visited.grow();
-      }
-      if (expanded !== batches) throw lost(`depth ${run.depth}: ${expanded} of the ${batches} batches were expanded`);
-      // The own round: each thread marks which of its successors are new.
-      const table = visited.claimTable();
-      for (let w = 0; w < me; w++) pool.ports[w]!.postMessage({ kind: 'own', table, levelStart });
-      const results: (BatchResult | undefined)[] = new Array(batches);
-      for (const r of self.own({ kind: 'own', table, levelStart })) results[r.batch] = r;
-      for (let w = 0; w < me; w++) for (const r of nextReply(pool, w).results!) results[r.batch] = r;
-      // The batches in order: ids, parent links, findings and witnesses as the sequential search gives them.
-      let sources = 0;
+      /** Sends every worker batch up to `upTo` (this thread's own batches wait for their turn). */
+      const pump = (upTo: number) => {
+        for (; sent < batches && sent <= upTo; sent++) {
+          if (isOwn(sent)) continue;
+          const req = request(sent);
+          pool.ports[sent % workers]!.postMessage(req, req.reuse ? [req.reuse] : []);
+        }
+      };
       for (let b = 0; b < batches; b++) {
-        const res = results[b];
-        if (res === undefined) throw lost(`batch ${b} of depth ${run.depth} came back from no thread`);
+        pump(b + 2 * workers - 1);
+        const res = isOwn(b) ? self.run(request(b)) : nextReply(pool, b % workers);
         const hitsAt = new Map<number, number[]>();
-        const ws = res.witnesses;
+        const ws = res.witnesses!;
         for (let j = 0; j < ws.length; j += 3) {
           const key = ws[j + 1]! * 65536 + (ws[j + 2]! + 1);
           (hitsAt.get(key) ?? hitsAt.set(key, []).get(key)!).push(ws[j]!);
         }
         const at = new Map<number, BatchFinding[]>();
-        for (const f of res.findings) {
+        for (const f of res.findings!) {
           const key = f.src * 65536 + (f.k + 1);
           (at.get(key) ?? at.set(key, []).get(key)!).push(f);
         }
-        const { out } = res;
+        const out = res.out!;
         const keyIds = cov ? res.keys!.map((k) => cov.intern(k)) : [];
         let pos = 0;
-        /** New states of the batch so far; their packed words go to the next level at the end of the batch, or where the search stops. */
-        let fresh = 0;
-        const flush = () => next.appendPacked(res.packed, res.ends, fresh);
-        const to = Math.min(length, (b + 1) * batch);
-        // Every word of the reply is read, and no more: a reply for fewer (or
-        // other) source states than the batch must not pass as states without successors.
-        const short = () => lost(`batch ${b} of depth ${run.depth} (states ${b * batch}..${to - 1}) returned ${out.length} words and ${pos} were read`);
-        for (let i = b * batch; i < to; i++) {
-          sources++;
-          const id = levelStart + i;
-          if (pos >= out.length) throw short();
+        const to = Math.min(frontier.length, (b + 1) * BATCH);
+        const done = () => spareBuffers[b % workers]!.push(out.buffer as ArrayBuffer);
+        for (let i = b * BATCH; i < to; i++) {
+          expanded++;
+          const id = run.levelStart + i;
           const m = out[pos++]!;
-          if (run.recordAll(at.get(i * 65536) ?? [], id)) {
-            flush();
-            break search;
-          }
+          if (run.recordAll(at.get(i * 65536) ?? [], id)) break search;
           for (let k = 0; k < m; k++) {
             run.transitions++;
             const hits = hitsAt.size > 0 ? hitsAt.get(i * 65536 + k + 1) : undefined;
             if (hits) for (const w of hits) checker.markReached(w);
-            const fs = at.size > 0 ? at.get(i * 65536 + k + 1) : undefined;
-            if (fs) {
-              for (const f of fs) {
-                if (run.record(f, [...visited.pathTo(id), k])) {
-                  flush();
-                  break search;
-                }
-              }
-            }
+            const fs = at.get(i * 65536 + k + 1);
+            if (fs) for (const f of fs) if (run.record(f, [...visited.pathTo(id), k])) break search;
             const key = cov ? keyIds[out[pos++]!]! : -1;
-            if (pos >= out.length) throw short();
-            const flag = out[pos++]!;
-            if (cov) cov.count(key, flag === 1);
-            if (flag === 1) {
-              visited.link(id, k);
-              fresh++;
-              if (run.overStates()) {
-                flush();
-                break search;
-              }
+            if (out[pos++] === 0) {
+              if (cov) cov.count(key, false);
+              continue;
             }
+            const hiFp = out[pos++]! >>> 0;
+            const loFp = out[pos++]! >>> 0;
+            const len = out[pos++]!;
+            const fresh = visited.insert(hiFp, loFp, id, k) >= 0;
+            if (cov) cov.count(key, fresh);
+            if (fresh) {
+              next.pushWords(out.subarray(pos, pos + len));
+              if (run.overStates()) break search;
+            }
+            pos += len;
           }
         }
-        if (fresh !== res.ends.length) throw lost(`batch ${b} of depth ${run.depth} (states ${b * batch}..${to - 1}) marked ${fresh} new states and returned ${res.ends.length}`);
-        flush();
-        if (pos !== out.length) throw short();
+        // Every word of the reply was read: a reply for fewer (or other) source
+        // states than the batch must not pass as states without successors.
+        if (pos !== res.length || res.length !== out.length) throw lost(`batch ${b} of depth ${run.depth} (states ${b * BATCH}..${to - 1}) returned ${res.length ?? 0} words and ${pos} were read`);
+        done();
         if (run.poll()) break search;
       }
-      if (sources !== length) throw lost(`depth ${run.depth}: ${sources} of the ${length} frontier states were expanded`);
-      if (visited.used !== visited.size) throw lost(`depth ${run.depth}: the workers inserted ${visited.used} states and ${visited.size} got an id`);
-      growth = next.length / length;
+      if (expanded !== frontier.length) throw lost(`depth ${run.depth}: ${expanded} of the ${frontier.length} frontier states were expanded`);
       run.endLevel(next);
     }
   } catch (e) {

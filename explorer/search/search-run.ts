@@ -13,7 +13,7 @@ import type { Frontier } from './frontier.js';
 import type { Invariant } from '../invariant.js';
 import type { Model } from '../model.js';
 import { replayIndices } from '../traces/trace.js';
-import type { Visited } from './visited.js';
+import type { VisitedSet } from './visited.js';
 
 export class SearchRun<S, A> {
   readonly start = performance.now();
@@ -37,7 +37,7 @@ export class SearchRun<S, A> {
     private readonly model: Model<S, A>,
     invariants: readonly Invariant<S, A>[],
     private readonly opts: ExploreOptions,
-    readonly visited: Visited,
+    readonly visited: VisitedSet,
     public frontier: Frontier<S>,
     /** The next level's frontier; the two are swapped level by level so their buffers are reused. */
     public spare: Frontier<S>,

@@ -4,9 +4,6 @@
  * the table, per state id, the parent id
  * and the index of the action that led there, so a counterexample is rebuilt
  * by replaying action indices from the initial state.
- *
- * The parallel search's set, which its workers insert into themselves, is
- * explorer/search/concurrent-visited.ts; both keep ids in StateLinks.
  */
 
 import { GrowableUint32 } from './growable.js';
@@ -16,85 +13,65 @@ const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
-/**
- * Per state id, in chunks of CHUNK ids (no copying as the set grows): the
- * parent = id of the state it was first reached from (-1 for an initial
- * state), and via = index of the action in actions(parent), or of the
- * initial state.
- */
-export class StateLinks {
-  private readonly parents: Int32Array[] = [];
-  private readonly vias: Uint16Array[] = [];
-  size = 0;
+/** A read-only snapshot of the table's arrays. */
+export interface TableView {
+  readonly hi: Uint32Array;
+  readonly lo: Uint32Array;
+  readonly mask: number;
+  readonly hasZero: boolean;
+}
 
-  /** Bytes of the per-state arrays. */
-  protected get linkBytes(): number {
-    return this.parents.length * CHUNK * 6;
-  }
-
-  /** Hands out the next state id and records how it was reached. */
-  link(parent: number, via: number): number {
-    const id = this.size++;
-    const c = id >>> CHUNK_BITS;
-    if (c === this.parents.length) {
-      this.parents.push(new Int32Array(CHUNK));
-      this.vias.push(new Uint16Array(CHUNK));
-    }
-    this.parents[c]![id & CHUNK_MASK] = parent;
-    this.vias[c]![id & CHUNK_MASK] = via;
-    return id;
-  }
-
-  parentOf(id: number): number {
-    return this.parents[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;
-  }
-
-  viaOf(id: number): number {
-    return this.vias[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;
-  }
-
-  /** The path of action indices from an initial state to `id` (first element: the initial state's index). */
-  pathTo(id: number): number[] {
-    const path: number[] = [];
-    for (let cur = id; cur >= 0; cur = this.parentOf(cur)) path.push(this.viaOf(cur));
-    return path.reverse();
+/** Whether fingerprint (hi, lo) is in the table `t` (same probe sequence as insert). */
+export function probe(t: TableView, hi: number, lo: number): boolean {
+  if (hi === EMPTY && lo === EMPTY) return t.hasZero;
+  const H = t.hi;
+  const L = t.lo;
+  let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & t.mask;
+  for (;;) {
+    const h = H[i]!;
+    const l = L[i]!;
+    if (h === EMPTY && l === EMPTY) return false;
+    if (h === hi && l === lo) return true;
+    i = (i + 1) & t.mask;
   }
 }
 
-/** What a search needs of its visited set (explorer/search/search-run.ts). */
-export interface Visited {
-  readonly size: number;
-  readonly bytes: number;
-  upcomingBytes(lookahead?: number): number;
-  /** Inserts a fingerprint (the sequential search's states; the parallel search's initial ones); its id, or -1 if it was already there. */
-  insert(hi: number, lo: number, parent: number, via: number): number;
-  has(hi: number, lo: number): boolean;
-  pathTo(id: number): number[];
-}
-
-export class VisitedSet extends StateLinks implements Visited {
+export class VisitedSet {
   private readonly hiBuf: GrowableUint32;
   private readonly loBuf: GrowableUint32;
   private hi: Uint32Array;
   private lo: Uint32Array;
   private mask: number;
+  /**
+   * Per state id, in chunks of CHUNK ids (no copying as the set grows):
+   * parent = id of the state it was first reached from (-1 for an initial
+   * state); via = index of the action in actions(parent), or of the initial state.
+   */
+  private parents: Int32Array[] = [];
+  private vias: Uint16Array[] = [];
+  size = 0;
   /** The all-zero fingerprint marks empty slots, so it is kept apart. */
   private hasZero = false;
 
-  constructor(initialCapacity = 1 << 16) {
-    super();
+  /** With `shared`, the table lives in SharedArrayBuffers that workers can probe. */
+  constructor(initialCapacity = 1 << 16, shared = false) {
     let cap = 16;
     while (cap < initialCapacity) cap <<= 1;
-    this.hiBuf = new GrowableUint32(cap, false);
-    this.loBuf = new GrowableUint32(cap, false);
+    this.hiBuf = new GrowableUint32(cap, shared);
+    this.loBuf = new GrowableUint32(cap, shared);
     this.hi = this.hiBuf.view;
     this.lo = this.loBuf.view;
     this.mask = cap - 1;
   }
 
+  /** The table as it is now, for read-only probes from workers (between inserts). */
+  view(): TableView {
+    return { hi: this.hi, lo: this.lo, mask: this.mask, hasZero: this.hasZero };
+  }
+
   /** Bytes held by the table and the per-state arrays. */
   get bytes(): number {
-    return this.hi.byteLength + this.lo.byteLength + this.linkBytes;
+    return this.hi.byteLength + this.lo.byteLength + this.parents.length * CHUNK * 6;
   }
 
   /**
@@ -138,24 +115,47 @@ export class VisitedSet extends StateLinks implements Visited {
     return id;
   }
 
-  /** Whether the fingerprint (hi, lo) is present. */
-  has(hi: number, lo: number): boolean {
-    if (hi === EMPTY && lo === EMPTY) return this.hasZero;
-    const H = this.hi;
-    const L = this.lo;
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
-    for (;;) {
-      const h = H[i]!;
-      const l = L[i]!;
-      if (h === EMPTY && l === EMPTY) return false;
-      if (h === hi && l === lo) return true;
-      i = (i + 1) & this.mask;
+  /** Hands out the next state id and records how it was reached. */
+  private link(parent: number, via: number): number {
+    const id = this.size++;
+    const c = id >>> CHUNK_BITS;
+    if (c === this.parents.length) {
+      this.parents.push(new Int32Array(CHUNK));
+      this.vias.push(new Uint16Array(CHUNK));
     }
+    this.parents[c]![id & CHUNK_MASK] = parent;
+    this.vias[c]![id & CHUNK_MASK] = via;
+    return id;
   }
 
-  /** Doubles the table: new buffers, and every fingerprint inserted again. */
+  parentOf(id: number): number {
+    return this.parents[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;
+  }
+
+  viaOf(id: number): number {
+    return this.vias[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;
+  }
+
+  /** Whether the fingerprint (hi, lo) is present. */
+  has(hi: number, lo: number): boolean {
+    return probe(this.view(), hi, lo);
+  }
+
+  /** The path of action indices from an initial state to `id` (first element: the initial state's index). */
+  pathTo(id: number): number[] {
+    const path: number[] = [];
+    for (let cur = id; cur >= 0; cur = this.parentOf(cur)) path.push(this.viaOf(cur));
+    return path.reverse();
+  }
+
+  /**
+   * Doubles the table: new buffers, and every fingerprint inserted again. Workers probing meanwhile
+   * can only miss a fingerprint (and send a duplicate the main thread drops),
+   * never find one that was not inserted.
+   */
   private rehash(): void {
-    // The table moves to new (zeroed) buffers; the old views stay intact for this loop.
+    // The table moves to new (zeroed) buffers; the old views stay intact,
+    // for this loop and for workers still probing them.
     const oldHi = this.hi;
     const oldLo = this.lo;
     const cap = (this.mask + 1) * 2;
