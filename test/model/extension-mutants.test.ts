@@ -22,6 +22,7 @@ import { IommufdModel, makeIommufdSpec } from '../../model/iommufd/index.js';
 import type { Ext, GenericAction } from '../../model/iommufd/entry-point.js';
 import { stateJson } from '../../model/iommufd/render/view.js';
 import type { Action, State } from '../../model/iommufd/state/types.js';
+import { thrownBy, ONE_OF_EACH } from './helpers-extension.js';
 
 type Mod = Record<string, unknown>;
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -34,14 +35,7 @@ const lineOf = (n: number) => SRC.findIndex((l) => l.includes(`@mark-${n}`)) + 1
 /** The spec with modules loaded from this file (named x.mjs, x2.mjs, ...), so a throw is located here. */
 const specOf = (...mods: Mod[]) => makeIommufdSpec(mods.map((m, i) => parseExtension(i === 0 ? 'x.mjs' : `x${i + 1}.mjs`, ABS, m)!));
 
-const BASE = {
-  iovas: 2,
-  memfds: [{ pages: 1, seals: ['SEAL', 'GROW', 'SHRINK'] }],
-  ioas: [{ areas: [{ iova: 0, memfd: 0, page: 0 }] }],
-  hwpts: [{ ioas: 0, token: 1 }],
-  devices: [{ group: 0, hwpt: 0 }],
-  session: [{ file: { kind: 'memfd', memfd: 0 }, token: 1 }],
-};
+const BASE = ONE_OF_EACH;
 
 function modelOf(mods: Mod | Mod[], scope: Mod, set: Variant = {}): IommufdModel {
   const spec = specOf(...(Array.isArray(mods) ? mods : [mods]));
@@ -72,15 +66,7 @@ function take(model: IommufdModel, s: State, label: string): State {
 }
 
 /** The message of the LoadedCodeError `f` throws. */
-function loadedError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(LoadedCodeError);
-    return (e as Error).message;
-  }
-  throw new Error('expected an error from loaded code, got none');
-}
+const loadedError = (f: () => unknown): string => thrownBy(f, LoadedCodeError);
 
 const ext = (m: IommufdModel): Ext => m.ctx.ext!;
 const raw = (s: State) => s as unknown as Loose;

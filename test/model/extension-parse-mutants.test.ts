@@ -13,21 +13,14 @@ import { makeIommufdSpec } from '../../model/iommufd/index.js';
 import { CORE } from '../../model/iommufd/entry/registry.js';
 import { ALL_PCS } from '../../model/iommufd/state/process.js';
 import { PRESETS, SWITCHES } from '../../model/iommufd/scopes/variants.js';
+import { thrownBy } from './helpers-extension.js';
 
 type Mod = Record<string, unknown>;
 const FILE = 'm.mjs';
 const parse = (mod: Mod, file = FILE): Extension => parseExtension(file, `/nowhere/${file}`, mod)!;
 
-/** The message of the UsageError `f` throws (the test fails if it throws none, or something else). */
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a refusal, got none');
-}
+/** The message of the UsageError `f` throws. */
+const refusal = (f: () => unknown): string => thrownBy(f, UsageError);
 
 /** An action with every required key, `over` on top. */
 const act = (over: Mod = {}): Mod => ({ op: 'xp_op', type: 'xp_type', source: 'test: xp', steps: [{}], ...over });

@@ -12,18 +12,12 @@ import { UsageError } from '../../explorer/errors.js';
 import { iommufdSpec } from '../../model/iommufd/index.js';
 import type { Action, State } from '../../model/iommufd/state/types.js';
 import { FIXED } from './helpers.js';
+import { ONE_OF_EACH } from './helpers-extension.js';
 
 type Mod = Record<string, unknown>;
 const extend = (mod: Mod) => iommufdSpec.extend!('mem.mjs', '/nowhere/mem.mjs', mod)!;
 
-const BASE = {
-  iovas: 2,
-  memfds: [{ pages: 1, seals: ['SEAL', 'GROW', 'SHRINK'] }],
-  ioas: [{ areas: [{ iova: 0, memfd: 0, page: 0 }] }],
-  hwpts: [{ ioas: 0, token: 1 }],
-  devices: [{ group: 0, hwpt: 0 }],
-  session: [{ file: { kind: 'memfd', memfd: 0 }, token: 1 }],
-};
+const BASE = ONE_OF_EACH;
 
 function explored(mod: Mod, scope: Mod, inv?: (s: State) => string | null) {
   const spec = extend(mod);

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../explorer/errors.js';
 import { Registry, type AnyEntryPoint, type Kernel, type MenuOpSpec } from '../../model/iommufd/entry-point.js';
+import { thrownBy } from './helpers-extension.js';
 
 const op = (name: string, kernels: Kernel[] = ['old']): MenuOpSpec => ({ name, doc: name, fields: {}, kernels });
 
@@ -19,15 +20,8 @@ function entry(type: string, serves: [string, Kernel][] = [], more: Partial<AnyE
   } as AnyEntryPoint;
 }
 
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a refusal, got none');
-}
+/** The message of the UsageError `f` throws. */
+const refusal = (f: () => unknown): string => thrownBy(f, UsageError);
 
 describe('Registry', () => {
   it('answers by type, op and kernel, program counter, in registration order', () => {

@@ -19,30 +19,17 @@ import { DEFAULT_SCOPE, SCOPE_DOCS, SCOPES } from '../../model/iommufd/scopes/sc
 import { PRESETS, SWITCHES, decodeVariant } from '../../model/iommufd/scopes/variants.js';
 import { FieldError } from '../../model/iommufd/state/strict.js';
 import type { Action, State } from '../../model/iommufd/state/types.js';
+import { thrownBy, ONE_OF_EACH } from './helpers-extension.js';
 
 type Mod = Record<string, unknown>;
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const BASE = {
-  iovas: 2,
-  memfds: [{ pages: 1, seals: ['SEAL', 'GROW', 'SHRINK'] }],
-  ioas: [{ areas: [{ iova: 0, memfd: 0, page: 0 }] }],
-  hwpts: [{ ioas: 0, token: 1 }],
-  devices: [{ group: 0, hwpt: 0 }],
-  session: [{ file: { kind: 'memfd', memfd: 0 }, token: 1 }],
-};
+const BASE = ONE_OF_EACH;
 const load = (mod: Mod, file = 'x.mjs') => parseExtension(file, `/nowhere/${file}`, mod)!;
 const FIELD = { fields: [{ on: 'state', name: 'xsTop', type: 'int', min: 0, max: 3, init: 2 }] };
 
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UsageError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a refusal, got none');
-}
+/** The message of the UsageError `f` throws. */
+const refusal = (f: () => unknown): string => thrownBy(f, UsageError);
 
 const plainModel = (scope: Mod) => {
   const spec = makeIommufdSpec();
