@@ -42,7 +42,8 @@ export function strictView<T>(root: T, type: FieldType, writable: boolean, what:
     if (!isComposite(t) || typeof v !== 'object' || v === null) return v;
     const hit = cache.get(v);
     if (hit) return hit;
-    /** The path of field or element `prop` of this object, for errors. */
+    /** This object, and the path of its field or element `prop`, as errors name them. */
+    const here = path || 'the state';
     const at = (prop: string) => (t.t === 'list' ? `${path}[${prop}]` : path ? `${path}.${prop}` : prop);
     const p = new Proxy(v as object, {
       get(target, prop, receiver) {
@@ -51,7 +52,7 @@ export function strictView<T>(root: T, type: FieldType, writable: boolean, what:
         const ct = child(t, prop);
         if (ct === undefined) {
           if (t.t === 'list') return undefined; // past the end, as for any array
-          throw new FieldError(`${what} reads field ${JSON.stringify(prop)} of ${path || 'the state'}, which does not exist; its fields: ${fieldsOf(t).join(', ')} (docs/state.md)`);
+          throw new FieldError(`${what} reads field ${JSON.stringify(prop)} of ${here}, which does not exist; its fields: ${fieldsOf(t).join(', ')} (docs/state.md)`);
         }
         return wrap(Reflect.get(target, prop), ct, at(prop));
       },
@@ -59,17 +60,17 @@ export function strictView<T>(root: T, type: FieldType, writable: boolean, what:
         return Reflect.has(target, prop);
       },
       set(target, prop, value) {
-        if (!writable) throw new FieldError(`${what} writes ${String(prop)} of ${path || 'the state'}; only an action's effect may change the state`);
+        if (!writable) throw new FieldError(`${what} writes ${String(prop)} of ${here}; only an action's effect may change the state`);
         if (typeof prop === 'string' && t.t === 'record' && !(prop in t.fields)) {
-          throw new FieldError(`${what} writes field ${JSON.stringify(prop)} of ${path || 'the state'}, which is not declared; its fields: ${fieldsOf(t).join(', ')} (add new ones with \`fields\`)`);
+          throw new FieldError(`${what} writes field ${JSON.stringify(prop)} of ${here}, which is not declared; its fields: ${fieldsOf(t).join(', ')} (add new ones with \`fields\`)`);
         }
         return Reflect.set(target, prop, value);
       },
       deleteProperty(_target, prop) {
-        throw new FieldError(`${what} deletes ${String(prop)} of ${path || 'the state'}; fields of the state are never removed`);
+        throw new FieldError(`${what} deletes ${String(prop)} of ${here}; fields of the state are never removed`);
       },
       defineProperty(target, prop, desc) {
-        if (!writable) throw new FieldError(`${what} defines ${String(prop)} on ${path || 'the state'}; only an action's effect may change the state`);
+        if (!writable) throw new FieldError(`${what} defines ${String(prop)} on ${here}; only an action's effect may change the state`);
         return Reflect.defineProperty(target, prop, desc);
       },
       // A descriptor's value is the field as `get` gives it: behind the view,
@@ -87,10 +88,10 @@ export function strictView<T>(root: T, type: FieldType, writable: boolean, what:
       // and so would a new prototype: refused, for a draft too, whose copy
       // becomes the next state.
       preventExtensions() {
-        throw new FieldError(`${what} freezes or seals ${path || 'the state'}; the engine owns the state's objects`);
+        throw new FieldError(`${what} freezes or seals ${here}; the engine owns the state's objects`);
       },
       setPrototypeOf() {
-        throw new FieldError(`${what} sets the prototype of ${path || 'the state'}; the engine owns the state's objects`);
+        throw new FieldError(`${what} sets the prototype of ${here}; the engine owns the state's objects`);
       },
     });
     cache.set(v, p);
