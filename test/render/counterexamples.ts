@@ -13,18 +13,16 @@
  */
 import type { ExploreResult } from '../../explorer/search/bfs.js';
 import { explore } from '../../explorer/search/bfs.js';
+import { FIXED, invariantsFor, modelFor, scopeOf } from '../model/helpers.js';
 import { refine, type Refined } from '../../explorer/traces/refine.js';
 import { buildReport, type Report } from '../../explorer/traces/report.js';
 import { renderTraceFormat } from '../../explorer/render/formats.js';
 import type { Model } from '../../explorer/model.js';
 import type { Invariant } from '../../explorer/invariant.js';
 import type { KnownCase } from '../../explorer/spec.js';
-import { IommufdModel, iommufdSpec } from '../../model/iommufd/index.js';
+import { iommufdSpec, type IommufdModel } from '../../model/iommufd/index.js';
 import type { Action, State } from '../../model/iommufd/state/types.js';
 import type { IommufdScope } from '../../model/iommufd/scopes/scopes.js';
-import { PRESETS } from '../../model/iommufd/scopes/variants.js';
-
-const FIXED = PRESETS['fixed']!;
 
 /** The known-bug cases that must be violated, on the small scenario scopes (not `ci`: a minute each). */
 export const SMALL_VIOLATING: readonly KnownCase[] = iommufdSpec.cases!.filter((c) => c.expect === 'violation' && c.scope !== 'ci');
@@ -50,10 +48,8 @@ export function search(id: string): Searched {
   const hit = searched.get(id);
   if (hit) return hit;
   const c = caseById(id);
-  const scope = iommufdSpec.scopes[c.scope]!;
-  const variant = { ...FIXED, ...c.set };
-  const model = new IommufdModel(scope, variant);
-  const invariants = iommufdSpec.invariants(scope, variant);
+  const model = modelFor(c.scope, c.set);
+  const invariants = invariantsFor(c.scope, c.set);
   const refined = refine(model, invariants, explore(model, invariants, {}));
   const out = { c, model, invariants, refined };
   searched.set(id, out);
@@ -68,10 +64,9 @@ export function commandOf(c: KnownCase): string {
 /** The report `luocheck check` builds for the case (built anew on each call). */
 export function reportOf(id: string): Report {
   const { c, model, invariants, refined } = search(id);
-  const scope = iommufdSpec.scopes[c.scope]!;
   return refined.annotate(
     buildReport(
-      { model: 'iommufd', scope: c.scope, scopeBounds: scope, variant: { ...FIXED, ...c.set }, variantName: 'fixed', fixedVariant: FIXED, mode: 'exhaustive', command: commandOf(c) },
+      { model: 'iommufd', scope: c.scope, scopeBounds: scopeOf(c.scope), variant: { ...FIXED, ...c.set }, variantName: 'fixed', fixedVariant: FIXED, mode: 'exhaustive', command: commandOf(c) },
       model as Model<unknown, unknown>,
       invariants as readonly Invariant<unknown, unknown>[],
       refined.result as ExploreResult<unknown, unknown>,
@@ -103,7 +98,7 @@ export function reachable(scope: string | IommufdScope, set: Record<string, stri
   const key = `${scopeName} ${JSON.stringify(set)}`;
   const hit = reached.get(key);
   if (hit) return hit;
-  const model = new IommufdModel(typeof scope === 'string' ? iommufdSpec.scopes[scope]! : scope, { ...FIXED, ...set });
+  const model = modelFor(scope, set);
   const seen = new Set<string>();
   const states: State[] = [];
   const queue = [...model.initStates()];

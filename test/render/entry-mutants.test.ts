@@ -24,61 +24,45 @@ const OLD = { phases: 'old-kernel', restoreSlots: 0, restore: [] } as const;
 const MEMFD0: FileRef = { kind: 'memfd', memfd: 0 };
 const scopes = iommufdSpec.scopes;
 
+/** An old-kernel scope of two IOVAs with no failure injected. */
+const oldKernel = (s: Omit<IommufdScope, 'phases' | 'restoreSlots' | 'restore' | 'iovas' | 'failures'>): IommufdScope => ({ ...OLD, iovas: 2, failures: NO_FAIL, ...s });
+/** An old-kernel scope of one memfd in the session, nothing mapped, no HWPT or device. */
+const memfdSession = (memfd: IommufdScope['memfds'][number], threads: IommufdScope['threads']): IommufdScope =>
+  oldKernel({ memfds: [memfd], ioas: [{ areas: [] }], hwpts: [], devices: [], session: [{ file: MEMFD0, token: 1 }], threads });
+
 /** Old kernel: the device and mapping ioctls no known-bug case issues (DETACH, ATTACH of a second device, MARK_PRESERVE, UNMAP). */
-const DEVICE_OPS: IommufdScope = {
-  ...OLD,
-  iovas: 2,
+const DEVICE_OPS = oldKernel({
   memfds: [{ pages: 2, seals: [] }],
   ioas: [{ areas: [{ iova: 0, memfd: 0, page: 0 }] }],
   hwpts: [{ ioas: 0, token: 1 }, { ioas: 0 }],
   devices: [{ group: 0, hwpt: 0 }, { group: 1 }],
   session: [{ file: MEMFD0, token: 1 }],
   threads: [[{ op: 'detach', dev: 0 }, { op: 'attach', dev: 1, hwpt: 1 }, { op: 'mark_preserve', hwpt: 1, token: 5 }, { op: 'unmap', ioas: 0, iova: 0 }, { op: 'destroy', hwpt: 0 }]],
-  failures: NO_FAIL,
-};
+});
 
 /**
  * Old kernel, two threads: T2 maps a page at an IOVA in use (MAP_FILE fails
  * at M2, -EEXIST) while T1 may unmap another IOVA: run alone, T2's call
  * fails whatever T1 does later.
  */
-const TWO_THREADS: IommufdScope = {
-  ...OLD,
-  iovas: 2,
+const TWO_THREADS = oldKernel({
   memfds: [{ pages: 2, seals: ['SEAL', 'GROW', 'SHRINK'] }],
   ioas: [{ areas: [{ iova: 0, memfd: 0, page: 0 }, { iova: 1, memfd: 0, page: 1 }] }],
   hwpts: [],
   devices: [],
   session: [],
   threads: [[{ op: 'unmap', ioas: 0, iova: 1 }], [{ op: 'map_file', ioas: 0, memfd: 0, page: 1, iova: 0 }]],
-  failures: NO_FAIL,
-};
+});
 
 /** Old kernel: memfd ops that return 0 and change nothing (a page already there, the size it has, a seal it has), and closing the session. */
-const NO_CHANGE_OPS: IommufdScope = {
-  ...OLD,
-  iovas: 2,
-  memfds: [{ pages: 2, seals: ['GROW'] }],
-  ioas: [{ areas: [] }],
-  hwpts: [],
-  devices: [],
-  session: [{ file: MEMFD0, token: 1 }],
-  threads: [[{ op: 'fallocate', memfd: 0, page: 1, punch: false }, { op: 'ftruncate', memfd: 0, size: 2 }, { op: 'add_seals', memfd: 0, seals: 0x4 }, { op: 'close_session' }]],
-  failures: NO_FAIL,
-};
+const NO_CHANGE_OPS = memfdSession({ pages: 2, seals: ['GROW'] }, [
+  [{ op: 'fallocate', memfd: 0, page: 1, punch: false }, { op: 'ftruncate', memfd: 0, size: 2 }, { op: 'add_seals', memfd: 0, seals: 0x4 }, { op: 'close_session' }],
+]);
 
 /** Old kernel: ops that fail (a seal after F_SEAL_SEAL, a PRESERVE_FD of a file already preserved, a hole punched in a preserved memfd) beside ones that succeed. */
-const REFUSED_OPS: IommufdScope = {
-  ...OLD,
-  iovas: 2,
-  memfds: [{ pages: 2, seals: [] }],
-  ioas: [{ areas: [] }],
-  hwpts: [],
-  devices: [],
-  session: [{ file: MEMFD0, token: 1 }],
-  threads: [[{ op: 'add_seals', memfd: 0, seals: 0x1 }, { op: 'add_seals', memfd: 0, seals: 0x4 }, { op: 'ftruncate', memfd: 0, size: 1 }, { op: 'preserve_fd', file: MEMFD0, token: 2 }, { op: 'fallocate', memfd: 0, page: 0, punch: true }]],
-  failures: NO_FAIL,
-};
+const REFUSED_OPS = memfdSession({ pages: 2, seals: [] }, [
+  [{ op: 'add_seals', memfd: 0, seals: 0x1 }, { op: 'add_seals', memfd: 0, seals: 0x4 }, { op: 'ftruncate', memfd: 0, size: 1 }, { op: 'preserve_fd', file: MEMFD0, token: 2 }, { op: 'fallocate', memfd: 0, page: 0, punch: true }],
+]);
 
 /** finish-unclaimed whose new kernel's VMM hot-swaps the retrieved cdev to an auto domain on the IOAS (ATTACH_IOMMUFD_PT to an IOAS). */
 const ATTACH_IOAS: IommufdScope = {
@@ -88,17 +72,7 @@ const ATTACH_IOAS: IommufdScope = {
 };
 
 /** Old kernel, two threads closing the one session fd: the second close finds the session closed. */
-const TWO_CLOSES: IommufdScope = {
-  ...OLD,
-  iovas: 2,
-  memfds: [{ pages: 1, seals: [] }],
-  ioas: [{ areas: [] }],
-  hwpts: [],
-  devices: [],
-  session: [{ file: MEMFD0, token: 1 }],
-  threads: [[{ op: 'close_session' }], [{ op: 'close_session' }]],
-  failures: NO_FAIL,
-};
+const TWO_CLOSES = memfdSession({ pages: 1, seals: [] }, [[{ op: 'close_session' }], [{ op: 'close_session' }]]);
 
 const SWEEPS: readonly { name: string; scope: IommufdScope; set: Record<string, string> }[] = [
   { name: 'device ops (detach, attach, mark, unmap)', scope: DEVICE_OPS, set: {} },
