@@ -18,6 +18,7 @@ import type { ReportViolation } from '../../explorer/traces/report.js';
 import { iommufdSpec, type Action, type IommufdModel } from '../../model/iommufd/index.js';
 import { kselftestStep } from '../../model/iommufd/render/kselftest.js';
 import { run } from './helpers.js';
+import { code, flat, count, inOrder } from './c-text.js';
 
 const hasGcc = spawnSync('gcc', ['--version']).status === 0;
 /** Says in the test's own name that it did not run, where gcc is missing. */
@@ -32,14 +33,6 @@ function gccCheck(c: string): { status: number | null; stderr: string } {
   return { status: r.status, stderr: r.stderr };
 }
 
-/** The C without its comments: what the test would run. */
-const code = (c: string) => c.replace(/\/\*[\s\S]*?\*\//g, '');
-const flat = (c: string) => c.replace(/\n\t? \* /g, ' ');
-const count = (s: string, sub: string) => s.split(sub).length - 1;
-const inOrder = (s: string, parts: readonly string[]) => {
-  const at = parts.map((p) => s.indexOf(p));
-  return at.every((x) => x >= 0) && at.every((x, i) => i === 0 || x > at[i - 1]!);
-};
 const COUNT_RACE = ['--scope', 'count-race', '--variant', 'v2', '--format', 'kselftest'];
 
 const caseArgs = (k: { scope: string; set: Record<string, string> }) => ['--scope', k.scope, '--variant', 'fixed', ...Object.entries(k.set).flatMap(([n, v]) => ['--set', `${n}=${v}`])];

@@ -19,16 +19,8 @@ import { SERIES_UAPI, handles, kselftestStep, newKernelSetup, setupBlock } from 
 import type { IommufdScope } from '../../model/iommufd/scopes/scopes.js';
 import type { Action, State } from '../../model/iommufd/state/types.js';
 import { caseById, kselftestOf, reportOf, search, SMALL_VIOLATING, traceOf } from './counterexamples.js';
+import { code, flat, count, inOrder } from './c-text.js';
 
-/** The C without its comments: what the test would run. */
-const code = (c: string) => c.replace(/\/\*[\s\S]*?\*\//g, '');
-/** The comments' lines joined back into sentences. */
-const flat = (c: string) => c.replace(/\n\t* \* /g, ' ');
-const count = (s: string, sub: string) => s.split(sub).length - 1;
-const inOrder = (s: string, parts: readonly string[]) => {
-  const at = parts.map((p) => s.indexOf(p));
-  return at.every((x) => x >= 0) && at.every((x, i) => i === 0 || x > at[i - 1]!);
-};
 const scopeOf = (id: string): IommufdScope => iommufdSpec.scopes[caseById(id).scope]!;
 
 /** The steps' plan kinds of the case's C, as the renderer plans them. */

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { MANUAL } from '../../explorer/render/kselftest.js';
 import { SERIES_UAPI } from '../../model/iommufd/render/kselftest.js';
 import { run } from './helpers.js';
+import { code, flat } from './c-text.js';
 
 const hasGcc = spawnSync('gcc', ['--version']).status === 0;
 /** Says in the test's own name that it did not run, where gcc is missing. */
@@ -26,9 +27,6 @@ function gccCheck(c: string, extra: readonly string[] = []): { status: number | 
   return { status: r.status, stderr: r.stderr };
 }
 
-/** The C without its comments: what the test would run. */
-const code = (c: string) => c.replace(/\/\*[\s\S]*?\*\//g, '');
-const flat = (c: string) => c.replace(/\n\t? \* /g, ' ');
 
 describe('--format kselftest', () => {
   const count = () => run('check', '--model', 'preserverace', '--variant', 'fixed', '--set', 'count=two-pass', '--format', 'kselftest');
