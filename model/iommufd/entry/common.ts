@@ -16,8 +16,14 @@ export function inNewKernel(s: State): boolean {
   return s.phase === PHASE_NEW;
 }
 
-/** The pid, menu index and op of a reboot or boot step (process "reboot" or "boot", no menu). */
-export const KEXEC_OP = { pid: -1, idx: -1, op: { op: 'kexec' } } as const;
+/**
+ * The op of a reboot or boot step (process "reboot" or "boot"; no menu, so
+ * its pid and menu index are -1). Its actions are written out field by
+ * field, `{ pid: -1, idx: -1, op: KEXEC_OP, type: ... }`: a spread of a
+ * shared object followed by new fields takes V8 its slow path, about 3 µs
+ * a call, and the reboot's guard runs in every old-kernel state.
+ */
+export const KEXEC_OP = { op: 'kexec' } as const;
 
 /** The boot stage whose step runs next in `s` (0 B1, 1 B2, 2 B3), -1 when none: not the booting new kernel, a BUG, or booted. */
 export function bootStage(s: State): number {

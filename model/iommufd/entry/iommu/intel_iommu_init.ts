@@ -16,7 +16,7 @@ export const intelIommuInitEntry = {
   pcs: {},
   steps: undefined,
   resume: undefined,
-  first: (_ctx, s): A[] => (bootStage(s) === 1 ? [{ ...KEXEC_OP, type: 'intel_iommu_init' }] : []),
+  first: (_ctx, s): A[] => (bootStage(s) === 1 ? [{ pid: -1, idx: -1, op: KEXEC_OP, type: 'intel_iommu_init' }] : []),
   effect: (ctx, s) => intelIommuInit(ctx, s),
   label: () => 'B2 IOMMU takeover: FLB retrieve, clear context entries of devices without preserved state',
   kselftest: (_ctx, a, _s, k) => k.kexecStep(a),

@@ -16,7 +16,7 @@ export const iommuProbeDeviceEntry = {
   pcs: {},
   steps: undefined,
   resume: undefined,
-  first: (_ctx, s): A[] => (bootStage(s) >= 2 ? [{ ...KEXEC_OP, type: 'iommu_probe_device', dev: nextProbe(s) }] : []),
+  first: (_ctx, s): A[] => (bootStage(s) >= 2 ? [{ pid: -1, idx: -1, op: KEXEC_OP, type: 'iommu_probe_device', dev: nextProbe(s) }] : []),
   effect: (_ctx, s, a) => iommuProbeDevices(s, a),
   label: () => 'B3 iommu_probe_device of every device: restore and attach the preserved domain, or the default domain',
   kselftest: (_ctx, a, _s, k) => k.kexecStep(a),

@@ -16,7 +16,7 @@ export const kernelKexecEntry = {
   pcs: {},
   steps: undefined,
   resume: undefined,
-  first: (_ctx, s): A[] => (toFreeze(s) === 0 && rebootRuns(s) ? [{ ...KEXEC_OP, type: 'kernel_kexec' }] : []),
+  first: (_ctx, s): A[] => (toFreeze(s) === 0 && rebootRuns(s) ? [{ pid: -1, idx: -1, op: KEXEC_OP, type: 'kernel_kexec' }] : []),
   effect: (_ctx, s) => kernelKexec(s),
   label: () => 'kexec: sessions and KHO handed over, device_shutdown, jump (hardware keeps its context entries)',
   kselftest: (_ctx, a, _s, k) => k.kexecStep(a),

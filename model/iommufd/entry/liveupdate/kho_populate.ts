@@ -16,7 +16,7 @@ export const khoPopulateEntry = {
   pcs: {},
   steps: undefined,
   resume: undefined,
-  first: (_ctx, s): A[] => (bootStage(s) === 0 ? [{ ...KEXEC_OP, type: 'kho_populate' }] : []),
+  first: (_ctx, s): A[] => (bootStage(s) === 0 ? [{ pid: -1, idx: -1, op: KEXEC_OP, type: 'kho_populate' }] : []),
   effect: (_ctx, s) => khoPopulate(s),
   label: () => 'B1 kho_populate: KHO-marked pages reserved, the rest is free RAM',
   kselftest: (_ctx, a, _s, k) => k.kexecStep(a),

@@ -26,7 +26,7 @@ export const liveupdateRebootEntry = {
   resume: undefined,
   first(ctx, s): A[] {
     if (toFreeze(s) === 0 || !rebootRuns(s)) return [];
-    const ok: A = { ...KEXEC_OP, type: 'liveupdate_reboot', file: s.session.files[s.frozen]!.file, fail: false };
+    const ok: A = { pid: -1, idx: -1, op: KEXEC_OP, type: 'liveupdate_reboot', file: s.session.files[s.frozen]!.file, fail: false };
     if (freezeRefusesGroup(ctx, s, ok.file)) return [{ ...ok, fail: true }];
     return ctx.scope.failures.freeze ? [ok, { ...ok, fail: true }] : [ok];
   },
