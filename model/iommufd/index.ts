@@ -16,6 +16,7 @@ import { enabledActions } from './actions.js';
 import { IOMMUFD_CASES } from './scopes/cases.js';
 import type { Ctx } from './entry-point.js';
 import { StateCodec } from './state/encode.js';
+import { makeSettle } from './state/shape.js';
 import { encodeCanonical, findSwap, type DeviceSwap } from './state/symmetry.js';
 import { isQuiescent } from './kernel/boot.js';
 import { initialState } from './state/init.js';
@@ -61,6 +62,8 @@ export class IommufdModel implements Model<State, Action> {
 
   /** Words the extensions' fields take at the end of every encoding. */
   private readonly extWords: number;
+  /** Copies the objects a step built into their declared shape (state/shape.ts). */
+  private readonly settle: (n: State, p: State | undefined) => State;
 
   constructor(scope: IommufdScope, variant: Variant, options: BuildOptions = {}, ext?: Ext) {
     this.ctx = { scope, sw: decodeVariant(variant), variant, ...(ext ? { ext } : {}) };
@@ -68,11 +71,12 @@ export class IommufdModel implements Model<State, Action> {
     this.swap = options.symmetry ? findSwap(scope) : undefined;
     this.codec = new StateCodec(scope);
     this.extWords = ext ? extWordCount(ext, initialState(scope)) : 0;
+    this.settle = makeSettle(ext?.schema ?? STATE_SCHEMA);
   }
 
   initStates(): readonly State[] {
     const s = initialState(this.ctx.scope);
-    return [this.ctx.ext ? fillExtFields(this.ctx.ext, s) : s];
+    return [this.settle(this.ctx.ext ? fillExtFields(this.ctx.ext, s) : s, undefined)];
   }
 
   actions(s: State): readonly Action[] {
@@ -81,7 +85,7 @@ export class IommufdModel implements Model<State, Action> {
 
   nextState(s: State, a: Action): State {
     const n = nextState(this.ctx, s, a);
-    return this.ctx.ext && this.ctx.ext.fields.length > 0 ? fillExtFields(this.ctx.ext, n) : n;
+    return this.settle(this.ctx.ext && this.ctx.ext.fields.length > 0 ? fillExtFields(this.ctx.ext, n) : n, s);
   }
 
   encode(s: State, out: Encoder): void {

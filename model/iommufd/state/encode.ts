@@ -131,9 +131,10 @@ export function encodeState(s: State, out: Sink): void {
 }
 
 // Each object from its words at `at` (`n` words). Every object is built
-// with its fields in the order init.ts and the kernel code build them
-// (types.ts), so all objects of a kind share one hidden class and the
-// property reads of actions and invariants stay monomorphic.
+// with its fields in the declared order (state-schema.ts), as the model
+// settles every successor (shape.ts), so all objects of a kind share one
+// hidden class and the property reads of actions and invariants stay
+// monomorphic.
 
 function decodeMemfd(w: Int32Array, at: number, len: number): Memfd {
   const x = w[at]!;
@@ -149,9 +150,9 @@ function decodeIoas(w: Int32Array, at: number): Ioas {
   const areas: IoptArea[] = [];
   for (let i = 0; i < n; i++) {
     const x = w[at + 2 + i]!;
-    areas.push({ iova: field(x, 0, 8), memfd: field(x, 8, 4), page: field(x, 12, 4), seals: field(x, 16, 8), pages: bit(x, 24), pfn: field(x, 25, 7) - 1 });
+    areas.push({ iova: field(x, 0, 8), memfd: field(x, 8, 4), page: field(x, 12, 4), seals: field(x, 16, 8), pfn: field(x, 25, 7) - 1, pages: bit(x, 24) });
   }
-  return { immutable, areas };
+  return { areas, immutable };
 }
 
 function decodeHwpt(w: Int32Array, at: number, iovas: number): HwptPaging {
