@@ -78,8 +78,10 @@ export class Checker<S, A> {
   /** Every step invariant the transition violates, in order. */
   checkStepAll(prev: S, a: A, next: S): readonly Finding[] {
     let out: Finding[] | undefined;
-    for (const inv of this.stepInvs) {
-      if (this.violated.has(inv.id)) continue;
+    const invs = this.stepInvs;
+    for (let i = 0; i < invs.length; i++) {
+      const inv = invs[i]!;
+      if (this.violated.size > 0 && this.violated.has(inv.id)) continue;
       const msg = inv.check(prev, a, next);
       if (msg !== null) (out ??= []).push({ invariant: inv.id, kind: 'step', message: msg });
     }

@@ -23,6 +23,7 @@ import { LoadedCodeError, UsageError, oneOf, shortValue } from '../../explorer/e
 import type { SwitchSpec, Variant } from '../../explorer/spec.js';
 import { Registry, type Ctx, type Ext, type ExtField, type EntryPoint, type GenericAction, type GenericOp, type Kernel, type MenuOpSpec, type OpField, type OpFieldKind, type KselftestStep } from './entry-point.js';
 import { IDLE, lockHeldByOther, registerPcLocks, withThread, isPc } from './state/process.js';
+import { registerExtFields } from './state/copy.js';
 import { KIND_SCHEMA, OBJECT_KINDS, STATE_SCHEMA, misfit, type FieldSpec, type FieldType, type ObjectKind } from './state/state-schema.js';
 import { FieldError, deepCopy, strictView } from './state/strict.js';
 import { locateIn } from '../../explorer/search/locate.js';
@@ -374,6 +375,8 @@ export function compileExtensions(exts: readonly Extension[], core: { readonly o
   const perKind = new Map<ObjectKind, ExtField[]>();
   for (const f of fields) if (f.on !== 'state') perKind.set(f.on, [...(perKind.get(f.on) ?? []), f]);
   const compiled: Ext = { reg, fields, schema, perKind, top: fields.filter((f) => f.on === 'state') };
+  registerExtFields('state', compiled.top.map((f) => f.name));
+  for (const [kind, fs] of perKind) registerExtFields(kind, fs.map((f) => f.name));
   return compiled;
 }
 

@@ -82,6 +82,36 @@ describe('the declared shape of every state', () => {
     expect(s1.hwpts[0]!.dirty).toBe(true);
   });
 
+  it('a --load field of the state or of a thread keeps its value through the model\'s own steps', () => {
+    const spec = iommufdSpec.extend!('carry.mjs', '/nowhere/carry.mjs', {
+      fields: [
+        { on: 'state', name: 'ticks', type: 'int', min: 0, max: 3, init: 0 },
+        { on: 'threads', name: 'mark', type: 'bool', init: false },
+      ],
+      actions: [{ op: 'mark', type: 'ext_mark', source: 'test: mark', steps: [{ effect: (s: { ticks: number; threads: { mark: boolean }[] }) => { s.ticks += 1; s.threads[0]!.mark = true; } }] }],
+    })!;
+    const model = spec.build(spec.parseScope({ ...ONE_OF_EACH, ioas: [{}], threads: [[{ op: 'map_file', ioas: 0, memfd: 0, page: 0, iova: 1 }], [{ op: 'mark' }]] }), { ...FIXED });
+    type X = State & { ticks: number; threads: readonly (State['threads'][number] & { mark: boolean })[] };
+    let moved = 0;
+    let kept = 0;
+    const carried: Invariant<State, Action> = {
+      id: 'carried', title: 't', source: 'test', kind: 'step',
+      check: (p0, _a, n0) => {
+        const [p, n] = [p0 as X, n0 as X];
+        if (n.ticks < p.ticks) return `ticks went from ${p.ticks} to ${n.ticks}`;
+        const [tp, tn] = [p.threads[0]!, n.threads[0]!];
+        if (tp.op < 0 || tn.op !== tp.op || tn.pc === tp.pc) return null;
+        moved++;
+        if (tp.mark) kept++;
+        return tp.mark && !tn.mark ? `T1's mark was lost going from ${tp.pc} to ${tn.pc}` : null;
+      },
+    };
+    const r = explore(model, [carried], {});
+    expect(r.violations).toEqual([]);
+    expect(moved).toBeGreaterThan(0);
+    expect(kept).toBeGreaterThan(0);
+  });
+
   it('settling copies what the step built and shares what it did not', () => {
     const settle = makeSettle(STATE_SCHEMA);
     const p = modelFor('ci').initStates()[0]!;

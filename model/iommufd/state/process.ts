@@ -7,7 +7,7 @@
  * that would block simply has no enabled step.
  */
 import type { Ctx } from '../entry-point.js';
-import { update } from './copy.js';
+import { carryExt, update, withField } from './copy.js';
 import type { IommufdScope } from '../scopes/scopes.js';
 import { UsageError } from '../../../explorer/errors.js';
 import { PCS, type Op, type Pc, type State, type VmmThread } from './types.js';
@@ -40,23 +40,40 @@ export function opOf(ctx: Ctx, pid: number, t: VmmThread): Op | undefined {
   return t.op < 0 ? undefined : menus(ctx.scope).ops[pid]![t.op];
 }
 
+// Every step of a VMM thread goes through these. They build the state and
+// the thread with the fields written out, not with spreads: a spread's
+// result has a hidden class per call site, so here, where the states of
+// every step meet, the spreads' sources come in dozens of classes and V8
+// takes its slow path (state/shape.ts).
+
 export function withThread(s: State, pid: number, f: (t: VmmThread) => VmmThread): State {
-  return { ...s, threads: update(s.threads, pid, f) };
+  return withField(s, 'threads', update(s.threads, pid, f));
 }
 
-/** Starts menu op `idx` and moves to `pc`. */
-export function begin(s: State, pid: number, idx: number, pc: Pc, locals: Partial<VmmThread> = {}): State {
-  return withThread(s, pid, (t) => ({ ...IDLE, done: t.done, op: idx, pc, ...locals }));
+/** Thread `t` at `pc` with `locals` changed (an extension's fields of the thread stay). */
+function thread(t: VmmThread, pc: Pc, l: Partial<VmmThread>): VmmThread {
+  const n: VmmThread = {
+    done: l.done ?? t.done, op: l.op ?? t.op, pc, nr: l.nr ?? t.nr, slot: l.slot ?? t.slot, cur: l.cur ?? t.cur,
+    made: l.made ?? t.made, held: l.held ?? t.held, seals: l.seals ?? t.seals, rc: l.rc ?? t.rc,
+  };
+  return carryExt(n, t, 'threads');
+}
+
+const NONE: Partial<VmmThread> = {};
+
+/** Starts menu op `idx` and moves to `pc` (the locals start at IDLE's). */
+export function begin(s: State, pid: number, idx: number, pc: Pc, locals: Partial<VmmThread> = NONE): State {
+  return withThread(s, pid, (t) => thread(IDLE, pc, { done: t.done, op: idx, ...locals }));
 }
 
 /** Moves the thread to `pc` with some locals changed. */
-export function goTo(s: State, pid: number, pc: Pc, locals: Partial<VmmThread> = {}): State {
-  return withThread(s, pid, (t) => ({ ...t, pc, ...locals }));
+export function goTo(s: State, pid: number, pc: Pc, locals: Partial<VmmThread> = NONE): State {
+  return withThread(s, pid, (t) => thread(t, pc, locals));
 }
 
-/** The op in progress (or op `idx` when the step both starts and ends it) returns. */
+/** The op in progress (or op `idx` when the step both starts and ends it) returns: the thread is idle, its locals at IDLE's. */
 export function ret(s: State, pid: number, idx: number): State {
-  return withThread(s, pid, (t) => ({ ...IDLE, done: t.done | (1 << idx) }));
+  return withThread(s, pid, (t) => thread(IDLE, 'idle', { done: t.done | (1 << idx) }));
 }
 
 
