@@ -1,6 +1,9 @@
 /**
  * The visited set: an open-addressing hash table of 64-bit fingerprints in
- * typed arrays. States get dense ids in insertion (breadth-first) order; beside
+ * one typed array, the two halves of a fingerprint side by side (a probe
+ * reads one cache line, not one in each of two arrays: the table is far
+ * larger than the caches, so a probe is a cache miss). States get dense ids
+ * in insertion (breadth-first) order; beside
  * the table, per state id, the parent id
  * and the index of the action that led there, so a counterexample is rebuilt
  * by replaying action indices from the initial state.
@@ -15,8 +18,8 @@ const CHUNK_MASK = CHUNK - 1;
 
 /** A read-only snapshot of the table's arrays. */
 export interface TableView {
-  readonly hi: Uint32Array;
-  readonly lo: Uint32Array;
+  /** Slot i: the high half at 2i, the low half at 2i + 1. */
+  readonly slots: Uint32Array;
   readonly mask: number;
   readonly hasZero: boolean;
 }
@@ -24,12 +27,11 @@ export interface TableView {
 /** Whether fingerprint (hi, lo) is in the table `t` (same probe sequence as insert). */
 export function probe(t: TableView, hi: number, lo: number): boolean {
   if (hi === EMPTY && lo === EMPTY) return t.hasZero;
-  const H = t.hi;
-  const L = t.lo;
+  const T = t.slots;
   let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & t.mask;
   for (;;) {
-    const h = H[i]!;
-    const l = L[i]!;
+    const h = T[2 * i]!;
+    const l = T[2 * i + 1]!;
     if (h === EMPTY && l === EMPTY) return false;
     if (h === hi && l === lo) return true;
     i = (i + 1) & t.mask;
@@ -37,10 +39,9 @@ export function probe(t: TableView, hi: number, lo: number): boolean {
 }
 
 export class VisitedSet {
-  private readonly hiBuf: GrowableUint32;
-  private readonly loBuf: GrowableUint32;
-  private hi: Uint32Array;
-  private lo: Uint32Array;
+  private readonly buf: GrowableUint32;
+  /** Slot i: the high half at 2i, the low half at 2i + 1. */
+  private slots: Uint32Array;
   private mask: number;
   /**
    * Per state id, in chunks of CHUNK ids (no copying as the set grows):
@@ -57,21 +58,19 @@ export class VisitedSet {
   constructor(initialCapacity = 1 << 16, shared = false) {
     let cap = 16;
     while (cap < initialCapacity) cap <<= 1;
-    this.hiBuf = new GrowableUint32(cap, shared);
-    this.loBuf = new GrowableUint32(cap, shared);
-    this.hi = this.hiBuf.view;
-    this.lo = this.loBuf.view;
+    this.buf = new GrowableUint32(2 * cap, shared);
+    this.slots = this.buf.view;
     this.mask = cap - 1;
   }
 
   /** The table as it is now, for read-only probes from workers (between inserts). */
   view(): TableView {
-    return { hi: this.hi, lo: this.lo, mask: this.mask, hasZero: this.hasZero };
+    return { slots: this.slots, mask: this.mask, hasZero: this.hasZero };
   }
 
   /** Bytes held by the table and the per-state arrays. */
   get bytes(): number {
-    return this.hi.byteLength + this.lo.byteLength + this.parents.length * CHUNK * 6;
+    return this.slots.byteLength + this.parents.length * CHUNK * 6;
   }
 
   /**
@@ -99,17 +98,16 @@ export class VisitedSet {
       return this.link(parent, via);
     }
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
-    const H = this.hi;
-    const L = this.lo;
+    const T = this.slots;
     for (;;) {
-      const h = H[i]!;
-      const l = L[i]!;
+      const h = T[2 * i]!;
+      const l = T[2 * i + 1]!;
       if (h === EMPTY && l === EMPTY) break;
       if (h === hi && l === lo) return -1;
       i = (i + 1) & this.mask;
     }
-    H[i] = hi;
-    L[i] = lo;
+    T[2 * i] = hi;
+    T[2 * i + 1] = lo;
     const id = this.link(parent, via);
     if (this.size * 4 > (this.mask + 1) * 3) this.rehash();
     return id;
@@ -156,24 +154,20 @@ export class VisitedSet {
   private rehash(): void {
     // The table moves to new (zeroed) buffers; the old views stay intact,
     // for this loop and for workers still probing them.
-    const oldHi = this.hi;
-    const oldLo = this.lo;
+    const old = this.slots;
     const cap = (this.mask + 1) * 2;
-    this.hiBuf.ensure(cap, true, false);
-    this.loBuf.ensure(cap, true, false);
-    this.hi = this.hiBuf.view;
-    this.lo = this.loBuf.view;
+    this.buf.ensure(2 * cap, true, false);
+    this.slots = this.buf.view;
     this.mask = cap - 1;
-    const H = this.hi;
-    const L = this.lo;
-    for (let j = 0; j < oldHi.length; j++) {
-      const h = oldHi[j]!;
-      const l = oldLo[j]!;
+    const T = this.slots;
+    for (let j = 0; j < old.length; j += 2) {
+      const h = old[j]!;
+      const l = old[j + 1]!;
       if (h === EMPTY && l === EMPTY) continue;
       let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
-      while (H[i] !== EMPTY || L[i] !== EMPTY) i = (i + 1) & this.mask;
-      H[i] = h;
-      L[i] = l;
+      while (T[2 * i] !== EMPTY || T[2 * i + 1] !== EMPTY) i = (i + 1) & this.mask;
+      T[2 * i] = h;
+      T[2 * i + 1] = l;
     }
   }
 }
