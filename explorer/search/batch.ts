@@ -25,7 +25,10 @@ export class BatchExpander<S, A> {
   private readonly decode: (w: Int32Array) => S;
   private readonly enc = new Encoder();
   private readonly reader = new PackedReader();
-  private out = new Int32Array(1 << 16);
+  /** The result being written; empty between batches (each batch's result leaves with it). */
+  private out = new Int32Array(0);
+  /** The size of the last result buffer, to start the next at. */
+  private room = 1 << 16;
   private len = 0;
   private readonly localHi = new Uint32Array(1 << LOCAL_BITS);
   private readonly localLo = new Uint32Array(1 << LOCAL_BITS);
@@ -78,7 +81,7 @@ export class BatchExpander<S, A> {
     const findings: BatchFinding[] = [];
     const witnesses: number[] = [];
     this.len = 0;
-    if (req.reuse && req.reuse.byteLength >= this.out.byteLength) this.out = new Int32Array(req.reuse);
+    this.out = req.reuse && req.reuse.byteLength >= this.room * 4 ? new Int32Array(req.reuse) : new Int32Array(this.room);
     this.stamp++;
     this.localUsed = 0;
     const { bytes, ends, table } = req;
@@ -109,7 +112,8 @@ export class BatchExpander<S, A> {
       }
     }
     const result = this.out.subarray(0, this.len);
-    this.out = new Int32Array(this.out.length);
+    this.room = this.out.length;
+    this.out = new Int32Array(0);
     return { out: result, length: this.len, findings, witnesses, ...(req.coverage ? { keys: this.cov.keys } : {}) };
   }
 }

@@ -75,8 +75,13 @@ export function defaultWorkerUrl(): URL {
   return url;
 }
 
-/** Source states per worker per round. */
+/** Source states per batch. */
 const BATCH = 2048;
+/**
+ * Batches each worker has been sent and not yet answered, so that it works
+ * on while this thread expands a batch of its own or inserts.
+ */
+const IN_FLIGHT = 3;
 
 interface Pool {
   ports: MessagePort[];
@@ -111,21 +116,25 @@ function stopPool(p: Pool): void {
   for (const w of p.workers) void w.terminate();
 }
 
+/** The next reply of worker w if it has come, else undefined. Replies of one worker arrive in the order of its requests. */
+function replyOf(p: Pool, w: number): BatchResult | undefined {
+  const m = receiveMessageOnPort(p.ports[w]!);
+  if (!m) return undefined;
+  const res = m.message as BatchResult;
+  if (res.error !== undefined) throw res.loaded ? new LoadedCodeError(res.error) : res.usage ? new UsageError(res.error) : new Error(`worker ${w}: ${res.error}`);
+  return res;
+}
+
 /**
- * Waits (synchronously) for the next reply of worker w. Replies of one worker
- * arrive in the order of its requests. The worker posts before it bumps the
- * counter, so a reply that lands after a failed receive changes the counter
- * and ends the wait at once.
+ * Waits (synchronously) for the next reply of worker w. The worker posts
+ * before it bumps the counter, so a reply that lands after a failed receive
+ * changes the counter and ends the wait at once.
  */
 function nextReply(p: Pool, w: number): BatchResult {
   for (;;) {
     const cur = Atomics.load(p.signal, 0);
-    const m = receiveMessageOnPort(p.ports[w]!);
-    if (m) {
-      const res = m.message as BatchResult;
-      if (res.error !== undefined) throw res.loaded ? new LoadedCodeError(res.error) : res.usage ? new UsageError(res.error) : new Error(`worker ${w}: ${res.error}`);
-      return res;
-    }
+    const res = replyOf(p, w);
+    if (res) return res;
     Atomics.wait(p.signal, 0, cur, 60_000);
   }
 }
@@ -149,67 +158,105 @@ export function exploreParallel<S, A>(
   const run = new SearchRun(model, invariants, opts, visited, new PackedFrontier(decode, true), new PackedFrontier(decode, true));
   const { checker } = run;
   const cov = opts.coverage;
-  // This thread expands every `workers`-th batch itself, so N workers are
-  // N - 1 threads plus this one, which would otherwise sleep between replies.
+  // This thread expands batches too, so N workers are N - 1 threads plus
+  // this one, which would otherwise sleep between replies.
   const pool = startPool(workers - 1, source, workerUrl);
   // A search ended from outside runs no `finally`: it releases the pool this way (explorer/search/stoppable.ts).
   if (opts.partial) opts.partial.release = () => stopPool(pool);
   const self = new BatchExpander(model, invariants);
-  const isOwn = (b: number) => b % workers === workers - 1;
-  const spareBuffers: ArrayBuffer[][] = Array.from({ length: workers }, () => []);
+  /** Result buffers inserted and free to be written again (handed to the next batch). */
+  const spare: ArrayBuffer[] = [];
   try {
     search: while (run.frontier.length > 0 && !run.atDepthBound()) {
       const frontier = run.frontier as PackedFrontier<S>;
       const next = run.beginLevel() as PackedFrontier<S>;
-      // Batches of the level, dealt round-robin; each worker has up to two in
-      // flight, so it works while this thread expands or inserts earlier ones.
+      const n = frontier.length;
       const { bytes, ends } = frontier.view();
-      const batches = Math.ceil(frontier.length / BATCH);
-      const request = (b: number): BatchRequest => {
-        const reuse = spareBuffers[b % workers]!.pop();
-        const from = b * BATCH;
-        return { table: visited.view(), bytes, ends, from, to: Math.min(frontier.length, from + BATCH), violated: [...checker.violated], ...(cov ? { coverage: true } : {}), ...(reuse ? { reuse } : {}) };
+      // Batch b is the source states [b * BATCH, (b + 1) * BATCH), expanded by
+      // worker owners[b] or (-1) by this thread. Batches are handed out in
+      // order, each worker kept IN_FLIGHT batches ahead; this thread inserts
+      // the replies in batch order, and when the reply it needs next has not
+      // come it expands the next batch itself rather than wait, so it waits
+      // only once every batch of the level is handed out.
+      const batches = Math.ceil(n / BATCH);
+      const owners: number[] = [];
+      /** Replies received (or expanded here) and not yet inserted, by batch. */
+      const ready: (BatchResult | undefined)[] = [];
+      /** Per worker, its batches not yet received, oldest first. */
+      const queued: number[][] = pool.ports.map(() => []);
+      /** The request for the next batch, handed to `owner`. */
+      const handOut = (owner: number): BatchRequest => {
+        const from = owners.length * BATCH;
+        owners.push(owner);
+        const reuse = spare.pop();
+        return { table: visited.view(), bytes, ends, from, to: Math.min(n, from + BATCH), violated: [...checker.violated], ...(cov ? { coverage: true } : {}), ...(reuse ? { reuse } : {}) };
       };
-      let sent = 0;
-      let expanded = 0;
-      /** Sends every worker batch up to `upTo` (this thread's own batches wait for their turn). */
-      const pump = (upTo: number) => {
-        for (; sent < batches && sent <= upTo; sent++) {
-          if (isOwn(sent)) continue;
-          const req = request(sent);
-          pool.ports[sent % workers]!.postMessage(req, req.reuse ? [req.reuse] : []);
+      /** Takes the replies that have come, and tops every worker up to IN_FLIGHT batches. */
+      const feed = () => {
+        for (let w = 0; w < queued.length; w++) {
+          const q = queued[w]!;
+          for (let res; q.length > 0 && (res = replyOf(pool, w)); ) ready[q.shift()!] = res;
+          while (q.length < IN_FLIGHT && owners.length < batches) {
+            q.push(owners.length);
+            const req = handOut(w);
+            pool.ports[w]!.postMessage(req, req.reuse ? [req.reuse] : []);
+          }
         }
       };
+      let expanded = 0;
       for (let b = 0; b < batches; b++) {
-        pump(b + 2 * workers - 1);
-        const res = isOwn(b) ? self.run(request(b)) : nextReply(pool, b % workers);
-        const hitsAt = new Map<number, number[]>();
+        let res: BatchResult | undefined;
+        for (;;) {
+          feed();
+          res = ready[b];
+          if (res) break;
+          if (owners.length < batches) {
+            // With no worker (or every one of them IN_FLIGHT ahead), b itself.
+            const own = owners.length;
+            ready[own] = self.run(handOut(-1));
+            continue;
+          }
+          const w = owners[b]!;
+          res = nextReply(pool, w);
+          queued[w]!.shift();
+          break;
+        }
+        ready[b] = undefined;
         const ws = res.witnesses!;
+        let hitsAt: Map<number, number[]> | undefined;
         for (let j = 0; j < ws.length; j += 3) {
           const key = ws[j + 1]! * 65536 + (ws[j + 2]! + 1);
+          hitsAt ??= new Map();
           (hitsAt.get(key) ?? hitsAt.set(key, []).get(key)!).push(ws[j]!);
         }
-        const at = new Map<number, BatchFinding[]>();
+        let at: Map<number, BatchFinding[]> | undefined;
         for (const f of res.findings!) {
           const key = f.src * 65536 + (f.k + 1);
+          at ??= new Map();
           (at.get(key) ?? at.set(key, []).get(key)!).push(f);
         }
         const out = res.out!;
         const keyIds = cov ? res.keys!.map((k) => cov.intern(k)) : [];
         let pos = 0;
-        const to = Math.min(frontier.length, (b + 1) * BATCH);
-        const done = () => spareBuffers[b % workers]!.push(out.buffer as ArrayBuffer);
+        const to = Math.min(n, (b + 1) * BATCH);
         for (let i = b * BATCH; i < to; i++) {
           expanded++;
           const id = run.levelStart + i;
           const m = out[pos++]!;
-          if (run.recordAll(at.get(i * 65536) ?? [], id)) break search;
+          if (at) {
+            const fs = at.get(i * 65536);
+            if (fs && run.recordAll(fs, id)) break search;
+          }
           for (let k = 0; k < m; k++) {
             run.transitions++;
-            const hits = hitsAt.size > 0 ? hitsAt.get(i * 65536 + k + 1) : undefined;
-            if (hits) for (const w of hits) checker.markReached(w);
-            const fs = at.get(i * 65536 + k + 1);
-            if (fs) for (const f of fs) if (run.record(f, [...visited.pathTo(id), k])) break search;
+            if (hitsAt) {
+              const hits = hitsAt.get(i * 65536 + k + 1);
+              if (hits) for (const w of hits) checker.markReached(w);
+            }
+            if (at) {
+              const fs = at.get(i * 65536 + k + 1);
+              if (fs) for (const f of fs) if (run.record(f, [...visited.pathTo(id), k])) break search;
+            }
             const key = cov ? keyIds[out[pos++]!]! : -1;
             if (out[pos++] === 0) {
               if (cov) cov.count(key, false);
@@ -230,7 +277,7 @@ export function exploreParallel<S, A>(
         // Every word of the reply was read: a reply for fewer (or other) source
         // states than the batch must not pass as states without successors.
         if (pos !== res.length || res.length !== out.length) throw lost(`batch ${b} of depth ${run.depth} (states ${b * BATCH}..${to - 1}) returned ${res.length ?? 0} words and ${pos} were read`);
-        done();
+        spare.push(out.buffer as ArrayBuffer);
         if (run.poll()) break search;
       }
       if (expanded !== frontier.length) throw lost(`depth ${run.depth}: ${expanded} of the ${frontier.length} frontier states were expanded`);

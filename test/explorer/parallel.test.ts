@@ -84,6 +84,22 @@ describe('parallel search', () => {
     }
   }, 600_000);
 
+  it('with a slow worker (this thread expands batches ahead of the one it inserts next), as the sequential search', () => {
+    // 100,000 states stop the search within a level of many batches, so the
+    // states found before the bound, the transitions counted and the frontier
+    // left depend on the order of insertion.
+    const scope = { P: 5, K: 4, M: 4 };
+    const m = () => new ObjtableModel(scope);
+    const url = new URL('../fixtures/slow-worker.mjs', import.meta.url);
+    for (const opts of [{ maxStates: 100_000 }, { maxDepth: 9 }]) {
+      const seq = strip(explore(m(), objtableInvariants(scope), opts));
+      for (const w of [2, 3]) {
+        const src = { factory: modelFactoryUrl(), modelName: 'bench', scope, variant: { SLOW: '20' } };
+        expect(strip(exploreParallel(m(), objtableInvariants(scope), src, w, opts, url)), `${w} workers, ${JSON.stringify(opts)}`).toEqual(seq);
+      }
+    }
+  }, 600_000);
+
   it('stops when asked, and reports a worker failure as an error', () => {
     const scope = { P: 4, K: 3, M: 2 };
     const r = exploreParallel(new ObjtableModel(scope), [], { factory: modelFactoryUrl(), modelName: 'bench', scope, variant: {} }, 2, { shouldStop: () => 'interrupt' });
