@@ -23,9 +23,9 @@ export interface Frontier<S> {
 /** The most bytes one word takes packed. */
 export const MAX_WORD_BYTES = 5;
 
-/** Writes the words `src` to `dst` from byte `at`, packed; returns the byte after the last. */
-export function packWords(src: Int32Array, dst: Uint8Array, at: number): number {
-  for (let j = 0; j < src.length; j++) {
+/** Writes the words src[from .. to) to `dst` from byte `at`, packed; returns the byte after the last. */
+export function packWords(src: Int32Array, dst: Uint8Array, at: number, from = 0, to = src.length): number {
+  for (let j = from; j < to; j++) {
     let v = src[j]! >>> 0;
     while (v >= 0x80) {
       dst[at++] = (v & 0x7f) | 0x80;
@@ -136,13 +136,13 @@ export class PackedFrontier<S> implements Frontier<S> {
   }
 
   push(_s: S, enc: Encoder): void {
-    this.pushWords(enc.buf.subarray(0, enc.len));
+    this.pushWords(enc.buf, 0, enc.len);
   }
 
-  /** Appends a state by its encoded words. */
-  pushWords(src: Int32Array): void {
-    this.packed.ensure(this.used + src.length * MAX_WORD_BYTES);
-    this.used = packWords(src, this.packed.view, this.used);
+  /** Appends a state by its encoded words, src[from .. to) (no view of them is made: this runs once a new state). */
+  pushWords(src: Int32Array, from = 0, to = src.length): void {
+    this.packed.ensure(this.used + (to - from) * MAX_WORD_BYTES);
+    this.used = packWords(src, this.packed.view, this.used, from, to);
     this.ends.ensure(this.n + 1);
     this.ends.view[this.n++] = this.used;
   }

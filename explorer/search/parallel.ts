@@ -268,7 +268,7 @@ export function exploreParallel<S, A>(
             const fresh = visited.insert(hiFp, loFp, id, k) >= 0;
             if (cov) cov.count(key, fresh);
             if (fresh) {
-              next.pushWords(out.subarray(pos, pos + len));
+              next.pushWords(out, pos, pos + len);
               if (run.overStates()) break search;
             }
             pos += len;

@@ -87,6 +87,18 @@ describe('packed frontier', () => {
     expect(Array.from(ends.subarray(0, 2))).toEqual([1, 3]);
   });
 
+  it('takes a range of a word array: only those words, as the parallel search hands a reply\'s states over', () => {
+    const f = new PackedFrontier(copy);
+    const reply = Int32Array.of(5, 300, -1, 6, 7);
+    f.pushWords(reply, 1, 3);
+    f.pushWords(reply, 3, 3);
+    f.pushWords(reply, 4, 5);
+    expect(f.length).toBe(3);
+    expect(f.get(0)).toEqual([300, -1]);
+    expect(f.get(1)).toEqual([]);
+    expect(f.get(2)).toEqual([7]);
+  });
+
   it('shares its buffers with workers when asked, and only then', () => {
     expect(new PackedFrontier(copy, true).view().bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(new PackedFrontier(copy, false).view().bytes.buffer).toBeInstanceOf(ArrayBuffer);
