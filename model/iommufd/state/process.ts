@@ -7,7 +7,7 @@
  * that would block simply has no enabled step.
  */
 import type { Ctx } from '../entry-point.js';
-import { carryExt, update, withField } from './copy.js';
+import { carryExt, update } from './copy.js';
 import type { IommufdScope } from '../scopes/scopes.js';
 import { UsageError } from '../../../explorer/errors.js';
 import { PCS, type Op, type Pc, type State, type VmmThread } from './types.js';
@@ -47,13 +47,18 @@ export function opOf(ctx: Ctx, pid: number, t: VmmThread): Op | undefined {
 // takes its slow path (state/shape.ts).
 
 export function withThread(s: State, pid: number, f: (t: VmmThread) => VmmThread): State {
-  return withField(s, 'threads', update(s.threads, pid, f));
+  const n: State = {
+    phase: s.phase, frozen: s.frozen, boot: s.boot, probed: s.probed, oops: s.oops,
+    memfds: s.memfds, ioas: s.ioas, hwpts: s.hwpts, devices: s.devices, groups: s.groups, ctx: s.ctx,
+    session: s.session, blob: s.blob, nk: s.nk, threads: update(s.threads, pid, f),
+  };
+  return carryExt(n, s, 'state');
 }
 
-/** Thread `t` at `pc` with `locals` changed (an extension's fields of the thread stay). */
-function thread(t: VmmThread, pc: Pc, l: Partial<VmmThread>): VmmThread {
+/** Thread `t` at `pc`, its op `op` and ops done `done`, with `l`'s locals (an extension's fields of `t` stay). */
+function thread(t: VmmThread, pc: Pc, l: Partial<VmmThread>, done = t.done, op = t.op): VmmThread {
   const n: VmmThread = {
-    done: l.done ?? t.done, op: l.op ?? t.op, pc, nr: l.nr ?? t.nr, slot: l.slot ?? t.slot, cur: l.cur ?? t.cur,
+    done: l.done ?? done, op: l.op ?? op, pc, nr: l.nr ?? t.nr, slot: l.slot ?? t.slot, cur: l.cur ?? t.cur,
     made: l.made ?? t.made, held: l.held ?? t.held, seals: l.seals ?? t.seals, rc: l.rc ?? t.rc,
   };
   return carryExt(n, t, 'threads');
@@ -63,7 +68,7 @@ const NONE: Partial<VmmThread> = {};
 
 /** Starts menu op `idx` and moves to `pc` (the locals start at IDLE's). */
 export function begin(s: State, pid: number, idx: number, pc: Pc, locals: Partial<VmmThread> = NONE): State {
-  return withThread(s, pid, (t) => thread(IDLE, pc, { done: t.done, op: idx, ...locals }));
+  return withThread(s, pid, (t) => thread(IDLE, pc, locals, t.done, idx));
 }
 
 /** Moves the thread to `pc` with some locals changed. */
@@ -73,7 +78,7 @@ export function goTo(s: State, pid: number, pc: Pc, locals: Partial<VmmThread> =
 
 /** The op in progress (or op `idx` when the step both starts and ends it) returns: the thread is idle, its locals at IDLE's. */
 export function ret(s: State, pid: number, idx: number): State {
-  return withThread(s, pid, (t) => thread(IDLE, 'idle', { done: t.done | (1 << idx) }));
+  return withThread(s, pid, (t) => thread(IDLE, 'idle', NONE, t.done | (1 << idx)));
 }
 
 
