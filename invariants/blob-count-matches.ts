@@ -26,7 +26,8 @@ const make: InvariantFactory = () => ({
     'number of hwpt_array entries with domain_data set.',
   check: (s) => {
     if (s.phase === PHASE_NEW || !blobPublished(s)) return null;
-    const preserved = s.hwpts.filter((h) => h.alive && h.preserved).length;
+    let preserved = 0;
+    for (const h of s.hwpts) if (h.alive && h.preserved) preserved++;
     const written = writtenSlots(s.blob);
     if (s.blob.nr === preserved && written === preserved) return null;
     return `the published blob has nr_hwpts = ${s.blob.nr} but ${preserved} HWPT(s) are preserved and ${written} entr(y/ies) have domain_data`;

@@ -18,6 +18,12 @@ function afterTakeover(s: State): boolean {
   return s.phase === PHASE_NEW && s.boot >= 2;
 }
 
+/** From p to s a non-preserved device's old context entry was cleared while a preserved one kept its own. */
+function clearedOneKeptOne(p: State, s: State): boolean {
+  return s.devices.some((d, i) => !d.preserved && isOldTable(p, p.ctx[i]!) && s.ctx[i]! < 0) &&
+    s.devices.some((d, i) => d.preserved && isOldTable(s, s.ctx[i]!));
+}
+
 const make: InvariantFactory = () => ({
   id: 'ctx-sanitized',
   title: 'After IOMMU takeover only preserved devices keep context or PASID entries from the previous kernel',
@@ -38,10 +44,7 @@ const make: InvariantFactory = () => ({
   },
   witness: {
     title: "the takeover cleared a non-preserved device's entries while a preserved one kept its context entry",
-    reached: (p, a, s) =>
-      p !== undefined && a?.type === 'intel_iommu_init' &&
-      s.devices.some((d, i) => !d.preserved && isOldTable(p, p.ctx[i]!) && s.ctx[i]! < 0) &&
-      s.devices.some((d, i) => d.preserved && isOldTable(s, s.ctx[i]!)),
+    reached: (p, a, s) => p !== undefined && a?.type === 'intel_iommu_init' && clearedOneKeptOne(p, s),
   },
 });
 export default make;

@@ -14,6 +14,12 @@
 import type { InvariantFactory } from './types.js';
 import { SEED_000, SEED_001 } from './types.js';
 import { atFreeze, beforeFinish, devName, rebuiltEqual, translate } from '../model/iommufd/state/predicates-kexec.js';
+import type { State } from '../model/iommufd/state/types.js';
+
+/** Some device preserved at kexec is on a rebuilt HWPT that translates as its restored domain did. */
+function movedAndKept(s: State): boolean {
+  return s.devices.some((d, i) => d.atFreeze >= 0 && rebuiltEqual(s, i));
+}
 
 const make: InvariantFactory = () => ({
   id: 'dma-continuity',
@@ -40,7 +46,7 @@ const make: InvariantFactory = () => ({
   },
   witness: {
     title: 'a preserved device was moved onto a HWPT rebuilt in the new kernel and kept its translations',
-    reached: (_p, a, s) => a?.type === 'iommufd_device_hotswap' && beforeFinish(s) && s.devices.some((d, i) => d.atFreeze >= 0 && rebuiltEqual(s, i)),
+    reached: (_p, a, s) => a?.type === 'iommufd_device_hotswap' && beforeFinish(s) && movedAndKept(s),
   },
 });
 export default make;

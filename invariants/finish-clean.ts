@@ -18,6 +18,11 @@ function ended(s: State): boolean {
   return s.phase === PHASE_NEW && (s.nk.finished || s.nk.cancelled);
 }
 
+/** Some preserved device nobody reclaimed was reset: no bus mastering, its group on the blocking domain. */
+function resetUnclaimed(s: State): boolean {
+  return s.devices.some((d) => d.preserved && !d.bound && !d.busMaster && s.groups[d.group]!.domain === BLOCKING_DOMAIN);
+}
+
 const make: InvariantFactory = () => ({
   id: 'finish-clean',
   title: 'After FINISH no restored domain is in use and every unclaimed device is reset and released',
@@ -34,9 +39,7 @@ const make: InvariantFactory = () => ({
   },
   witness: {
     title: "FINISH reset a device whose cdev nobody reclaimed (FLR, blocking domain, ownership dropped)",
-    reached: (p, _a, s) =>
-      p !== undefined && !ended(p) && ended(s) &&
-      s.devices.some((d) => d.preserved && !d.bound && !d.busMaster && s.groups[d.group]!.domain === BLOCKING_DOMAIN),
+    reached: (p, _a, s) => p !== undefined && !ended(p) && ended(s) && resetUnclaimed(s),
   },
 });
 export default make;

@@ -19,7 +19,9 @@ import { ioasName, isImmutable, isPreserved, mappedAreas } from '../model/iommuf
 import { PHASE_FROZEN, PHASE_NEW, type Action, type Ioas, type State } from '../model/iommufd/state/types.js';
 
 function frozen(s: State, ioas: number): boolean {
-  return isImmutable(s.ioas[ioas]!) || s.hwpts.some((h, i) => h.ioas === ioas && isPreserved(s, i));
+  if (isImmutable(s.ioas[ioas]!)) return true;
+  for (let i = 0; i < s.hwpts.length; i++) if (s.hwpts[i]!.ioas === ioas && isPreserved(s, i)) return true;
+  return false;
 }
 
 /** The same pages mapped at the same IOVAs (an unchanged IOAS object has them trivially: states are immutable). */
@@ -30,13 +32,23 @@ function sameAreas(p: Ioas, n: Ioas): boolean {
   return x.length === y.length && x.every((a, i) => a.iova === y[i]!.iova && a.memfd === y[i]!.memfd && a.page === y[i]!.page);
 }
 
+/** The same leaves (pfn per IOVA) in both domains. */
+function sameLeaves(p: readonly number[], n: readonly number[]): boolean {
+  for (let j = 0; j < p.length; j++) if (n[j] !== p[j]) return false;
+  return true;
+}
+
+// Checked on every step while an IOAS is frozen: loops, not arrows that
+// read the arguments (each would cost a context per call).
 function sameMappings(prev: State, next: State, ioas: number): boolean {
   if (!sameAreas(prev.ioas[ioas]!, next.ioas[ioas]!)) return false;
   if (prev.hwpts === next.hwpts) return true;
-  return prev.hwpts.every((h, i) => {
+  for (let i = 0; i < prev.hwpts.length; i++) {
+    const h = prev.hwpts[i]!;
     const n = next.hwpts[i]!;
-    return !(h.alive && n.alive && h.ioas === ioas) || h.domain.leaves.every((pfn, j) => n.domain.leaves[j] === pfn);
-  });
+    if (h.alive && n.alive && h.ioas === ioas && !sameLeaves(h.domain.leaves, n.domain.leaves)) return false;
+  }
+  return true;
 }
 
 function isMapOrUnmap(a: Action | undefined): a is Extract<Action, { type: 'iommufd_ioas_map_file' | 'iommufd_ioas_unmap' }> {

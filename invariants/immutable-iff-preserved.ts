@@ -33,8 +33,10 @@ const make: InvariantFactory = (sw) => ({
   },
   witness: {
     title: 'the unwind of a failed preserve has released one HWPT of an IOAS while another HWPT on it is still preserved',
-    reached: (_p, _a, s) =>
-      s.threads.some((t) => t.pc === 'UNPRESERVE' && t.cur >= 0 && preservedOn(s, s.hwpts[t.cur]!.ioas) > 0),
+    reached: (_p, _a, s) => {
+      for (const t of s.threads) if (t.pc === 'UNPRESERVE' && t.cur >= 0 && preservedOn(s, s.hwpts[t.cur]!.ioas) > 0) return true;
+      return false;
+    },
   },
 });
 export default make;

@@ -13,7 +13,12 @@
 import type { InvariantFactory } from './types.js';
 import { SEED_001 } from './types.js';
 import { dmaToFree, memoryReused } from '../model/iommufd/state/predicates-kexec.js';
-import { RS_FREED } from '../model/iommufd/state/types.js';
+import { RS_FREED, type State } from '../model/iommufd/state/types.js';
+
+/** From p to s a restored domain was freed. */
+function restoredDomainFreed(p: State, s: State): boolean {
+  return s.hwpts.some((h, i) => h.domain.restored === RS_FREED && p.hwpts[i]!.domain.restored !== RS_FREED);
+}
 
 const make: InvariantFactory = () => ({
   id: 'no-dma-to-free',
@@ -33,8 +38,7 @@ const make: InvariantFactory = () => ({
   },
   witness: {
     title: 'after kexec a restored domain was freed once no device used it any more',
-    reached: (p, _a, s) =>
-      p !== undefined && memoryReused(s) && s.hwpts.some((h, i) => h.domain.restored === RS_FREED && p.hwpts[i]!.domain.restored !== RS_FREED),
+    reached: (p, _a, s) => p !== undefined && memoryReused(s) && restoredDomainFreed(p, s),
   },
 });
 export default make;

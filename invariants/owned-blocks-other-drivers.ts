@@ -24,7 +24,8 @@ import { NO_DOMAIN, PHASE_NEW, type State } from '../model/iommufd/state/types.j
 /** A device of group g whose context entry walks the previous kernel's tables once the group was set up at probe, -1 if none. */
 function walksOldTables(s: State, g: number): number {
   if (s.groups[g]!.domain === NO_DOMAIN) return -1;
-  return s.devices.findIndex((d, i) => d.group === g && isOldTable(s, s.ctx[i]!));
+  for (let i = 0; i < s.devices.length; i++) if (s.devices[i]!.group === g && isOldTable(s, s.ctx[i]!)) return i;
+  return -1;
 }
 
 const make: InvariantFactory = () => ({

@@ -11,7 +11,7 @@
  */
 import type { InvariantFactory } from './types.js';
 import { SEED_004 } from './types.js';
-import { attachedInGroup, expectedUsers, hwptName } from '../model/iommufd/state/predicates.js';
+import { attachedInGroupCount, expectedUsers, hwptName } from '../model/iommufd/state/predicates.js';
 
 const make: InvariantFactory = () => ({
   id: 'replace-bookkeeping',
@@ -24,13 +24,16 @@ const make: InvariantFactory = () => ({
   check: (s) => {
     for (let g = 0; g < s.groups.length; g++) {
       const grp = s.groups[g]!;
-      for (const d of attachedInGroup(s, g)) {
+      let attached = 0;
+      for (let d = 0; d < s.devices.length; d++) {
         const h = s.devices[d]!.hwpt;
+        if (s.devices[d]!.group !== g || h < 0) continue;
+        attached++;
         if (h !== grp.hwpt || grp.domain !== h) {
           return `dev${d + 1} is recorded on ${hwptName(h)} while its group's hardware uses ${grp.domain >= 0 ? hwptName(grp.domain) : 'no HWPT'}`;
         }
       }
-      if (grp.hwpt >= 0 && attachedInGroup(s, g).length === 0) return `group ${g + 1} names ${hwptName(grp.hwpt)} with no device attached`;
+      if (grp.hwpt >= 0 && attached === 0) return `group ${g + 1} names ${hwptName(grp.hwpt)} with no device attached`;
     }
     for (let h = 0; h < s.hwpts.length; h++) {
       if (!s.hwpts[h]!.alive) continue;
@@ -44,7 +47,7 @@ const make: InvariantFactory = () => ({
     reached: (prev, a, next) => {
       if (prev === undefined || a?.type !== 'iommufd_device_replace') return false;
       const g = prev.devices[a.op.dev]!.group;
-      return attachedInGroup(prev, g).length >= 2 && next.groups[g]!.domain !== prev.groups[g]!.domain;
+      return attachedInGroupCount(prev, g) >= 2 && next.groups[g]!.domain !== prev.groups[g]!.domain;
     },
   },
 });

@@ -14,10 +14,25 @@
 import type { InvariantFactory } from './types.js';
 import { V2_SERIES } from './types.js';
 import { markedTokenInUse, tokenInSession } from '../model/iommufd/state/predicates.js';
+import type { HwptPaging, State } from '../model/iommufd/state/types.js';
 
-function duplicate(xs: readonly number[]): number | undefined {
-  return xs.find((x, i) => xs.indexOf(x) !== i);
+/** Some HWPT was handed the restored domain of hwpt h+1. */
+function wrapped(s: State, h: number): boolean {
+  return s.hwpts.some((x) => x.restored === h);
 }
+
+/** The first key, among the elements `take` keeps, that an earlier kept element has too (checked on every state: no arrays built). */
+function duplicate<T>(xs: readonly T[], take: (x: T) => boolean, key: (x: T) => number): number | undefined {
+  for (let i = 0; i < xs.length; i++) {
+    if (!take(xs[i]!)) continue;
+    for (let j = 0; j < i; j++) if (take(xs[j]!) && key(xs[j]!) === key(xs[i]!)) return key(xs[i]!);
+  }
+  return undefined;
+}
+
+const markedLive = (h: HwptPaging): boolean => h.alive && h.marked;
+const wrapsRestored = (h: HwptPaging): boolean => h.restored >= 0;
+const any = (): boolean => true;
 
 const make: InvariantFactory = () => ({
   id: 'token-once',
@@ -28,16 +43,16 @@ const make: InvariantFactory = () => ({
     'No two marked live HWPTs share a token; no two files of the session share a token; no blob entry is reclaimed ' +
     'twice (no two HWPTs wrap one restored domain) and a reclaimed entry was handed to exactly one HWPT.',
   check: (s) => {
-    const hw = duplicate(s.hwpts.filter((h) => h.alive && h.marked).map((h) => h.token));
+    const hw = duplicate(s.hwpts, markedLive, (h) => h.token);
     if (hw !== undefined) return `two marked HWPTs share token ${hw}`;
-    const f = duplicate(s.session.files.map((x) => x.token));
+    const f = duplicate(s.session.files, any, (x) => x.token);
     if (f !== undefined) return `two preserved files share token ${f}`;
-    const w = duplicate(s.hwpts.filter((h) => h.restored >= 0).map((h) => h.restored));
+    const w = duplicate(s.hwpts, wrapsRestored, (h) => h.restored);
     if (w !== undefined) return `two HWPTs were handed the restored domain of hwpt${w + 1}: a blob entry was reclaimed twice`;
     for (let i = 0; i < s.blob.slots.length; i++) {
       if (!(s.blob.reclaimed & (1 << i))) continue;
       const h = s.blob.slots[i]!.domain - 1;
-      if (!s.hwpts.some((x) => x.restored === h)) return `hwpt_array[${i}] is marked reclaimed but no HWPT took its domain`;
+      if (!wrapped(s, h)) return `hwpt_array[${i}] is marked reclaimed but no HWPT took its domain`;
     }
     return null;
   },

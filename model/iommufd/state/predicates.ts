@@ -53,29 +53,47 @@ export function folioOfPfn(pfn: number): number {
 
 /** Slots of the blob whose domain_data is set. */
 export function writtenSlots(b: IommufdSer): number {
-  return b.slots.filter((x) => x.domain !== 0).length;
+  let n = 0;
+  for (const x of b.slots) if (x.domain !== 0) n++;
+  return n;
 }
 
+// The helpers below run on every state the search takes (through the
+// invariants), so they are loops: an arrow that reads a parameter makes V8
+// allocate a context on every call, and a filter an array.
+
 export function inSession(s: State, file: number): boolean {
-  return s.session.files.some((f) => f.file === file);
+  for (const f of s.session.files) if (f.file === file) return true;
+  return false;
 }
 
 export function tokenInSession(s: State, token: number): boolean {
-  return s.session.files.some((f) => f.token === token);
+  for (const f of s.session.files) if (f.token === token) return true;
+  return false;
 }
 
 /** Devices whose idev names HWPT h. */
 export function attachedCount(s: State, h: number): number {
-  return s.devices.filter((d) => d.hwpt === h).length;
+  let n = 0;
+  for (const d of s.devices) if (d.hwpt === h) n++;
+  return n;
 }
 
 /** Devices of group g attached to some HWPT. */
 export function attachedInGroup(s: State, g: number): number[] {
   const out: number[] = [];
-  s.devices.forEach((d, i) => {
+  for (let i = 0; i < s.devices.length; i++) {
+    const d = s.devices[i]!;
     if (d.group === g && d.hwpt >= 0) out.push(i);
-  });
+  }
   return out;
+}
+
+/** How many devices of group g are attached to some HWPT (attachedInGroup's length, without the list). */
+export function attachedInGroupCount(s: State, g: number): number {
+  let n = 0;
+  for (const d of s.devices) if (d.group === g && d.hwpt >= 0) n++;
+  return n;
 }
 
 /** The group is DMA-owned and its active domain is a HWPT's domain with preserved_state. */
@@ -88,7 +106,8 @@ export function groupOnPreservedDomain(s: State, g: number): boolean {
 
 /** A live marked HWPT carries this token. */
 export function markedTokenInUse(s: State, token: number): boolean {
-  return s.hwpts.some((h) => h.alive && h.marked && h.token === token);
+  for (const h of s.hwpts) if (h.alive && h.marked && h.token === token) return true;
+  return false;
 }
 
 /** References to HWPT h that a preserve thread holds (iommufd_lock_obj between P3a and P3e, or at P1 with hwptCount=stable). */
@@ -115,23 +134,35 @@ export function isPreserved(s: State, h: number): boolean {
 
 /** HWPTs on `ioas` with liveupdate_preserved set. */
 export function preservedOn(s: State, ioas: number, except = -1): number {
-  return s.hwpts.filter((h, i) => i !== except && h.alive && h.preserved && h.ioas === ioas).length;
+  let n = 0;
+  for (let i = 0; i < s.hwpts.length; i++) {
+    const h = s.hwpts[i]!;
+    if (i !== except && h.alive && h.preserved && h.ioas === ioas) n++;
+  }
+  return n;
 }
 
 /** Shares of the IOAS's immutability a correct kernel accounts for: preserved HWPTs plus the one in flight. */
 export function immutabilitySharers(s: State, ioas: number): number {
-  const inFlight = s.threads.some((t) => PRESERVE_HWPT_PCS.includes(t.pc) && t.made && s.hwpts[t.cur]?.ioas === ioas);
+  let inFlight = false;
+  for (const t of s.threads) if (PRESERVE_HWPT_PCS.includes(t.pc) && t.made && s.hwpts[t.cur]?.ioas === ioas) inFlight = true;
   return preservedOn(s, ioas) + (inFlight ? 1 : 0);
+}
+
+/** Some thread stands at one of `pcs`. */
+function someThreadAt(s: State, pcs: readonly Pc[]): boolean {
+  for (const t of s.threads) if (pcs.includes(t.pc)) return true;
+  return false;
 }
 
 /** Some preserve thread has counted nr_hwpts and not yet returned. */
 export function preserveInWindow(s: State): boolean {
-  return s.threads.some((t) => PRESERVE_WINDOW_PCS.includes(t.pc));
+  return someThreadAt(s, PRESERVE_WINDOW_PCS);
 }
 
 /** The iommufd file is in the session and no preserve/unpreserve holds lu_mutex: the blob is published. */
 export function blobPublished(s: State): boolean {
-  return inSession(s, FILE_IOMMUFD) && !s.threads.some((t) => LU_MUTEX_PCS.includes(t.pc));
+  return inSession(s, FILE_IOMMUFD) && !someThreadAt(s, LU_MUTEX_PCS);
 }
 
 /** The step ends a PRESERVE_FD (the thread was in it and is idle afterwards, or it was a one-step handler). */
