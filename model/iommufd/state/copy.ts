@@ -28,6 +28,11 @@ export function registerExtFields(on: 'state' | ObjectKind, names: readonly stri
   if (list.length > 0) EXT.set(on, list);
 }
 
+/** Whether some --load extension added fields to `on` (then a literal of the model's fields is not the declared shape). */
+export function hasExtFields(on: 'state' | ObjectKind): boolean {
+  return EXT.has(on);
+}
+
 /** `to`, a new object, with the extension fields of `on` that `from` has. */
 export function carryExt<T>(to: T, from: T, on: 'state' | ObjectKind): T {
   const names = EXT.get(on);

@@ -7,7 +7,8 @@
  * that would block simply has no enabled step.
  */
 import type { Ctx } from '../entry-point.js';
-import { carryExt, update } from './copy.js';
+import { carryExt, hasExtFields, update } from './copy.js';
+import { markShaped } from './shape.js';
 import type { IommufdScope } from '../scopes/scopes.js';
 import { UsageError } from '../../../explorer/errors.js';
 import { PCS, type Op, type Pc, type State, type VmmThread } from './types.js';
@@ -47,12 +48,30 @@ export function opOf(ctx: Ctx, pid: number, t: VmmThread): Op | undefined {
 // takes its slow path (state/shape.ts).
 
 export function withThread(s: State, pid: number, f: (t: VmmThread) => VmmThread): State {
+  return withThreads(s, update(s.threads, pid, f));
+}
+
+/** `s` with thread `pid` replaced by `t`. */
+function setThread(s: State, pid: number, t: VmmThread): State {
+  const threads = s.threads.slice();
+  threads[pid] = t;
+  return withThreads(s, threads);
+}
+
+/**
+ * `s` with the threads `threads`. The state is built in the declared shape
+ * (the order of state-schema.ts), so unless an extension added fields to
+ * the state, settling takes it as it is (markShaped).
+ */
+function withThreads(s: State, threads: readonly VmmThread[]): State {
   const n: State = {
     phase: s.phase, frozen: s.frozen, boot: s.boot, probed: s.probed, oops: s.oops,
     memfds: s.memfds, ioas: s.ioas, hwpts: s.hwpts, devices: s.devices, groups: s.groups, ctx: s.ctx,
-    session: s.session, blob: s.blob, nk: s.nk, threads: update(s.threads, pid, f),
+    session: s.session, blob: s.blob, nk: s.nk, threads,
   };
-  return carryExt(n, s, 'state');
+  if (hasExtFields('state')) return carryExt(n, s, 'state');
+  markShaped(0, n);
+  return n;
 }
 
 /** Thread `t` at `pc`, its op `op` and ops done `done`, with `l`'s locals (an extension's fields of `t` stay). */
@@ -61,24 +80,30 @@ function thread(t: VmmThread, pc: Pc, l: Partial<VmmThread>, done = t.done, op =
     done: l.done ?? done, op: l.op ?? op, pc, nr: l.nr ?? t.nr, slot: l.slot ?? t.slot, cur: l.cur ?? t.cur,
     made: l.made ?? t.made, held: l.held ?? t.held, seals: l.seals ?? t.seals, rc: l.rc ?? t.rc,
   };
-  return carryExt(n, t, 'threads');
+  if (hasExtFields('threads')) return carryExt(n, t, 'threads');
+  markShaped(1, n);
+  return n;
 }
 
 const NONE: Partial<VmmThread> = {};
 
+// begin, goTo and ret pass the new thread, not a function making it: an
+// arrow that reads their arguments would cost a context and a closure on
+// every step of every VMM thread.
+
 /** Starts menu op `idx` and moves to `pc` (the locals start at IDLE's). */
 export function begin(s: State, pid: number, idx: number, pc: Pc, locals: Partial<VmmThread> = NONE): State {
-  return withThread(s, pid, (t) => thread(IDLE, pc, locals, t.done, idx));
+  return setThread(s, pid, thread(IDLE, pc, locals, s.threads[pid]!.done, idx));
 }
 
 /** Moves the thread to `pc` with some locals changed. */
 export function goTo(s: State, pid: number, pc: Pc, locals: Partial<VmmThread> = NONE): State {
-  return withThread(s, pid, (t) => thread(t, pc, locals));
+  return setThread(s, pid, thread(s.threads[pid]!, pc, locals));
 }
 
 /** The op in progress (or op `idx` when the step both starts and ends it) returns: the thread is idle, its locals at IDLE's. */
 export function ret(s: State, pid: number, idx: number): State {
-  return withThread(s, pid, (t) => thread(IDLE, 'idle', NONE, t.done | (1 << idx)));
+  return setThread(s, pid, thread(IDLE, 'idle', NONE, s.threads[pid]!.done | (1 << idx)));
 }
 
 

@@ -44,6 +44,21 @@ function settleList(xs: readonly unknown[], ps: readonly unknown[] | undefined, 
   return out;
 }
 
+/**
+ * The state and the thread the VMM steps last built in the declared shape
+ * (state/process.ts writes their fields out in the schema's order), which
+ * settling need not copy: it takes them as they are, and settles the
+ * objects inside them in place. Such an object is new, and no other state
+ * holds it yet. Only an object's identity is recorded: anything else a
+ * step returns is copied as before.
+ */
+const SHAPED: unknown[] = [undefined, undefined];
+
+/** Records `o`, just built by a VMM step helper with the declared fields in the declared order: 0 the state, 1 a thread. */
+export function markShaped(slot: 0 | 1, o: object): void {
+  SHAPED[slot] = o;
+}
+
 /** The settling function of a schema: `settle(n, p)` is `n` with every object it does not share with `p` (undefined: none) in its declared shape. */
 export function makeSettle(schema: FieldType): (n: State, p: State | undefined) => State {
   if (schema.t !== 'record') throw new Error('the state schema is not a record');
@@ -51,21 +66,26 @@ export function makeSettle(schema: FieldType): (n: State, p: State | undefined) 
   const source: string[] = [];
   /** The index of the copying function of record `r`, generating it (and those of the records inside it) first. */
   const gen = (r: Rec): number => {
-    const parts = Object.entries(r.fields).map(([k, f]) => {
+    const parts: string[] = [];
+    /** The objects inside, settled where they are (for an object built in shape). */
+    const inPlace: string[] = [];
+    for (const [k, f] of Object.entries(r.fields)) {
       const key = JSON.stringify(k);
       const o = `o[${key}]`;
       const p = `(p === undefined ? undefined : p[${key}])`;
       const type = f.type;
-      if (type.t === 'record') return `${key}: (${o} === ${p} ? ${o} : C[${gen(type)}](${o}, ${p}))`;
-      if (type.t === 'list' && type.of.t === 'record') return `${key}: L(${o}, ${p}, C[${gen(type.of)}])`;
-      return `${key}: ${o}`;
-    });
-    source.push(`C[${source.length}] = (o, p) => ({ ${parts.join(', ')} });`);
+      let v = o;
+      if (type.t === 'record') v = `(${o} === ${p} ? ${o} : C[${gen(type)}](${o}, ${p}))`;
+      else if (type.t === 'list' && type.of.t === 'record') v = `L(${o}, ${p}, C[${gen(type.of)}])`;
+      parts.push(`${key}: ${v}`);
+      if (v !== o) inPlace.push(`${o} = ${v}, `);
+    }
+    source.push(`C[${source.length}] = (o, p) => (o === S[0] || o === S[1] ? (${inPlace.join('')}o) : { ${parts.join(', ')} });`);
     return source.length - 1;
   };
   const top = gen(schema);
   // The keys are quoted with JSON.stringify: a field name is never code.
-  new Function('C', 'L', source.join('\n'))(copies, settleList);
+  new Function('C', 'L', 'S', source.join('\n'))(copies, settleList, SHAPED);
   const copyTop = copies[top]!;
   return (n, p) => (n === p ? n : (copyTop(n, p) as State));
 }
