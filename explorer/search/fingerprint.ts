@@ -53,8 +53,15 @@ export class Encoder {
     this.push(b ? 1 : 0);
   }
 
-  private grow(): void {
-    const next = new Int32Array(this.buf.length * 2);
+  /** Makes room for `n` more words, so that a model may write them to `buf` from `len` on and then set `len` (faster than a push per word). */
+  reserve(n: number): void {
+    if (this.len + n > this.buf.length) this.grow(this.len + n);
+  }
+
+  private grow(min = this.buf.length + 1): void {
+    let size = Math.max(1, this.buf.length) * 2;
+    while (size < min) size *= 2;
+    const next = new Int32Array(size);
     next.set(this.buf);
     this.buf = next;
   }

@@ -48,86 +48,105 @@ const b = (x: boolean): number => (x ? 1 : 0);
 const bit = (w: number, i: number): boolean => ((w >>> i) & 1) === 1;
 const field = (w: number, shift: number, width: number): number => (w >>> shift) & ((1 << width) - 1);
 
-/** The sink encodeState writes to. */
-export interface Sink {
-  push(v: number): void;
-}
+// The words of each object, in the order encodeState writes them. Each
+// writes at w[at..] and returns where it stopped; the caller has made room
+// (wordsOf). Writing through a local index, not a push per word, is most of
+// what encoding a successor costs.
 
-// The words of each object, in the order encodeState writes them.
-
-function encodeMemfd(m: Memfd, out: Sink): void {
-  out.push(m.seals | (b(m.frozen) << 8) | (b(m.preserved) << 9) | (b(m.retrieved) << 10) | (m.size << 11) | (m.kho << 16));
+function writeMemfd(m: Memfd, w: Int32Array, at: number): number {
+  w[at] = m.seals | (b(m.frozen) << 8) | (b(m.preserved) << 9) | (b(m.retrieved) << 10) | (m.size << 11) | (m.kho << 16);
   let c = 0;
   for (let i = 0; i < m.cache.length; i++) c |= (m.cache[i]! + 1) << (4 * i);
-  out.push(c);
+  w[at + 1] = c;
+  return at + 2;
 }
 
-function encodeIoas(io: Ioas, out: Sink): void {
-  out.push(io.immutable);
-  out.push(io.areas.length);
-  for (const a of io.areas) out.push(a.iova | (a.memfd << 8) | (a.page << 12) | (a.seals << 16) | (b(a.pages) << 24) | ((a.pfn + 1) << 25));
+function writeIoas(io: Ioas, w: Int32Array, at: number): number {
+  w[at++] = io.immutable;
+  w[at++] = io.areas.length;
+  for (const a of io.areas) w[at++] = a.iova | (a.memfd << 8) | (a.page << 12) | (a.seals << 16) | (b(a.pages) << 24) | ((a.pfn + 1) << 25);
+  return at;
 }
 
-function encodeHwpt(h: HwptPaging, out: Sink): void {
+function writeHwpt(h: HwptPaging, w: Int32Array, at: number): number {
   const d = h.domain;
-  out.push(b(h.alive) | (b(h.marked) << 1) | (b(h.preserved) << 2) | (b(d.preservedState) << 3) | (d.restored << 4) | (h.users << 8) | ((h.restored + 1) << 16) | ((h.ioas + 1) << 24));
-  out.push(h.token);
-  out.push(d.tables | (d.kho << 12));
-  for (const pfn of d.leaves) out.push(pfn + 1);
+  w[at++] = b(h.alive) | (b(h.marked) << 1) | (b(h.preserved) << 2) | (b(d.preservedState) << 3) | (d.restored << 4) | (h.users << 8) | ((h.restored + 1) << 16) | ((h.ioas + 1) << 24);
+  w[at++] = h.token;
+  w[at++] = d.tables | (d.kho << 12);
+  for (const pfn of d.leaves) w[at++] = pfn + 1;
+  return at;
 }
 
-function encodeDevice(d: Device, out: Sink): void {
-  out.push((d.hwpt + 1) | (b(d.preserved) << 8) | (b(d.busMaster) << 9) | (b(d.bound) << 10) | (b(d.pasid) << 11) | ((d.atFreeze + 2) << 12));
+function writeDevice(d: Device, w: Int32Array, at: number): number {
+  w[at] = (d.hwpt + 1) | (b(d.preserved) << 8) | (b(d.busMaster) << 9) | (b(d.bound) << 10) | (b(d.pasid) << 11) | ((d.atFreeze + 2) << 12);
+  return at + 1;
 }
 
-function encodeGroup(g: IommuGroup, out: Sink): void {
-  out.push((g.domain + 4) | (b(g.owned) << 8) | ((g.hwpt + 1) << 9) | (b(g.byToken) << 16));
+function writeGroup(g: IommuGroup, w: Int32Array, at: number): number {
+  w[at] = (g.domain + 4) | (b(g.owned) << 8) | ((g.hwpt + 1) << 9) | (b(g.byToken) << 16);
+  return at + 1;
 }
 
-function encodeSession(x: Session, out: Sink): void {
-  out.push(b(x.open));
-  out.push(x.files.length);
+function writeSession(x: Session, w: Int32Array, at: number): number {
+  w[at++] = b(x.open);
+  w[at++] = x.files.length;
   for (const f of x.files) {
-    out.push(f.file);
-    out.push(f.token);
+    w[at++] = f.file;
+    w[at++] = f.token;
   }
+  return at;
 }
 
-function encodeBlob(x: IommufdSer, out: Sink): void {
-  out.push(b(x.allocated) | (b(x.overflow) << 1) | (x.nr << 2) | (x.reclaimed << 8));
+function writeBlob(x: IommufdSer, w: Int32Array, at: number): number {
+  w[at++] = b(x.allocated) | (b(x.overflow) << 1) | (x.nr << 2) | (x.reclaimed << 8);
   for (const y of x.slots) {
-    out.push(y.token);
-    out.push(y.domain);
+    w[at++] = y.token;
+    w[at++] = y.domain;
   }
+  return at;
 }
 
-function encodeIncoming(nk: Incoming, out: Sink): void {
-  out.push(b(nk.retrieved) | (b(nk.finished) << 1) | (b(nk.cancelled) << 2) | (b(nk.flb) << 3) | (nk.bug << 4) | (nk.files << 8));
+function writeIncoming(nk: Incoming, w: Int32Array, at: number): number {
+  w[at] = b(nk.retrieved) | (b(nk.finished) << 1) | (b(nk.cancelled) << 2) | (b(nk.flb) << 3) | (nk.bug << 4) | (nk.files << 8);
+  return at + 1;
 }
 
-function encodeThread(t: VmmThread, out: Sink): void {
-  out.push(t.done);
-  out.push((t.op + 1) | ((PC_INDEX[t.pc] ?? ALL_PCS.indexOf(t.pc)) << 8) | (b(t.made) << 16));
-  out.push((t.nr << 16) | ((t.slot + 1) << 8) | (t.cur + 1));
-  out.push(t.held | (t.seals << 8) | (t.rc << 16));
+function writeThread(t: VmmThread, w: Int32Array, at: number): number {
+  w[at] = t.done;
+  w[at + 1] = (t.op + 1) | ((PC_INDEX[t.pc] ?? ALL_PCS.indexOf(t.pc)) << 8) | (b(t.made) << 16);
+  w[at + 2] = (t.nr << 16) | ((t.slot + 1) << 8) | (t.cur + 1);
+  w[at + 3] = t.held | (t.seals << 8) | (t.rc << 16);
+  return at + 4;
 }
 
-function encodeHead(s: State, out: Sink): void {
-  out.push(s.phase | (s.oops << 4) | (s.frozen << 8) | (s.boot << 16) | (s.probed << 20));
+function writeHead(s: State, w: Int32Array, at: number): number {
+  w[at] = s.phase | (s.oops << 4) | (s.frozen << 8) | (s.boot << 16) | (s.probed << 20);
+  return at + 1;
 }
 
-export function encodeState(s: State, out: Sink): void {
-  encodeHead(s, out);
-  encodeIncoming(s.nk, out);
-  for (const m of s.memfds) encodeMemfd(m, out);
-  for (const io of s.ioas) encodeIoas(io, out);
-  for (const h of s.hwpts) encodeHwpt(h, out);
-  for (const d of s.devices) encodeDevice(d, out);
-  for (const g of s.groups) encodeGroup(g, out);
-  for (const c of s.ctx) out.push(c + 3);
-  encodeSession(s.session, out);
-  encodeBlob(s.blob, out);
-  for (const t of s.threads) encodeThread(t, out);
+/** How many words encodeState writes for `s`. */
+function wordsOf(s: State): number {
+  let n = 2 + 2 * s.memfds.length + s.devices.length + s.groups.length + s.ctx.length + 4 * s.threads.length;
+  for (const io of s.ioas) n += 2 + io.areas.length;
+  for (const h of s.hwpts) n += 3 + h.domain.leaves.length;
+  return n + 2 + 2 * s.session.files.length + 1 + 2 * s.blob.slots.length;
+}
+
+export function encodeState(s: State, out: Encoder): void {
+  out.reserve(wordsOf(s));
+  const w = out.buf;
+  let at = writeHead(s, w, out.len);
+  at = writeIncoming(s.nk, w, at);
+  for (const m of s.memfds) at = writeMemfd(m, w, at);
+  for (const io of s.ioas) at = writeIoas(io, w, at);
+  for (const h of s.hwpts) at = writeHwpt(h, w, at);
+  for (const d of s.devices) at = writeDevice(d, w, at);
+  for (const g of s.groups) at = writeGroup(g, w, at);
+  for (const c of s.ctx) w[at++] = c + 3;
+  at = writeSession(s.session, w, at);
+  at = writeBlob(s.blob, w, at);
+  for (const t of s.threads) at = writeThread(t, w, at);
+  out.len = at;
 }
 
 // Each object from its words at `at` (`n` words). Every object is built
@@ -236,11 +255,13 @@ class Slot<T> {
     this.words = new Int32Array(max);
   }
 
-  /** Writes the words of `x` if it is the object decoded here; false if they must be computed. */
-  put(x: T, out: Encoder): boolean {
-    if (x !== this.obj) return false;
-    for (let i = 0; i < this.len; i++) out.push(this.words[i]!);
-    return true;
+  /** Copies the words of `x` to w[at..] if it is the object decoded here and returns where they end; -1 if they must be computed. */
+  put(x: T, w: Int32Array, at: number): number {
+    if (x !== this.obj) return -1;
+    const mine = this.words;
+    const n = this.len;
+    for (let i = 0; i < n; i++) w[at + i] = mine[i]!;
+    return at + n;
   }
 
   /** The object decoded here if its words are w[at .. at+n). */
@@ -325,39 +346,49 @@ export class StateCodec {
 
   /** encodeState(s, out), copying the words of every object decoded last. */
   encode(s: State, out: Encoder): void {
-    encodeHead(s, out);
-    if (!this.nk.put(s.nk, out)) encodeIncoming(s.nk, out);
+    out.reserve(wordsOf(s));
+    const w = out.buf;
+    let at = writeHead(s, w, out.len);
+    let to = this.nk.put(s.nk, w, at);
+    at = to >= 0 ? to : writeIncoming(s.nk, w, at);
     const ms = this.memfds.slots;
     for (let i = 0; i < s.memfds.length; i++) {
       const m = s.memfds[i]!;
-      if (!ms[i]!.put(m, out)) encodeMemfd(m, out);
+      to = ms[i]!.put(m, w, at);
+      at = to >= 0 ? to : writeMemfd(m, w, at);
     }
     const is = this.ioas.slots;
     for (let i = 0; i < s.ioas.length; i++) {
       const io = s.ioas[i]!;
-      if (!is[i]!.put(io, out)) encodeIoas(io, out);
+      to = is[i]!.put(io, w, at);
+      at = to >= 0 ? to : writeIoas(io, w, at);
     }
     const hs = this.hwpts.slots;
     for (let i = 0; i < s.hwpts.length; i++) {
       const h = s.hwpts[i]!;
-      if (!hs[i]!.put(h, out)) encodeHwpt(h, out);
+      to = hs[i]!.put(h, w, at);
+      at = to >= 0 ? to : writeHwpt(h, w, at);
     }
     const where = this.at;
-    where.devices = out.len;
-    for (let i = 0; i < s.devices.length; i++) encodeDevice(s.devices[i]!, out);
-    where.groups = out.len;
-    for (let i = 0; i < s.groups.length; i++) encodeGroup(s.groups[i]!, out);
-    where.ctx = out.len;
-    for (let i = 0; i < s.ctx.length; i++) out.push(s.ctx[i]! + 3);
-    where.session = out.len;
-    if (!this.session.put(s.session, out)) encodeSession(s.session, out);
-    if (!this.blob.put(s.blob, out)) encodeBlob(s.blob, out);
-    where.threads = out.len;
+    where.devices = at;
+    for (let i = 0; i < s.devices.length; i++) at = writeDevice(s.devices[i]!, w, at);
+    where.groups = at;
+    for (let i = 0; i < s.groups.length; i++) at = writeGroup(s.groups[i]!, w, at);
+    where.ctx = at;
+    for (let i = 0; i < s.ctx.length; i++) w[at++] = s.ctx[i]! + 3;
+    where.session = at;
+    to = this.session.put(s.session, w, at);
+    at = to >= 0 ? to : writeSession(s.session, w, at);
+    to = this.blob.put(s.blob, w, at);
+    at = to >= 0 ? to : writeBlob(s.blob, w, at);
+    where.threads = at;
     const ts = this.threads.slots;
     for (let i = 0; i < s.threads.length; i++) {
       const t = s.threads[i]!;
-      if (!ts[i]!.put(t, out)) encodeThread(t, out);
+      to = ts[i]!.put(t, w, at);
+      at = to >= 0 ? to : writeThread(t, w, at);
     }
+    out.len = at;
   }
 
   /** decodeState(scope, w), reusing the objects decoded last whose words are equal. */
