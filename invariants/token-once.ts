@@ -33,6 +33,8 @@ function duplicate<T>(xs: readonly T[], take: (x: T) => boolean, key: (x: T) => 
 const markedLive = (h: HwptPaging): boolean => h.alive && h.marked;
 const wrapsRestored = (h: HwptPaging): boolean => h.restored >= 0;
 const any = (): boolean => true;
+const tokenOf = (x: { readonly token: number }): number => x.token;
+const restoredOf = (h: HwptPaging): number => h.restored;
 
 const make: InvariantFactory = () => ({
   id: 'token-once',
@@ -43,11 +45,11 @@ const make: InvariantFactory = () => ({
     'No two marked live HWPTs share a token; no two files of the session share a token; no blob entry is reclaimed ' +
     'twice (no two HWPTs wrap one restored domain) and a reclaimed entry was handed to exactly one HWPT.',
   check: (s) => {
-    const hw = duplicate(s.hwpts, markedLive, (h) => h.token);
+    const hw = duplicate(s.hwpts, markedLive, tokenOf);
     if (hw !== undefined) return `two marked HWPTs share token ${hw}`;
-    const f = duplicate(s.session.files, any, (x) => x.token);
+    const f = duplicate(s.session.files, any, tokenOf);
     if (f !== undefined) return `two preserved files share token ${f}`;
-    const w = duplicate(s.hwpts, wrapsRestored, (h) => h.restored);
+    const w = duplicate(s.hwpts, wrapsRestored, restoredOf);
     if (w !== undefined) return `two HWPTs were handed the restored domain of hwpt${w + 1}: a blob entry was reclaimed twice`;
     for (let i = 0; i < s.blob.slots.length; i++) {
       if (!(s.blob.reclaimed & (1 << i))) continue;
