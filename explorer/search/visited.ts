@@ -147,16 +147,16 @@ export class VisitedSet {
   }
 
   /**
-   * Doubles the table: new buffers, and every fingerprint inserted again. Workers probing meanwhile
-   * can only miss a fingerprint (and send a duplicate the main thread drops),
-   * never find one that was not inserted.
+   * Doubles the table and inserts every fingerprint again, from the old
+   * contents regrow returns. A shared table either moves to a new buffer
+   * (the old one stays intact for workers still probing it) or grows in
+   * place (growable.ts), zeroed first: a worker probing meanwhile can then
+   * only miss a fingerprint (and send a duplicate this thread drops), never
+   * find one that was not inserted.
    */
   private rehash(): void {
-    // The table moves to new (zeroed) buffers; the old views stay intact,
-    // for this loop and for workers still probing them.
-    const old = this.slots;
     const cap = (this.mask + 1) * 2;
-    this.buf.ensure(2 * cap, true, false);
+    const old = this.buf.regrow(2 * cap);
     this.slots = this.buf.view;
     this.mask = cap - 1;
     const T = this.slots;
