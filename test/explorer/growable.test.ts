@@ -21,7 +21,10 @@ describe('growable arrays', () => {
       g.ensure(5);
       expect(g.view.length).toBe(8);
       expect([...g.view]).toEqual([1, 2, 3, 4, 0, 0, 0, 0]);
-      expect(g.buffer === buffer && g.view === view).toBe(inPlace);
+      expect(g.buffer === buffer).toBe(inPlace);
+      // A fixed-length view, made again: a length-tracking one is slow in V8.
+      expect(g.view).not.toBe(view);
+      expect(view.length).toBe(4);
       g.ensure(3);
       expect(g.view.length).toBe(8);
       g.ensure(20, true);
