@@ -48,7 +48,7 @@ const b = (x: boolean): number => (x ? 1 : 0);
 const bit = (w: number, i: number): boolean => ((w >>> i) & 1) === 1;
 const field = (w: number, shift: number, width: number): number => (w >>> shift) & ((1 << width) - 1);
 
-// The words of each object, in the order encodeState writes them. Each
+// The words of each object, in the order StateCodec.encode writes them. Each
 // writes at w[at..] and returns where it stopped; the caller has made room
 // (wordsOf). Writing through a local index, not a push per word, is most of
 // what encoding a successor costs.
@@ -124,29 +124,12 @@ function writeHead(s: State, w: Int32Array, at: number): number {
   return at + 1;
 }
 
-/** How many words encodeState writes for `s`. */
+/** How many words StateCodec.encode writes for `s`. */
 function wordsOf(s: State): number {
   let n = 2 + 2 * s.memfds.length + s.devices.length + s.groups.length + s.ctx.length + 4 * s.threads.length;
   for (const io of s.ioas) n += 2 + io.areas.length;
   for (const h of s.hwpts) n += 3 + h.domain.leaves.length;
   return n + 2 + 2 * s.session.files.length + 1 + 2 * s.blob.slots.length;
-}
-
-export function encodeState(s: State, out: Encoder): void {
-  out.reserve(wordsOf(s));
-  const w = out.buf;
-  let at = writeHead(s, w, out.len);
-  at = writeIncoming(s.nk, w, at);
-  for (const m of s.memfds) at = writeMemfd(m, w, at);
-  for (const io of s.ioas) at = writeIoas(io, w, at);
-  for (const h of s.hwpts) at = writeHwpt(h, w, at);
-  for (const d of s.devices) at = writeDevice(d, w, at);
-  for (const g of s.groups) at = writeGroup(g, w, at);
-  for (const c of s.ctx) w[at++] = c + 3;
-  at = writeSession(s.session, w, at);
-  at = writeBlob(s.blob, w, at);
-  for (const t of s.threads) at = writeThread(t, w, at);
-  out.len = at;
 }
 
 // Each object from its words at `at` (`n` words). Every object is built
@@ -234,11 +217,6 @@ const sessionWords = (w: Int32Array, at: number): number => 2 + 2 * w[at + 1]!;
 const blobWords = (w: Int32Array, at: number): number => 1 + 2 * (bit(w[at]!, 0) ? field(w[at]!, 2, 6) : 0);
 const ioasWords = (w: Int32Array, at: number): number => 2 + w[at + 1]!;
 
-/** The inverse of encodeState for a state of `scope`. */
-export function decodeState(scope: IommufdScope, words: Int32Array): State {
-  return new StateCodec(scope).decode(words);
-}
-
 /**
  * One object position (memfd 0, HWPT 3, the session, ...): the object last
  * decoded there (in the state being expanded, whose successors share it)
@@ -313,7 +291,7 @@ class ListMemo<T> {
   }
 }
 
-/** encodeState and decodeState of one scope, remembering per object what it last encoded and decoded (see the top of this file). */
+/** The encoding of the states of one scope and its inverse, remembering per object what it last encoded and decoded (see the top of this file). */
 export class StateCodec {
   private readonly iovas: number;
   private readonly cacheLens: readonly number[];
@@ -344,7 +322,7 @@ export class StateCodec {
     this.threads = new ListMemo(menus(scope).ops.length, 4);
   }
 
-  /** encodeState(s, out), copying the words of every object decoded last. */
+  /** Writes the words of `s` to `out`, copying those of every object decoded last. */
   encode(s: State, out: Encoder): void {
     out.reserve(wordsOf(s));
     const w = out.buf;
@@ -391,7 +369,7 @@ export class StateCodec {
     out.len = at;
   }
 
-  /** decodeState(scope, w), reusing the objects decoded last whose words are equal. */
+  /** The state whose words are `w`, reusing the objects decoded last whose words are equal. */
   decode(w: Int32Array): State {
     const w0 = w[0]!;
     let at = 1;
