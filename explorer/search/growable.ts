@@ -4,7 +4,7 @@
  * A shared one (a SharedArrayBuffer that workers read) grows in place when
  * the process has no address-space limit: a growable SharedArrayBuffer
  * reserves its maximum of address space up front and commits pages as it
- * grows, and its views track its length. Moving to a new buffer instead
+ * grows. Moving to a new buffer instead
  * leaves the old one alive for as long as any thread holds a view of it,
  * and a worker holds the views of the batch it expands across many
  * scavenges, so they reach its old generation and live until its next
@@ -39,7 +39,6 @@ abstract class Growable<T extends Int32Array | Uint32Array | Uint8Array> {
   buffer: ArrayBuffer | SharedArrayBuffer;
   view: T;
 
-  /** `length` elements of `bytesPer` bytes each. */
   /** Whether the buffer grows in place (a growable SharedArrayBuffer). */
   readonly inPlace: boolean;
 
@@ -72,19 +71,20 @@ abstract class Growable<T extends Int32Array | Uint32Array | Uint8Array> {
     return n;
   }
 
+  /** Grows to `n` elements, in place or into a new (zeroed) buffer; returns the view before. */
+  private growTo(n: number): T {
+    const old = this.view;
+    if (this.inPlace) (this.buffer as SharedArrayBuffer).grow(n * this.bytesPer);
+    else this.buffer = this.alloc(n * this.bytesPer);
+    this.view = this.make(this.buffer, n);
+    return old;
+  }
+
   /** Grows to hold at least `length` elements, doubling (or to exactly `length` with `exact`), keeping the contents. */
   ensure(length: number, exact = false): void {
     if (this.view.length >= length) return;
-    const n = this.sizeFor(length, exact);
-    if (this.inPlace) {
-      (this.buffer as SharedArrayBuffer).grow(n * this.bytesPer);
-      this.view = this.make(this.buffer, n);
-      return;
-    }
-    const old = this.view;
-    this.buffer = this.alloc(n * this.bytesPer);
-    this.view = this.make(this.buffer, n);
-    this.view.set(old);
+    const old = this.growTo(this.sizeFor(length, exact));
+    if (!this.inPlace) this.view.set(old);
   }
 
   /**
@@ -94,17 +94,11 @@ abstract class Growable<T extends Int32Array | Uint32Array | Uint8Array> {
    */
   regrow(length: number): T {
     const n = this.sizeFor(length, true);
-    if (this.inPlace) {
-      const old = this.view.slice() as T;
-      (this.buffer as SharedArrayBuffer).grow(n * this.bytesPer);
-      this.view = this.make(this.buffer, n);
-      this.view.fill(0, 0, old.length);
-      return old;
-    }
-    const old = this.view;
-    this.buffer = this.alloc(n * this.bytesPer);
-    this.view = this.make(this.buffer, n);
-    return old;
+    if (!this.inPlace) return this.growTo(n);
+    const copy = this.view.slice() as T;
+    this.growTo(n);
+    this.view.fill(0, 0, copy.length);
+    return copy;
   }
 }
 
