@@ -13,7 +13,7 @@ import type { Invariant } from '../invariant.js';
 import type { Model } from '../model.js';
 import type { BatchFinding, BatchRequest, BatchResult } from './parallel-protocol.js';
 import { probe } from './visited.js';
-import { PackedReader } from './frontier.js';
+import { MAX_WORD_BYTES, PackedReader, packWords } from './frontier.js';
 import { CoverageCounter } from './coverage.js';
 
 /** Fingerprints already sent in one batch: slots are valid only when stamped with the batch's number. */
@@ -65,13 +65,45 @@ export class BatchExpander<S, A> {
     }
   }
 
+  /** The result's bytes (a view of `out`'s buffer), where the new states are packed. */
+  private outBytes = new Uint8Array(0);
+
+  /** Makes room for n more words in the result. */
+  private ensureRoom(n: number): void {
+    if (this.len + n <= this.out.length) return;
+    let size = Math.max(16, this.out.length * 2);
+    while (size < this.len + n) size *= 2;
+    const next = new Int32Array(size);
+    next.set(this.out.subarray(0, this.len));
+    this.setOut(next);
+  }
+
+  private setOut(out: Int32Array<ArrayBuffer>): void {
+    this.out = out;
+    this.outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  }
+
   private put(v: number): void {
-    if (this.len === this.out.length) {
-      const n = new Int32Array(this.out.length * 2);
-      n.set(this.out);
-      this.out = n;
-    }
+    if (this.len === this.out.length) this.ensureRoom(1);
     this.out[this.len++] = v;
+  }
+
+  /**
+   * Appends a new state: 1, hi, lo, its byte count, then its words packed
+   * (packWords) in the bytes of the words that follow. Packing here, on the
+   * worker, leaves the search's thread only a copy to make.
+   */
+  private putState(enc: Encoder): void {
+    this.ensureRoom(4 + Math.ceil((enc.len * MAX_WORD_BYTES) / 4));
+    const out = this.out;
+    const len = this.len;
+    out[len] = 1;
+    out[len + 1] = enc.hi | 0;
+    out[len + 2] = enc.lo | 0;
+    const at = 4 * (len + 4);
+    const bytes = packWords(enc.buf, this.outBytes, at, 0, enc.len) - at;
+    out[len + 3] = bytes;
+    this.len = len + 4 + ((bytes + 3) >> 2);
   }
 
   run(req: BatchRequest): BatchResult {
@@ -81,7 +113,7 @@ export class BatchExpander<S, A> {
     const findings: BatchFinding[] = [];
     const witnesses: number[] = [];
     this.len = 0;
-    this.out = req.reuse && req.reuse.byteLength >= this.room * 4 ? new Int32Array(req.reuse) : new Int32Array(this.room);
+    this.setOut(req.reuse && req.reuse.byteLength >= this.room * 4 ? new Int32Array(req.reuse) : new Int32Array(this.room));
     this.stamp++;
     this.localUsed = 0;
     const { bytes, ends, table } = req;
@@ -104,16 +136,12 @@ export class BatchExpander<S, A> {
           this.put(0);
           continue;
         }
-        this.put(1);
-        this.put(enc.hi | 0);
-        this.put(enc.lo | 0);
-        this.put(enc.len);
-        for (let j = 0; j < enc.len; j++) this.put(enc.buf[j]!);
+        this.putState(enc);
       }
     }
     const result = this.out.subarray(0, this.len);
     this.room = this.out.length;
-    this.out = new Int32Array(0);
+    this.setOut(new Int32Array(0));
     return { out: result, length: this.len, findings, witnesses, ...(req.coverage ? { keys: this.cov.keys } : {}) };
   }
 }

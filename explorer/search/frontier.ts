@@ -147,6 +147,21 @@ export class PackedFrontier<S> implements Frontier<S> {
     this.ends.view[this.n++] = this.used;
   }
 
+  /**
+   * Appends a state already packed (packWords), as the n bytes of `src` from
+   * byte `from` on: a worker packs its new states, so the search's thread
+   * only copies them.
+   */
+  pushPacked(src: Uint8Array, from: number, n: number): void {
+    this.packed.ensure(this.used + n);
+    const dst = this.packed.view;
+    let at = this.used;
+    for (let j = from, end = from + n; j < end; j++) dst[at++] = src[j]!;
+    this.used = at;
+    this.ends.ensure(this.n + 1);
+    this.ends.view[this.n++] = at;
+  }
+
   get(i: number): S {
     return this.decode(this.reader.words(this.packed.view, this.ends.view, i));
   }

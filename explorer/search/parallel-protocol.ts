@@ -5,7 +5,8 @@
  * Result stream of one batch, per source state in order: the number m of its
  * enabled actions, then per action k: 0 if the successor's fingerprint was
  * already in the table at the start of the batch, or 1 followed by hi, lo,
- * len and the len words of its canonical encoding; with `coverage`, the
+ * the byte count b of its canonical encoding packed (frontier.ts:
+ * packWords) and ceil(b / 4) words holding those bytes; with `coverage`, the
  * action's coverage key number comes first.
  */
 import type { Finding } from './checker.js';

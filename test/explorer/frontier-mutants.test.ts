@@ -87,7 +87,31 @@ describe('packed frontier', () => {
     expect(Array.from(ends.subarray(0, 2))).toEqual([1, 3]);
   });
 
-  it('takes a range of a word array: only those words, as the parallel search hands a reply\'s states over', () => {
+  it('takes states a worker packed, as bytes of its reply: only those bytes, the same as packing the words here', () => {
+    const states = [[300, -1], [], [7, 0x7fffffff, 128]];
+    const reply = new Uint8Array(64).fill(0xee);
+    const at: [number, number][] = [];
+    let pos = 3; // a state's bytes need not start at 0
+    for (const ws of states) {
+      const end = packWords(Int32Array.from(ws), reply, pos);
+      at.push([pos, end - pos]);
+      pos = end + 2;
+    }
+    const f = new PackedFrontier(copy);
+    const g = new PackedFrontier(copy);
+    for (let i = 0; i < states.length; i++) {
+      f.pushPacked(reply, at[i]![0], at[i]![1]);
+      g.pushWords(Int32Array.from(states[i]!));
+    }
+    expect(f.length).toBe(3);
+    for (let i = 0; i < states.length; i++) expect(f.get(i)).toEqual(states[i]);
+    const a = f.view();
+    const b = g.view();
+    expect(Array.from(a.ends.subarray(0, 3))).toEqual(Array.from(b.ends.subarray(0, 3)));
+    expect(Array.from(a.bytes.subarray(0, a.ends[2]))).toEqual(Array.from(b.bytes.subarray(0, b.ends[2])));
+  });
+
+  it('takes a range of a word array: only those words', () => {
     const f = new PackedFrontier(copy);
     const reply = Int32Array.of(5, 300, -1, 6, 7);
     f.pushWords(reply, 1, 3);
