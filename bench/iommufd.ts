@@ -4,8 +4,10 @@
  * thread (bench/iommufd-growth.ts), so that a reviewer can tell before
  * running it whether a point file's scope will finish.
  *
- * Table rows: each scope with 1 and 2 workers; `seconds` is the median wall
- * time of `samples` whole-process runs, `states/s` the distinct states over
+ * Table rows: each scope with 1 and 2 workers, run in alternation
+ * (bench/paired.ts); `seconds` is the median wall time of `samples`
+ * whole-process runs, `x 1 worker` the median of the rounds' own ratios of
+ * one worker's time to this row's, `states/s` the distinct states over
  * that median, `RSS MiB` the median of the process's peak resident set
  * (getrusage maxrss, all threads; bench/measure.ts) and `bytes/state` that
  * peak over the distinct states: everything the process held at its peak
@@ -21,6 +23,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GROWTH, type GrowthAxis } from './iommufd-growth.js';
+import { alternate, pairedSpeedup } from './paired.js';
 
 export interface Measured { seconds: number; distinctStates: number; transitions: number; maxRssBytes: number }
 
@@ -41,17 +44,19 @@ function print(rows: string[][]): void {
 }
 
 export function iommufdTable(o: TableOptions): void {
-  const rows: string[][] = [['iommufd scope', 'workers', 'states', 'edges', 'seconds', 'states/s', 'RSS MiB', 'bytes/state']];
+  const rows: string[][] = [['iommufd scope', 'workers', 'states', 'edges', 'seconds', 'x 1 worker', 'states/s', 'RSS MiB', 'bytes/state']];
   for (const scope of o.scopes) {
-    for (const workers of [1, 2]) {
-      const runs = Array.from({ length: o.samples }, () => o.run(['--model', 'iommufd', '--scope', scope, '--workers', String(workers), '--quiet']));
+    const counts = [1, 2];
+    const byCount = alternate(o.samples, counts, (workers) => o.run(['--model', 'iommufd', '--scope', scope, '--workers', String(workers), '--quiet']));
+    counts.forEach((workers, c) => {
+      const runs = byCount[c]!;
       const secs = o.median(runs.map((r) => r.seconds));
       const rss = o.median(runs.map((r) => r.maxRssBytes));
       const { distinctStates, transitions } = runs[0]!;
-      rows.push([scope, String(workers), fmt(distinctStates), fmt(transitions), secs.toFixed(2), fmt(distinctStates / secs), (rss / 1048576).toFixed(0), (rss / distinctStates).toFixed(1)]);
-    }
+      rows.push([scope, String(workers), fmt(distinctStates), fmt(transitions), secs.toFixed(2), pairedSpeedup(byCount[0]!, runs).toFixed(2), fmt(distinctStates / secs), (rss / 1048576).toFixed(0), (rss / distinctStates).toFixed(1)]);
+    });
   }
-  console.log(`\niommufd scopes (fixed): medians of ${o.samples} whole-process runs; bytes/state = peak RSS of the process / distinct states${o.scopes.includes('nightly') ? '' : '; add --nightly for the nightly scope'}`);
+  console.log(`\niommufd scopes (fixed): medians of ${o.samples} whole-process runs, 1 and 2 workers in alternation; x 1 worker = median of each round's ratio; bytes/state = peak RSS of the process / distinct states${o.scopes.includes('nightly') ? '' : '; add --nightly for the nightly scope'}`);
   print(rows);
 
   const dir = mkdtempSync(join(tmpdir(), 'luocheck-growth-'));

@@ -25,6 +25,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { iommufdTable } from './iommufd.js';
+import { alternate, median, pairedSpeedup } from './paired.js';
 import { workersForLoad } from '../explorer/search/parallel.js';
 import { SCOPES } from '../model/iommufd/scopes/scopes.js';
 
@@ -76,11 +77,6 @@ const iommufdScopes = opt('--iommufd-scopes', given.has('--nightly') ? 'ci,deep,
 for (const z of iommufdScopes) if (!(z in SCOPES)) usage(`--iommufd-scopes: unknown scope "${z}" (luocheck list shows them)`);
 if (given.has('--iommufd-only') && given.has('--no-iommufd')) usage('--iommufd-only and --no-iommufd leave nothing to measure');
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 interface Sample { seconds: number; distinctStates: number; transitions: number; maxRssBytes: number }
@@ -123,27 +119,34 @@ if (given.has('--iommufd-only')) {
   process.exit(0);
 }
 
-const rows: string[][] = [['model/scope', 'workers', 'states', 'edges', 'seconds', 'states/s', 'bytes/state', 'SPIN s', 'SPIN B/state', 'luocheck/SPIN']];
+const rows: string[][] = [['model/scope', 'workers', 'states', 'edges', 'seconds', 'x 1 worker', 'states/s', 'bytes/state', 'SPIN s', 'SPIN B/state', 'luocheck/SPIN']];
 const withSpin = hasSpin();
 const cores = availableParallelism();
 /** The load before the bench adds its own. */
 const load1 = loadavg()[0] ?? 0;
 
-/** One table row per worker count: medians of `samples` whole-process runs. */
+/**
+ * One table row per worker count: medians of `samples` whole-process runs,
+ * the counts run in alternation (bench/paired.ts); `x 1 worker` is the
+ * median of the rounds' own ratios.
+ */
 function measureRows(label: string, checkArgs: string[], spinSeconds?: number, spinBytes?: number): void {
-  for (const workers of cores > 1 ? [cores, 1] : [1]) {
-    const runs = Array.from({ length: samples }, () => luocheck([...checkArgs, '--workers', String(workers)]));
+  const counts = cores > 1 ? [cores, 1] : [1];
+  const byCount = alternate(samples, counts, (workers) => luocheck([...checkArgs, '--workers', String(workers)]));
+  const one = byCount[counts.length - 1]!;
+  counts.forEach((workers, c) => {
+    const runs = byCount[c]!;
     const secs = median(runs.map((r) => r.seconds));
     const rss = median(runs.map((r) => r.maxRssBytes));
     const { distinctStates, transitions } = runs[0]!;
     rows.push([
-      label, String(workers), fmt(distinctStates), fmt(transitions), secs.toFixed(2),
+      label, String(workers), fmt(distinctStates), fmt(transitions), secs.toFixed(2), pairedSpeedup(one, runs).toFixed(2),
       fmt(distinctStates / secs), (rss / distinctStates).toFixed(1),
       spinSeconds === undefined ? '-' : spinSeconds.toFixed(2),
       spinBytes === undefined ? '-' : spinBytes.toFixed(1),
       spinSeconds === undefined ? '-' : (secs / spinSeconds).toFixed(2),
     ]);
-  }
+  });
 }
 
 for (const size of sizes) {
@@ -168,7 +171,7 @@ const walks = Array.from({ length: samples }, () => {
 });
 
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-console.log(`luocheck bench: medians of ${samples} whole-process runs, Node ${process.version}`);
+console.log(`luocheck bench: medians of ${samples} whole-process runs (each worker count in alternation), Node ${process.version}`);
 console.log(`default --workers when the bench started: ${workersForLoad(cores, load1)} (${cores} cores, 1-minute load average ${load1.toFixed(2)})`);
 for (const r of rows) console.log(r.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join('  '));
 if (!withSpin) {
