@@ -27,6 +27,8 @@ export class BatchExpander<S, A> {
   private readonly reader = new PackedReader();
   /** The result being written; empty between batches (each batch's result leaves with it). */
   private out = new Int32Array(0);
+  /** The result's bytes (a view of `out`'s buffer), where the new states are packed. */
+  private outBytes = new Uint8Array(0);
   /** The size of the last result buffer, to start the next at. */
   private room = 1 << 16;
   private len = 0;
@@ -64,9 +66,6 @@ export class BatchExpander<S, A> {
       i = (i + 1) & LOCAL_MASK;
     }
   }
-
-  /** The result's bytes (a view of `out`'s buffer), where the new states are packed. */
-  private outBytes = new Uint8Array(0);
 
   /** Makes room for n more words in the result. */
   private ensureRoom(n: number): void {

@@ -80,12 +80,17 @@ const BATCH = 2048;
 /** Source states per batch, at least (but for a level's last batch). */
 const MIN_BATCH = 64;
 /**
- * Towards a level's end a batch takes 1 / (TAIL × threads) of the states
+ * Towards a level's end a batch takes 1 / (TAIL × workers) of the states
  * not yet handed out (guided scheduling): the batches a worker still has
  * queued when every state is handed out are small, so the threads reach the
  * level's end together instead of this one waiting on a worker's queue.
  */
 const TAIL = 4;
+
+/** The end of the batch that starts at source state `from` of a level of n states, with `workers` threads expanding (guided: see TAIL). */
+export function batchEnd(n: number, from: number, workers: number): number {
+  return Math.min(n, from + Math.min(BATCH, Math.max(MIN_BATCH, Math.ceil((n - from) / (TAIL * workers)))));
+}
 /**
  * Batches each worker has been sent and not yet answered, so that it works
  * on while this thread expands a batch of its own or inserts.
@@ -172,7 +177,6 @@ export function exploreParallel<S, A>(
   // This thread expands batches too, so N workers are N - 1 threads plus
   // this one, which would otherwise sleep between replies.
   const pool = startPool(workers - 1, source, workerUrl);
-  const threads = workers;
   // A search ended from outside runs no `finally`: it releases the pool this way (explorer/search/stoppable.ts).
   if (opts.partial) opts.partial.release = () => stopPool(pool);
   const self = new BatchExpander(model, invariants);
@@ -202,7 +206,7 @@ export function exploreParallel<S, A>(
       /** The request for the next batch, handed to `owner`. */
       const handOut = (owner: number): BatchRequest => {
         const from = handed;
-        handed = Math.min(n, from + Math.min(BATCH, Math.max(MIN_BATCH, Math.ceil((n - from) / (TAIL * threads)))));
+        handed = batchEnd(n, from, workers);
         owners.push(owner);
         starts.push(from);
         const reuse = spare.pop();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../explorer/search/bfs.js';
-import { exploreParallel, workersForLoad } from '../../explorer/search/parallel.js';
+import { batchEnd, exploreParallel, workersForLoad } from '../../explorer/search/parallel.js';
 import { modelFactoryUrl } from '../../explorer/cli/model-factory.js';
 import { Encoder } from '../../explorer/search/fingerprint.js';
 import { ObjtableModel } from '../../bench/objtable.js';
@@ -129,5 +129,39 @@ describe('the default worker count (cores, 1-minute load average)', () => {
     expect(workersForLoad(4, Number.NaN)).toBe(4);
     expect(workersForLoad(4, -1)).toBe(4);
     expect(workersForLoad(4, Number.POSITIVE_INFINITY)).toBe(4);
+  });
+});
+
+describe('batches of a level (guided: large while much is left, small at the end)', () => {
+  const batches = (n: number, workers: number): number[] => {
+    const sizes: number[] = [];
+    for (let from = 0; from < n; ) {
+      const to = batchEnd(n, from, workers);
+      expect(to, `n ${n}, from ${from}`).toBeGreaterThan(from);
+      sizes.push(to - from);
+      from = to;
+    }
+    return sizes;
+  };
+
+  it('cover the level exactly, in batches of 64 to 2048 states (the last may be smaller)', () => {
+    for (const n of [1, 63, 64, 65, 2047, 2048, 2049, 100_000, 1_234_567]) {
+      for (const workers of [2, 3, 8]) {
+        const sizes = batches(n, workers);
+        expect(sizes.reduce((a, b) => a + b, 0)).toBe(n);
+        expect(Math.max(...sizes)).toBeLessThanOrEqual(2048);
+        expect(Math.min(...sizes.slice(0, -1), 64)).toBe(64);
+      }
+    }
+  });
+
+  it('a level of 100,000 states on 2 threads: 2048 at first, shrinking towards the end, 64 at the last', () => {
+    const sizes = batches(100_000, 2);
+    expect(sizes[0]).toBe(2048);
+    // From 8 × 2048 states left on, each batch takes an eighth of what is left.
+    const tail = sizes.slice(sizes.findIndex((s) => s < 2048));
+    for (let i = 1; i < tail.length; i++) expect(tail[i]!).toBeLessThanOrEqual(tail[i - 1]!);
+    expect(tail.at(-2)).toBe(64);
+    expect(sizes.length).toBeLessThan(100_000 / 2048 + 40);
   });
 });
