@@ -75,12 +75,13 @@ export class VisitedSet {
 
   /**
    * Bytes the table will allocate soon: when fewer than `lookahead` inserts
-   * are left before it doubles, the size of the doubled arrays plus the copy
-   * of the old ones; otherwise 0.
+   * are left before it doubles, the doubled table (it moves to a new buffer
+   * while the old one is alive), or its new half (it grows in place);
+   * otherwise 0.
    */
   upcomingBytes(lookahead = 1 << 16): number {
     const cap = this.mask + 1;
-    return (this.size + lookahead) * 4 > cap * 3 ? cap * 16 : 0;
+    return (this.size + lookahead) * 4 > cap * 3 ? cap * (this.buf.inPlace ? 8 : 16) : 0;
   }
 
   get capacity(): number {
@@ -147,15 +148,19 @@ export class VisitedSet {
   }
 
   /**
-   * Doubles the table and inserts every fingerprint again, from the old
-   * contents regrow returns. A shared table either moves to a new buffer
-   * (the old one stays intact for workers still probing it) or grows in
-   * place (growable.ts), zeroed first: a worker probing meanwhile can then
-   * only miss a fingerprint (and send a duplicate this thread drops), never
-   * find one that was not inserted.
+   * Doubles the table. A table in a buffer that grows in place
+   * (growable.ts) is rehashed in place (splitInPlace); otherwise the table
+   * moves to a new buffer, the old one stays intact (for workers still
+   * probing it) and every fingerprint is inserted again from it.
    */
   private rehash(): void {
     const cap = (this.mask + 1) * 2;
+    if (this.buf.inPlace) {
+      this.buf.ensure(2 * cap, true);
+      this.slots = this.buf.view;
+      this.splitInPlace(cap >>> 1);
+      return;
+    }
     const old = this.buf.regrow(2 * cap);
     this.slots = this.buf.view;
     this.mask = cap - 1;
@@ -164,10 +169,58 @@ export class VisitedSet {
       const h = old[j]!;
       const l = old[j + 1]!;
       if (h === EMPTY && l === EMPTY) continue;
-      let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
-      while (T[2 * i] !== EMPTY || T[2 * i + 1] !== EMPTY) i = (i + 1) & this.mask;
-      T[2 * i] = h;
-      T[2 * i + 1] = l;
+      this.place(T, h, l);
     }
+  }
+
+  /** Puts (h, l) in the first empty slot from its home (it is not in the table). */
+  private place(T: Uint32Array, h: number, l: number): void {
+    let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
+    while (T[2 * i] !== EMPTY || T[2 * i + 1] !== EMPTY) i = (i + 1) & this.mask;
+    T[2 * i] = h;
+    T[2 * i + 1] = l;
+  }
+
+  /**
+   * Rehashes a table of `old` slots, grown in place to twice that (the new
+   * half zero), in one pass over the old half, without a copy of it. A
+   * fingerprint's home in the doubled table is its old home or that plus
+   * `old`.
+   *
+   * Slots are taken in order, each fingerprint out of its slot and put back
+   * from its new home. A fingerprint in slot j whose home is in the lower
+   * half comes to rest at or before j (slot j is empty once it is taken
+   * out), on a path of fingerprints already placed; one whose home is in
+   * the upper half finds there only fingerprints already placed, and if it
+   * runs past the end it wraps to the lower slots before j, all placed.
+   * So no fingerprint is ever placed beyond one not yet taken, whose slot
+   * would later empty and cut its probe path. The one exception is a
+   * cluster that wraps from the old half's end to its start: the
+   * fingerprints at its start (slots 0.. up to the first empty one) are
+   * taken out first and inserted last, as new ones.
+   *
+   * A worker probing meanwhile (with the old mask, over the old half) can
+   * only miss a fingerprint that moved, and send a duplicate, which this
+   * thread drops; it never finds one that is not in the table.
+   */
+  private splitInPlace(old: number): void {
+    const T = this.slots;
+    const wrapped: number[] = [];
+    for (let j = 0; T[2 * j] !== EMPTY || T[2 * j + 1] !== EMPTY; j++) {
+      wrapped.push(T[2 * j]!, T[2 * j + 1]!);
+      T[2 * j] = EMPTY;
+      T[2 * j + 1] = EMPTY;
+    }
+    this.mask = 2 * old - 1;
+    for (let j = 0; j < old; j++) {
+      const h = T[2 * j]!;
+      const l = T[2 * j + 1]!;
+      if (h === EMPTY && l === EMPTY) continue;
+      if (((l ^ Math.imul(h, 0x9e3779b1)) & this.mask) === j) continue;
+      T[2 * j] = EMPTY;
+      T[2 * j + 1] = EMPTY;
+      this.place(T, h, l);
+    }
+    for (let k = 0; k < wrapped.length; k += 2) this.place(T, wrapped[k]!, wrapped[k + 1]!);
   }
 }

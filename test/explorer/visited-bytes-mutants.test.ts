@@ -64,6 +64,14 @@ describe('visited set figures', () => {
     }
   });
 
+  it('announces only the new half of a table that grows in place (shared, no address-space limit)', () => {
+    const v = new VisitedSet(16, true);
+    expect(v.upcomingBytes()).toBe(16 * SLOT_BYTES);
+    for (let i = 1; v.capacity === 16; i++) v.insert(i, 1, -1, 0);
+    expect(v.capacity).toBe(32);
+    expect(v.upcomingBytes()).toBe(32 * SLOT_BYTES);
+  });
+
   it('with its default lookahead of 65536 inserts, announces a small table\'s doubling at once', () => {
     const v = new VisitedSet(16);
     expect(v.upcomingBytes()).toBe(32 * SLOT_BYTES);

@@ -36,14 +36,14 @@ function insertAll(v: VisitedSet, fps: readonly Fp[], absent: readonly Fp[]): Ma
   return ids;
 }
 
-describe('visited set across rehashes', () => {
+for (const shared of [false, true]) describe(`visited set across rehashes (${shared ? 'shared: grows in place, rehashed in place' : 'moves to a new buffer'})`, () => {
   it('keeps every fingerprint at every size from 1 to past five doublings (checked after each insert)', () => {
     const u32 = fc.integer({ min: 0, max: 0xffffffff });
     // small values too: fingerprints that share their low bits cluster and wrap around the table's end
     const word = fc.oneof(u32, fc.nat(15), fc.constantFrom(0xffffffff, 0x80000000, 0x7fffffff));
     fc.assert(
       fc.property(fc.array(fc.tuple(word, word), { minLength: 200, maxLength: 700 }), fc.array(fc.tuple(u32, u32), { maxLength: 8 }), (fps, absent) => {
-        const v = new VisitedSet(16);
+        const v = new VisitedSet(16, shared);
         const ids = insertAll(v, fps, absent);
         expect(v.size).toBe(ids.size);
         expect(v.capacity).toBeGreaterThan(v.size);
@@ -57,7 +57,7 @@ describe('visited set across rehashes', () => {
   it('keeps all fingerprints when the table is full up to its threshold and doubles on the next insert', () => {
     // a dense block of low words: every home slot taken, the probe chains reach the table's end and wrap
     for (const start of [16, 64, 256]) {
-      const v = new VisitedSet(start);
+      const v = new VisitedSet(start, shared);
       const fps: Fp[] = [];
       for (let i = 1; fps.length < start * 3; i++) fps.push([0, i]);
       insertAll(v, fps, [[0, start * 4], [1, 1]]);
@@ -66,7 +66,7 @@ describe('visited set across rehashes', () => {
   });
 
   it('also keeps the all-zero fingerprint and tells it apart from an empty slot, across doublings', () => {
-    const v = new VisitedSet(16);
+    const v = new VisitedSet(16, shared);
     expect(v.has(0, 0)).toBe(false);
     const fps: Fp[] = [[0, 0]];
     for (let i = 1; i <= 100; i++) fps.push([i, 0], [0, i]);
