@@ -71,34 +71,20 @@ abstract class Growable<T extends Int32Array | Uint32Array | Uint8Array> {
     return n;
   }
 
-  /** Grows to `n` elements, in place or into a new (zeroed) buffer; returns the view before. */
-  private growTo(n: number): T {
+  /**
+   * Grows to hold at least `length` elements, doubling (or to exactly
+   * `length` with `exact`), keeping the contents; the new elements are zero.
+   * A view from before stays valid; when the array moves to a new buffer,
+   * the old one keeps the contents as they were.
+   */
+  ensure(length: number, exact = false): void {
+    if (this.view.length >= length) return;
+    const n = this.sizeFor(length, exact);
     const old = this.view;
     if (this.inPlace) (this.buffer as SharedArrayBuffer).grow(n * this.bytesPer);
     else this.buffer = this.alloc(n * this.bytesPer);
     this.view = this.make(this.buffer, n);
-    return old;
-  }
-
-  /** Grows to hold at least `length` elements, doubling (or to exactly `length` with `exact`), keeping the contents. */
-  ensure(length: number, exact = false): void {
-    if (this.view.length >= length) return;
-    const old = this.growTo(this.sizeFor(length, exact));
     if (!this.inPlace) this.view.set(old);
-  }
-
-  /**
-   * Grows to exactly `length` elements, all zero, and returns the contents
-   * before, for the caller to rebuild from: the old view when the array
-   * moved to a new buffer (it stays intact), else a copy of it.
-   */
-  regrow(length: number): T {
-    const n = this.sizeFor(length, true);
-    if (!this.inPlace) return this.growTo(n);
-    const copy = this.view.slice() as T;
-    this.growTo(n);
-    this.view.fill(0, 0, copy.length);
-    return copy;
   }
 }
 

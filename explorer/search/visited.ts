@@ -148,29 +148,15 @@ export class VisitedSet {
   }
 
   /**
-   * Doubles the table. A table in a buffer that grows in place
-   * (growable.ts) is rehashed in place (splitInPlace); otherwise the table
-   * moves to a new buffer, the old one stays intact (for workers still
-   * probing it) and every fingerprint is inserted again from it.
+   * Doubles the table, its fingerprints kept in the lower half (in place, or
+   * copied to a new buffer while workers may still probe the old one, which
+   * stays intact), then rehashes it in one pass (splitInPlace).
    */
   private rehash(): void {
-    const cap = (this.mask + 1) * 2;
-    if (this.buf.inPlace) {
-      this.buf.ensure(2 * cap, true);
-      this.slots = this.buf.view;
-      this.splitInPlace(cap >>> 1);
-      return;
-    }
-    const old = this.buf.regrow(2 * cap);
+    const old = this.mask + 1;
+    this.buf.ensure(4 * old, true);
     this.slots = this.buf.view;
-    this.mask = cap - 1;
-    const T = this.slots;
-    for (let j = 0; j < old.length; j += 2) {
-      const h = old[j]!;
-      const l = old[j + 1]!;
-      if (h === EMPTY && l === EMPTY) continue;
-      this.place(T, h, l);
-    }
+    this.splitInPlace(old);
   }
 
   /** Puts (h, l) in the first empty slot from its home (it is not in the table). */
@@ -182,8 +168,8 @@ export class VisitedSet {
   }
 
   /**
-   * Rehashes a table of `old` slots, grown in place to twice that (the new
-   * half zero), in one pass over the old half, without a copy of it. A
+   * Rehashes a table of `old` slots, grown to twice that (the new half
+   * zero), in one pass over the old half, without a copy of it. A
    * fingerprint's home in the doubled table is its old home or that plus
    * `old`.
    *
@@ -199,9 +185,10 @@ export class VisitedSet {
    * fingerprints at its start (slots 0.. up to the first empty one) are
    * taken out first and inserted last, as new ones.
    *
-   * A worker probing meanwhile (with the old mask, over the old half) can
-   * only miss a fingerprint that moved, and send a duplicate, which this
-   * thread drops; it never finds one that is not in the table.
+   * A worker probing meanwhile a table that grows in place (with the old
+   * mask, over the old half) can only miss a fingerprint that moved, and
+   * send a duplicate, which this thread drops; it never finds one that is
+   * not in the table.
    */
   private splitInPlace(old: number): void {
     const T = this.slots;
