@@ -23,7 +23,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GROWTH, type GrowthAxis } from './iommufd-growth.js';
-import { alternate, pairedSpeedup } from './paired.js';
+import { alternate, median, pairedSpeedup } from './paired.js';
 
 export interface Measured { seconds: number; distinctStates: number; transitions: number; maxRssBytes: number }
 
@@ -33,7 +33,6 @@ export interface TableOptions {
   readonly scopes: readonly string[];
   /** One whole-process `luocheck check ARGS` (bench/measure.js). */
   readonly run: (checkArgs: string[]) => Measured;
-  readonly median: (xs: number[]) => number;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -50,8 +49,8 @@ export function iommufdTable(o: TableOptions): void {
     const byCount = alternate(o.samples, counts, (workers) => o.run(['--model', 'iommufd', '--scope', scope, '--workers', String(workers), '--quiet']));
     counts.forEach((workers, c) => {
       const runs = byCount[c]!;
-      const secs = o.median(runs.map((r) => r.seconds));
-      const rss = o.median(runs.map((r) => r.maxRssBytes));
+      const secs = median(runs.map((r) => r.seconds));
+      const rss = median(runs.map((r) => r.maxRssBytes));
       const { distinctStates, transitions } = runs[0]!;
       rows.push([scope, String(workers), fmt(distinctStates), fmt(transitions), secs.toFixed(2), pairedSpeedup(byCount[0]!, runs).toFixed(2), fmt(distinctStates / secs), (rss / 1048576).toFixed(0), (rss / distinctStates).toFixed(1)]);
     });

@@ -24,7 +24,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { iommufdTable } from './iommufd.js';
+import { iommufdTable, type Measured } from './iommufd.js';
 import { alternate, median, pairedSpeedup } from './paired.js';
 import { workersForLoad } from '../explorer/search/parallel.js';
 import { SCOPES } from '../model/iommufd/scopes/scopes.js';
@@ -79,9 +79,7 @@ if (given.has('--iommufd-only') && given.has('--no-iommufd')) usage('--iommufd-o
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-interface Sample { seconds: number; distinctStates: number; transitions: number; maxRssBytes: number }
-
-function luocheck(checkArgs: string[]): Sample {
+function luocheck(checkArgs: string[]): Measured {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [join(here, 'measure.js'), 'check', ...checkArgs], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const wall = (performance.now() - t0) / 1000;
@@ -115,7 +113,7 @@ function spin(size: string): { seconds: number; states: number; memMb: number } 
 }
 
 if (given.has('--iommufd-only')) {
-  iommufdTable({ samples, scopes: iommufdScopes, run: luocheck, median });
+  iommufdTable({ samples, scopes: iommufdScopes, run: luocheck });
   process.exit(0);
 }
 
@@ -180,4 +178,4 @@ if (!withSpin) {
 const fcRate = median(anchor.map((a) => a.stepsPerSecond));
 const rwRate = median(walks);
 console.log(`random mode on bench small: ${fmt(rwRate)} steps/s; fast-check fc.commands + fc.modelRun: ${fmt(fcRate)} steps/s; ratio ${(rwRate / fcRate).toFixed(1)}x`);
-if (!given.has('--no-iommufd')) iommufdTable({ samples, scopes: iommufdScopes, run: luocheck, median });
+if (!given.has('--no-iommufd')) iommufdTable({ samples, scopes: iommufdScopes, run: luocheck });
