@@ -12,9 +12,12 @@ import { Encoder } from './fingerprint.js';
 import type { Invariant } from '../invariant.js';
 import type { Model } from '../model.js';
 import type { BatchFinding, BatchRequest, BatchResult } from './parallel-protocol.js';
-import { probe } from './visited.js';
+import { probe, warm } from './visited.js';
 import { MAX_WORD_BYTES, PackedReader, packWords } from './frontier.js';
 import { CoverageCounter } from './coverage.js';
+
+/** Source states expanded together (as in bfs.ts). */
+const CHUNK = 32;
 
 /** Fingerprints already sent in one batch: slots are valid only when stamped with the batch's number. */
 const LOCAL_BITS = 15;
@@ -23,20 +26,31 @@ const LOCAL_MASK = (1 << LOCAL_BITS) - 1;
 export class BatchExpander<S, A> {
   private readonly checker: Checker<S, A>;
   private readonly decode: (w: Int32Array) => S;
-  private readonly enc = new Encoder();
   private readonly reader = new PackedReader();
   /** The result being written; empty between batches (each batch's result leaves with it). */
   private out = new Int32Array(0);
-  /** The result's bytes (a view of `out`'s buffer), where the new states are packed. */
-  private outBytes = new Uint8Array(0);
-  /** The size of the last result buffer, to start the next at. */
+  /** The new states, packed back to back (packWords); empty between batches, as `out`. */
+  private data = new Uint8Array(0);
+  /** The sizes of the last result buffers, to start the next at. */
   private room = 1 << 16;
+  private dataRoom = 1 << 16;
   private len = 0;
+  private dataLen = 0;
+  /** The new states' fingerprints (hi, lo), appended to the result after its stream. */
+  private fps = new Int32Array(1 << 12);
+  private fpsLen = 0;
   private readonly localHi = new Uint32Array(1 << LOCAL_BITS);
   private readonly localLo = new Uint32Array(1 << LOCAL_BITS);
   private readonly localStamp = new Uint32Array(1 << LOCAL_BITS);
   private stamp = 0;
   private localUsed = 0;
+  /** The chunk's source states and their actions; its successors in order, and an encoder holding each one's encoding and fingerprint. */
+  private readonly srcs: S[] = [];
+  private readonly actsOf: (readonly A[])[] = [];
+  private readonly succ: S[] = [];
+  private readonly encs: Encoder[] = [];
+  /** What the table reads of `warm` read (kept, so that the compiler does not drop them as unused). */
+  private warmth = 0;
   /** Interns coverage keys (only its key table is used here). */
   private readonly cov: CoverageCounter<S, A>;
 
@@ -74,12 +88,17 @@ export class BatchExpander<S, A> {
     while (size < this.len + n) size *= 2;
     const next = new Int32Array(size);
     next.set(this.out.subarray(0, this.len));
-    this.setOut(next);
+    this.out = next;
   }
 
-  private setOut(out: Int32Array<ArrayBuffer>): void {
-    this.out = out;
-    this.outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  /** Makes room for n more bytes of packed states. */
+  private ensureData(n: number): void {
+    if (this.dataLen + n <= this.data.length) return;
+    let size = Math.max(16, this.data.length * 2);
+    while (size < this.dataLen + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.data.subarray(0, this.dataLen));
+    this.data = next;
   }
 
   private put(v: number): void {
@@ -88,59 +107,94 @@ export class BatchExpander<S, A> {
   }
 
   /**
-   * Appends a new state: 1, hi, lo, its byte count, then its words packed
-   * (packWords) in the bytes of the words that follow. Packing here, on the
-   * worker, leaves the search's thread only a copy to make.
+   * Appends a new state: 1 and its byte count to the stream, its
+   * fingerprint to `fps` (the result's words after the stream), its words
+   * packed (packWords) to the data, after the state before. Packing here, on
+   * the worker, leaves the search's thread only a copy to make: one for each
+   * run of new states it keeps (parallel.ts).
    */
   private putState(enc: Encoder): void {
-    this.ensureRoom(4 + Math.ceil((enc.len * MAX_WORD_BYTES) / 4));
-    const out = this.out;
-    const len = this.len;
-    out[len] = 1;
-    out[len + 1] = enc.hi | 0;
-    out[len + 2] = enc.lo | 0;
-    const at = 4 * (len + 4);
-    const bytes = packWords(enc.buf, this.outBytes, at, 0, enc.len) - at;
-    out[len + 3] = bytes;
-    this.len = len + 4 + ((bytes + 3) >> 2);
+    this.ensureData(enc.len * MAX_WORD_BYTES);
+    const at = this.dataLen;
+    this.dataLen = packWords(enc.buf, this.data, at, 0, enc.len);
+    if (this.fpsLen + 2 > this.fps.length) {
+      const next = new Int32Array(2 * this.fps.length);
+      next.set(this.fps);
+      this.fps = next;
+    }
+    this.fps[this.fpsLen++] = enc.hi | 0;
+    this.fps[this.fpsLen++] = enc.lo | 0;
+    this.put(1);
+    this.put(this.dataLen - at);
   }
 
   run(req: BatchRequest): BatchResult {
-    const { model, checker, enc } = this;
+    const { model, checker } = this;
     checker.violated.clear();
     for (const id of req.violated) checker.violated.add(id);
     const findings: BatchFinding[] = [];
     const witnesses: number[] = [];
     this.len = 0;
-    this.setOut(req.reuse && req.reuse.byteLength >= this.room * 4 ? new Int32Array(req.reuse) : new Int32Array(this.room));
+    this.dataLen = 0;
+    this.fpsLen = 0;
+    this.out = req.reuse && req.reuse.byteLength >= this.room * 4 ? new Int32Array(req.reuse) : new Int32Array(this.room);
+    this.data = req.reuseData && req.reuseData.byteLength >= this.dataRoom ? new Uint8Array(req.reuseData) : new Uint8Array(this.dataRoom);
     this.stamp++;
     this.localUsed = 0;
     const { bytes, ends, table } = req;
-    for (let i = req.from; i < req.to; i++) {
-      const s = this.decode(this.reader.words(bytes, ends, i));
-      const acts = model.actions(s);
-      this.put(acts.length);
-      for (const f of checker.visit(s, acts.length)) findings.push({ ...f, src: i, k: -1 });
-      for (let k = 0; k < acts.length; k++) {
-        const a = acts[k]!;
-        const n = model.nextState(s, a);
-        const hits = checker.observe(s, a, n);
-        if (hits) for (const w of hits) witnesses.push(w, i, k);
-        if (checker.stepInvs.length > 0) for (const f of checker.checkStepAll(s, a, n)) findings.push({ ...f, src: i, k });
-        if (req.coverage) this.put(this.cov.idOf(a));
-        enc.reset();
-        model.encode(n, enc);
-        enc.hash();
-        if (probe(table, enc.hi, enc.lo) || this.seenInBatch(enc.hi, enc.lo)) {
-          this.put(0);
-          continue;
+    const { srcs, actsOf, succ, encs } = this;
+    // In chunks of CHUNK states, as the sequential search (bfs.ts): the
+    // successors first, then a read of the table for each, whose cache
+    // misses overlap (warm), then the rest in order.
+    for (let c0 = req.from; c0 < req.to; c0 += CHUNK) {
+      const c1 = Math.min(req.to, c0 + CHUNK);
+      let m = 0;
+      for (let i = c0; i < c1; i++) {
+        const s = this.decode(this.reader.words(bytes, ends, i));
+        const acts = model.actions(s);
+        srcs[i - c0] = s;
+        actsOf[i - c0] = acts;
+        for (let k = 0; k < acts.length; k++) {
+          const n = model.nextState(s, acts[k]!);
+          succ[m] = n;
+          const e = (encs[m++] ??= new Encoder());
+          e.reset();
+          model.encode(n, e);
+          e.hash();
         }
-        this.putState(enc);
+      }
+      for (let j = 0; j < m; j++) this.warmth ^= warm(table, encs[j]!.hi, encs[j]!.lo);
+      m = 0;
+      for (let i = c0; i < c1; i++) {
+        const s = srcs[i - c0]!;
+        const acts = actsOf[i - c0]!;
+        this.put(acts.length);
+        for (const f of checker.visit(s, acts.length)) findings.push({ ...f, src: i, k: -1 });
+        for (let k = 0; k < acts.length; k++) {
+          const a = acts[k]!;
+          const n = succ[m]!;
+          const e = encs[m++]!;
+          const hits = checker.observe(s, a, n);
+          if (hits) for (const w of hits) witnesses.push(w, i, k);
+          if (checker.stepInvs.length > 0) for (const f of checker.checkStepAll(s, a, n)) findings.push({ ...f, src: i, k });
+          if (req.coverage) this.put(this.cov.idOf(a));
+          if (probe(table, e.hi, e.lo) || this.seenInBatch(e.hi, e.lo)) {
+            this.put(0);
+            continue;
+          }
+          this.putState(e);
+        }
       }
     }
-    const result = this.out.subarray(0, this.len);
+    const length = this.len;
+    this.ensureRoom(this.fpsLen);
+    this.out.set(this.fps.subarray(0, this.fpsLen), length);
+    const result = this.out.subarray(0, length + this.fpsLen);
+    const data = this.data.subarray(0, this.dataLen);
     this.room = this.out.length;
-    this.setOut(new Int32Array(0));
-    return { out: result, length: this.len, findings, witnesses, ...(req.coverage ? { keys: this.cov.keys } : {}) };
+    this.dataRoom = this.data.length;
+    this.out = new Int32Array(0);
+    this.data = new Uint8Array(0);
+    return { out: result, length, data, findings, witnesses, ...(req.coverage ? { keys: this.cov.keys } : {}) };
   }
 }

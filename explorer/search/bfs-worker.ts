@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { BatchExpander } from './batch.js';
-import type { BatchRequest, BatchResult, ModelSource } from './parallel-protocol.js';
+import { transfers, type BatchRequest, type BatchResult, type ModelSource } from './parallel-protocol.js';
 import { LoadedCodeError, UsageError } from '../errors.js';
 import { loadedCalls } from './loaded-calls.js';
 import type { Invariant } from '../invariant.js';
@@ -37,7 +37,7 @@ port.on('message', (req: BatchRequest) => {
   } catch (e) {
     res = e instanceof UsageError ? { error: e.message, usage: true, ...(e instanceof LoadedCodeError ? { loaded: true } : {}) } : { error: (e as Error)?.message ?? String(e) };
   }
-  port.postMessage(res, res.out ? [res.out.buffer as ArrayBuffer] : []);
+  port.postMessage(res, transfers(res));
   Atomics.add(signal, 0, 1);
   Atomics.notify(signal, 0);
 });

@@ -148,17 +148,20 @@ export class PackedFrontier<S> implements Frontier<S> {
   }
 
   /**
-   * Appends a state already packed (packWords), as the n bytes of `src` from
-   * byte `from` on: a worker packs its new states, so the search's thread
-   * only copies them.
+   * Appends `count` states already packed (packWords), back to back from
+   * byte `from` of `src`, the j-th of them lens[j] bytes long: a worker packs
+   * its new states, so the search's thread only copies them, a run of them
+   * at a time (one copy, a memcpy, takes about as long as a loop over 30
+   * bytes).
    */
-  pushPacked(src: Uint8Array, from: number, n: number): void {
+  pushPacked(src: Uint8Array, from: number, lens: Int32Array, count: number): void {
+    let n = 0;
+    for (let j = 0; j < count; j++) n += lens[j]!;
     this.packed.ensure(this.used + n);
-    // A copy of the bytes (memcpy), faster than a loop over them.
     this.packed.view.set(src.subarray(from, from + n), this.used);
-    this.used += n;
-    this.ends.ensure(this.n + 1);
-    this.ends.view[this.n++] = this.used;
+    this.ends.ensure(this.n + count);
+    const ends = this.ends.view;
+    for (let j = 0; j < count; j++) ends[this.n++] = this.used += lens[j]!;
   }
 
   get(i: number): S {

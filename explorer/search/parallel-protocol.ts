@@ -4,10 +4,13 @@
  *
  * Result stream of one batch, per source state in order: the number m of its
  * enabled actions, then per action k: 0 if the successor's fingerprint was
- * already in the table at the start of the batch, or 1 followed by hi, lo,
- * the byte count b of its canonical encoding packed (frontier.ts:
- * packWords) and ceil(b / 4) words holding those bytes; with `coverage`, the
- * action's coverage key number comes first.
+ * already in the table at the start of the batch, or 1 followed by the
+ * byte count b of its canonical encoding packed (frontier.ts: packWords);
+ * with `coverage`, the action's coverage key number comes first. After the
+ * stream (its `length` words), `out` holds the fingerprint (hi, lo) of each
+ * new state, in order, so that the search's thread can read the table for
+ * all of them before it inserts the first (parallel.ts). The packed
+ * encodings are in `data`, back to back in the same order.
  */
 import type { Finding } from './checker.js';
 import type { Variant } from '../spec.js';
@@ -44,8 +47,9 @@ export interface BatchRequest {
   readonly violated: readonly string[];
   /** --coverage: put each action's coverage key number (BatchResult.keys) before its 0/1 word. */
   readonly coverage?: boolean;
-  /** A result buffer handed back for reuse (transferred), so buffers do not pile up between collections. */
+  /** Result buffers handed back for reuse (transferred), so buffers do not pile up between collections: the stream's, and the data's. */
   readonly reuse?: ArrayBuffer;
+  readonly reuseData?: ArrayBuffer;
 }
 
 /** A finding at source `src` (frontier index) and action `k` (-1: the source state itself). */
@@ -55,8 +59,12 @@ export interface BatchFinding extends Finding {
 }
 
 export interface BatchResult {
+  /** The stream, then the new states' fingerprints. */
   readonly out?: Int32Array;
+  /** The words of the stream. */
   readonly length?: number;
+  /** The new states' packed encodings, back to back. */
+  readonly data?: Uint8Array;
   readonly findings?: readonly BatchFinding[];
   /**
    * Witnesses this worker reached for the first time, as flat triples
@@ -71,4 +79,12 @@ export interface BatchResult {
   readonly usage?: boolean;
   /** The error is loaded code's (LoadedCodeError): the search ends with its partial report. */
   readonly loaded?: boolean;
+}
+
+/** The buffers a result moves to the search's thread with (transferred, not copied). */
+export function transfers(res: BatchResult): ArrayBuffer[] {
+  const t: ArrayBuffer[] = [];
+  if (res.out) t.push(res.out.buffer as ArrayBuffer);
+  if (res.data) t.push(res.data.buffer as ArrayBuffer);
+  return t;
 }

@@ -91,6 +91,9 @@ const TAIL = 4;
 export function batchEnd(n: number, from: number, workers: number): number {
   return Math.min(n, from + Math.min(BATCH, Math.max(MIN_BATCH, Math.ceil((n - from) / (TAIL * workers)))));
 }
+/** New states whose slots in the table are read together, a group ahead of their inserts (see exploreParallel). */
+const WARM = 32;
+
 /**
  * Batches each worker has been sent and not yet answered, so that it works
  * on while this thread expands a batch of its own or inserts.
@@ -160,6 +163,13 @@ function lost(what: string): Error {
   return new Error(`parallel search lost states: ${what}`);
 }
 
+/** An array of twice the length with the same first elements. */
+function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(2 * a.length);
+  b.set(a);
+  return b;
+}
+
 export function exploreParallel<S, A>(
   model: Model<S, A>,
   invariants: readonly Invariant<S, A>[],
@@ -180,8 +190,11 @@ export function exploreParallel<S, A>(
   // A search ended from outside runs no `finally`: it releases the pool this way (explorer/search/stoppable.ts).
   if (opts.partial) opts.partial.release = () => stopPool(pool);
   const self = new BatchExpander(model, invariants);
-  /** Result buffers inserted and free to be written again (handed to the next batch). */
+  /** Result buffers inserted and free to be written again (handed to the next batch): streams, and data. */
   const spare: ArrayBuffer[] = [];
+  const spareData: ArrayBuffer[] = [];
+  /** The byte counts of a run of new states that are copied to the next frontier together (PackedFrontier.pushPacked). */
+  let lens: Int32Array<ArrayBuffer> = new Int32Array(1024);
   try {
     search: while (run.frontier.length > 0 && !run.atDepthBound()) {
       const frontier = run.frontier as PackedFrontier<S>;
@@ -210,7 +223,8 @@ export function exploreParallel<S, A>(
         owners.push(owner);
         starts.push(from);
         const reuse = spare.pop();
-        return { table: visited.view(), bytes, ends, from, to: handed, violated: [...checker.violated], ...(cov ? { coverage: true } : {}), ...(reuse ? { reuse } : {}) };
+        const reuseData = spareData.pop();
+        return { table: visited.view(), bytes, ends, from, to: handed, violated: [...checker.violated], ...(cov ? { coverage: true } : {}), ...(reuse ? { reuse } : {}), ...(reuseData ? { reuseData } : {}) };
       };
       /** Takes the replies that have come, and tops every worker up to IN_FLIGHT batches. */
       const feed = () => {
@@ -220,7 +234,7 @@ export function exploreParallel<S, A>(
           while (q.length < IN_FLIGHT && handed < n) {
             q.push(owners.length);
             const req = handOut(w);
-            pool.ports[w]!.postMessage(req, req.reuse ? [req.reuse] : []);
+            pool.ports[w]!.postMessage(req, [req.reuse, req.reuseData].filter((b) => b !== undefined));
           }
         }
       };
@@ -257,14 +271,36 @@ export function exploreParallel<S, A>(
           (at.get(key) ?? at.set(key, []).get(key)!).push(f);
         }
         const out = res.out!;
-        const outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+        const data = res.data!;
+        const len = res.length ?? 0;
+        // The new states' fingerprints follow the stream. Before the inserts
+        // of each group of WARM new states, the table is read for the next
+        // group, in a loop of its own (VisitedSet.warm): the reads' cache
+        // misses overlap, and each insert finds its slot in the cache. (A
+        // read just before each insert overlaps little; reading all of a
+        // batch's first, more pages than the TLB holds.)
+        const warmFrom = (c: number) => {
+          for (let w = c; w + 1 < Math.min(out.length, c + 2 * WARM); w += 2) visited.warm(out[w]! >>> 0, out[w + 1]! >>> 0);
+        };
+        warmFrom(len);
+        /** The word of `out` with the next new state's fingerprint. */
+        let fp = len;
         const keyIds = cov ? res.keys!.map((k) => cov.intern(k)) : [];
         let pos = 0;
+        /** The byte of `data` where the next new state's encoding starts. */
+        let dataAt = 0;
+        /** New states kept and not yet copied to the next frontier: `count` of them, from byte `runFrom` of `data` to `dataAt`. */
+        let runFrom = 0;
+        let count = 0;
         const from = starts[b]!;
         const to = b + 1 < starts.length ? starts[b + 1]! : handed;
+        // A reply for fewer (or other) source states than the batch must not
+        // pass as states without successors: every word and byte of it is read.
+        const short = () => lost(`batch ${b} of depth ${run.depth} (states ${from}..${to - 1}) returned ${out.length} words and ${data.length} bytes, and ${fp} and ${dataAt} were read`);
         for (let i = from; i < to; i++) {
           expanded++;
           const id = run.levelStart + i;
+          if (pos >= len) throw short();
           const m = out[pos++]!;
           if (at) {
             const fs = at.get(i * 65536);
@@ -285,22 +321,27 @@ export function exploreParallel<S, A>(
               if (cov) cov.count(key, false);
               continue;
             }
-            const hiFp = out[pos++]! >>> 0;
-            const loFp = out[pos++]! >>> 0;
+            if ((fp - len) % (2 * WARM) === 0) warmFrom(fp + 2 * WARM);
+            const fresh = visited.insert(out[fp]! >>> 0, out[fp + 1]! >>> 0, id, k) >= 0;
+            fp += 2;
             const bytes = out[pos++]!;
-            const fresh = visited.insert(hiFp, loFp, id, k) >= 0;
             if (cov) cov.count(key, fresh);
             if (fresh) {
-              next.pushPacked(outBytes, 4 * pos, bytes);
-              if (run.overStates()) break search;
+              if (count === 0) runFrom = dataAt;
+              if (count === lens.length) lens = grown(lens);
+              lens[count++] = bytes;
+            } else if (count > 0) {
+              next.pushPacked(data, runFrom, lens, count);
+              count = 0;
             }
-            pos += (bytes + 3) >> 2;
+            dataAt += bytes;
+            if (fresh && run.overStates()) break search;
           }
         }
-        // Every word of the reply was read: a reply for fewer (or other) source
-        // states than the batch must not pass as states without successors.
-        if (pos !== res.length || res.length !== out.length) throw lost(`batch ${b} of depth ${run.depth} (states ${from}..${to - 1}) returned ${res.length ?? 0} words and ${pos} were read`);
+        if (count > 0) next.pushPacked(data, runFrom, lens, count);
+        if (pos !== len || fp !== out.length || dataAt !== data.length) throw short();
         spare.push(out.buffer as ArrayBuffer);
+        spareData.push(data.buffer as ArrayBuffer);
         if (run.poll()) break search;
       }
       if (expanded !== frontier.length) throw lost(`depth ${run.depth}: ${expanded} of the ${frontier.length} frontier states were expanded`);

@@ -28,7 +28,7 @@ export interface TableView {
 export function probe(t: TableView, hi: number, lo: number): boolean {
   if (hi === EMPTY && lo === EMPTY) return t.hasZero;
   const T = t.slots;
-  let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & t.mask;
+  let i = home(hi, lo, t.mask);
   for (;;) {
     const h = T[2 * i]!;
     const l = T[2 * i + 1]!;
@@ -36,6 +36,16 @@ export function probe(t: TableView, hi: number, lo: number): boolean {
     if (h === hi && l === lo) return true;
     i = (i + 1) & t.mask;
   }
+}
+
+/** The slot where probes for (hi, lo) start, in a table of mask + 1 slots. */
+function home(hi: number, lo: number, mask: number): number {
+  return (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+}
+
+/** The first word of the slot where a probe for (hi, lo) in `t` starts: reading it loads the slot's cache line (VisitedSet.warm). */
+export function warm(t: TableView, hi: number, lo: number): number {
+  return t.slots[2 * home(hi, lo, t.mask)]!;
 }
 
 export class VisitedSet {
@@ -98,7 +108,7 @@ export class VisitedSet {
       this.hasZero = true;
       return this.link(parent, via);
     }
-    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    let i = home(hi, lo, this.mask);
     const T = this.slots;
     for (;;) {
       const h = T[2 * i]!;
@@ -135,6 +145,20 @@ export class VisitedSet {
     return this.vias[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;
   }
 
+  /** What `warm` read (kept, so that the compiler does not drop the reads as unused). */
+  private warmth = 0;
+
+  /**
+   * Reads the slot where a probe for (hi, lo) starts, so that its cache line
+   * is loaded when (hi, lo) is inserted. Reads of several fingerprints in a
+   * row do not wait on each other, so their cache misses overlap, where the
+   * inserts would wait for each in turn: the table is far larger than the
+   * caches. (JavaScript has no prefetch.)
+   */
+  warm(hi: number, lo: number): void {
+    this.warmth ^= this.slots[2 * home(hi, lo, this.mask)]!;
+  }
+
   /** Whether the fingerprint (hi, lo) is present. */
   has(hi: number, lo: number): boolean {
     return probe(this.view(), hi, lo);
@@ -161,7 +185,7 @@ export class VisitedSet {
 
   /** Puts (h, l) in the first empty slot from its home (it is not in the table). */
   private place(T: Uint32Array, h: number, l: number): void {
-    let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
+    let i = home(h, l, this.mask);
     while (T[2 * i] !== EMPTY || T[2 * i + 1] !== EMPTY) i = (i + 1) & this.mask;
     T[2 * i] = h;
     T[2 * i + 1] = l;
@@ -203,7 +227,7 @@ export class VisitedSet {
       const h = T[2 * j]!;
       const l = T[2 * j + 1]!;
       if (h === EMPTY && l === EMPTY) continue;
-      if (((l ^ Math.imul(h, 0x9e3779b1)) & this.mask) === j) continue;
+      if (home(h, l, this.mask) === j) continue;
       T[2 * j] = EMPTY;
       T[2 * j + 1] = EMPTY;
       this.place(T, h, l);

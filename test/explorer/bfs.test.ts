@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { explore } from '../../explorer/search/bfs.js';
 import { CounterModel, below, endsEven, noDoubleStep } from '../fixtures/counter.js';
 import { LostUpdateModel, lostUpdateInvariants } from '../../model/classic/lost-update.js';
+import { LoadedCodeError } from '../../explorer/errors.js';
+import type { Invariant } from '../../explorer/invariant.js';
+import type { Model } from '../../explorer/model.js';
 
 describe('breadth-first search', () => {
   it('counts states and edges, and reaches witnesses', () => {
@@ -90,5 +93,50 @@ describe('breadth-first search', () => {
     const fixed = explore(new LostUpdateModel({ threads: 2, irqs: 3 }, true), lostUpdateInvariants);
     expect(fixed.result).toBe('ok');
     expect(fixed.witnesses[0]!.reached).toBe(true);
+  });
+
+  describe('when the model throws (loaded code), it stops where a state-by-state search would', () => {
+    // The fan model: 0 has the successors 1..40 (one level, expanded in
+    // chunks of frontier states), and each of those the successors 100n + 1
+    // and 100n + 2. Each case throws at one state or step.
+    type Fan = { readonly n: number };
+    const fan = (throwsAt: { actions?: number; step?: [number, number] }): Model<Fan, number> => ({
+      initStates: () => [{ n: 0 }],
+      actions: (s) => {
+        if (s.n === throwsAt.actions) throw new LoadedCodeError(`actions of ${s.n}`);
+        return s.n === 0 ? Array.from({ length: 40 }, (_, i) => i + 1) : s.n <= 40 ? [1, 2] : [];
+      },
+      nextState: (s, a) => {
+        if (throwsAt.step && s.n === throwsAt.step[0] && a === throwsAt.step[1]) throw new LoadedCodeError(`step ${a} of ${s.n}`);
+        return { n: s.n === 0 ? a : 100 * s.n + a };
+      },
+      encode: (s, e) => e.push(s.n),
+      process: () => 'p',
+      label: (a) => String(a),
+      toJson: (s) => s,
+    });
+    const not = (bad: number): Invariant<Fan, number> => ({ id: 'not', title: `never ${bad}`, kind: 'state', source: 'test', check: (s) => (s.n === bad ? `reached ${bad}` : null) });
+
+    it('a violation in a state before the one that throws is found, as it would be', () => {
+      for (const throwsAt of [{ actions: 9 }, { step: [9, 1] as [number, number] }]) {
+        const r = explore(fan(throwsAt), [not(5)]);
+        expect(r.result).toBe('violation');
+        expect(r.violations[0]!.trace.at(-1)!.state).toEqual({ n: 5 });
+        expect(r.loadedError).toBeUndefined();
+      }
+    });
+
+    it('the state that throws is expanded as far as it got: its state invariants, the steps before the one that threw', () => {
+      // 0, then 1..40, then 101, 102, ..., 801, 802: the states and steps before the throw.
+      const atStep = explore(fan({ step: [9, 2] }), []);
+      expect(atStep.loadedError).toBe('step 2 of 9');
+      expect(atStep.distinctStates).toBe(1 + 40 + 2 * 8 + 1);
+      expect(atStep.transitions).toBe(40 + 2 * 8 + 1);
+      expect(explore(fan({ step: [9, 1] }), [not(9)]).result).toBe('violation');
+      const atActions = explore(fan({ actions: 9 }), []);
+      expect(atActions.loadedError).toBe('actions of 9');
+      expect(atActions.distinctStates).toBe(1 + 40 + 2 * 8);
+      expect(atActions.transitions).toBe(40 + 2 * 8);
+    });
   });
 });

@@ -87,28 +87,30 @@ describe('packed frontier', () => {
     expect(Array.from(ends.subarray(0, 2))).toEqual([1, 3]);
   });
 
-  it('takes states a worker packed, as bytes of its reply: only those bytes, the same as packing the words here', () => {
-    const states = [[300, -1], [], [7, 0x7fffffff, 128]];
+  it('takes runs of states a worker packed back to back: only those bytes, the same as packing the words here', () => {
+    const states = [[300, -1], [], [7, 0x7fffffff, 128], [5], [0, 1, 2]];
     const reply = new Uint8Array(64).fill(0xee);
-    const at: [number, number][] = [];
-    let pos = 3; // a state's bytes need not start at 0
-    for (const ws of states) {
-      const end = packWords(Int32Array.from(ws), reply, pos);
-      at.push([pos, end - pos]);
-      pos = end + 2;
+    const lens = new Int32Array(states.length).fill(-1);
+    let pos = 3; // a run need not start at byte 0
+    for (let i = 0; i < states.length; i++) {
+      const end = packWords(Int32Array.from(states[i]!), reply, pos);
+      lens[i] = end - pos;
+      pos = end;
     }
     const f = new PackedFrontier(copy);
     const g = new PackedFrontier(copy);
-    for (let i = 0; i < states.length; i++) {
-      f.pushPacked(reply, at[i]![0], at[i]![1]);
-      g.pushWords(Int32Array.from(states[i]!));
-    }
-    expect(f.length).toBe(3);
+    // Runs of one, three and one states (lens read only up to the count).
+    f.pushPacked(reply, 3, lens, 1);
+    f.pushPacked(reply, 3 + lens[0]!, lens.subarray(1), 3);
+    f.pushPacked(reply, 3 + lens[0]! + lens[1]! + lens[2]! + lens[3]!, lens.subarray(4), 1);
+    for (const ws of states) g.pushWords(Int32Array.from(ws));
+    expect(f.length).toBe(states.length);
     for (let i = 0; i < states.length; i++) expect(f.get(i)).toEqual(states[i]);
     const a = f.view();
     const b = g.view();
-    expect(Array.from(a.ends.subarray(0, 3))).toEqual(Array.from(b.ends.subarray(0, 3)));
-    expect(Array.from(a.bytes.subarray(0, a.ends[2]))).toEqual(Array.from(b.bytes.subarray(0, b.ends[2])));
+    const n = states.length;
+    expect(Array.from(a.ends.subarray(0, n))).toEqual(Array.from(b.ends.subarray(0, n)));
+    expect(Array.from(a.bytes.subarray(0, a.ends[n - 1]))).toEqual(Array.from(b.bytes.subarray(0, b.ends[n - 1])));
   });
 
   it('takes a range of a word array: only those words', () => {

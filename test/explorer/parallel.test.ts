@@ -80,7 +80,7 @@ describe('parallel search', () => {
     expect(good.result).toBe('ok');
     for (const LOSE of ['last', 'batch']) {
       const src = { factory: modelFactoryUrl(), modelName: 'bench', scope, variant: { LOSE } };
-      expect(() => exploreParallel(new ObjtableModel(scope), objtableInvariants(scope), src, 2, {}, url)).toThrow(/parallel search lost states: batch 0 of depth 0 \(states 0\.\.0\) returned \d+ words and \d+ were read/);
+      expect(() => exploreParallel(new ObjtableModel(scope), objtableInvariants(scope), src, 2, {}, url)).toThrow(/parallel search lost states: batch 0 of depth 0 \(states 0\.\.0\) returned \d+ words and \d+ bytes, and \d+ and \d+ were read/);
     }
   }, 600_000);
 
