@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { iommufdTable, type Measured } from './iommufd.js';
 import { alternate, median, pairedSpeedup } from './paired.js';
 import { workersForLoad } from '../explorer/search/parallel.js';
+import { SEARCH_YOUNG_GENERATION_MB } from '../explorer/search/limits.js';
 import { SCOPES } from '../model/iommufd/scopes/scopes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -81,7 +82,8 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 function luocheck(checkArgs: string[]): Measured {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(here, 'measure.js'), 'check', ...checkArgs], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  // measure.js runs the search on its main thread: with the young generation of the command line's search thread.
+  const r = spawnSync(process.execPath, [`--max-semi-space-size=${SEARCH_YOUNG_GENERATION_MB / 3}`, join(here, 'measure.js'), 'check', ...checkArgs], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0 && r.status !== 1) {
     const why = r.error?.message ?? (r.stderr.trim().split('\n')[0] || `exit ${r.status ?? r.signal}`);

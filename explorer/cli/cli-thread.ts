@@ -23,7 +23,7 @@
  * thread that held it is gone).
  */
 import { Worker } from 'node:worker_threads';
-import { defaultMaxMemory, newInterruptFlag, parseSize, WORKER_CODE_RANGE_MB } from '../search/limits.js';
+import { defaultMaxMemory, newInterruptFlag, parseSize, SEARCH_YOUNG_GENERATION_MB, WORKER_CODE_RANGE_MB } from '../search/limits.js';
 
 export interface ThreadData {
   readonly argv: readonly string[];
@@ -80,12 +80,7 @@ export function runInThread(argv: readonly string[], workerUrl: URL): void {
   const loadedMark = new Int32Array(new SharedArrayBuffer(8 * MARK_SLOTS));
   const control = new Int32Array(new SharedArrayBuffer(8));
   const data: ThreadData = { argv, isTTY: Boolean(process.stderr.isTTY), interrupt, loadedMark, control };
-  // A young generation of 24 MB (V8's default grows it to 48): on the
-  // benchmark model (large, one worker) the search then peaks at 237-240 MB
-  // resident instead of 266-280 MB, as fast (8.66-8.77 s against 8.66-8.81
-  // s); iommufd deep to 1,000,000 states, 154 MB instead of 170, about 2%
-  // slower (median of 5 pairs).
-  const worker = new Worker(workerUrl, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 24, codeRangeSizeMb: WORKER_CODE_RANGE_MB } });
+  const worker = new Worker(workerUrl, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: SEARCH_YOUNG_GENERATION_MB, codeRangeSizeMb: WORKER_CODE_RANGE_MB } });
   let code: number | undefined;
   let names: readonly string[] = [];
   worker.on('message', (m: { code?: number; loaded?: string[]; searched?: boolean }) => {
