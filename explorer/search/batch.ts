@@ -23,6 +23,20 @@ const CHUNK = 32;
 const LOCAL_BITS = 15;
 const LOCAL_MASK = (1 << LOCAL_BITS) - 1;
 
+/** Makers of arrays for withRoom (made once, not a closure per call). */
+export const newInt32 = (size: number): Int32Array<ArrayBuffer> => new Int32Array(size);
+const newUint8 = (size: number): Uint8Array<ArrayBuffer> => new Uint8Array(size);
+
+/** `a` if n more elements fit after its first `used`; else those copied to a new array, `a`'s size doubled until they fit. */
+export function withRoom<T extends Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>>(a: T, used: number, n: number, make: (size: number) => T): T {
+  if (used + n <= a.length) return a;
+  let size = Math.max(16, a.length * 2);
+  while (size < used + n) size *= 2;
+  const next = make(size);
+  next.set(a.subarray(0, used));
+  return next;
+}
+
 export class BatchExpander<S, A> {
   private readonly checker: Checker<S, A>;
   private readonly decode: (w: Int32Array) => S;
@@ -83,22 +97,7 @@ export class BatchExpander<S, A> {
 
   /** Makes room for n more words in the result. */
   private ensureRoom(n: number): void {
-    if (this.len + n <= this.out.length) return;
-    let size = Math.max(16, this.out.length * 2);
-    while (size < this.len + n) size *= 2;
-    const next = new Int32Array(size);
-    next.set(this.out.subarray(0, this.len));
-    this.out = next;
-  }
-
-  /** Makes room for n more bytes of packed states. */
-  private ensureData(n: number): void {
-    if (this.dataLen + n <= this.data.length) return;
-    let size = Math.max(16, this.data.length * 2);
-    while (size < this.dataLen + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.data.subarray(0, this.dataLen));
-    this.data = next;
+    this.out = withRoom(this.out, this.len, n, newInt32);
   }
 
   private put(v: number): void {
@@ -114,14 +113,10 @@ export class BatchExpander<S, A> {
    * run of new states it keeps (parallel.ts).
    */
   private putState(enc: Encoder): void {
-    this.ensureData(enc.len * MAX_WORD_BYTES);
+    this.data = withRoom(this.data, this.dataLen, enc.len * MAX_WORD_BYTES, newUint8);
     const at = this.dataLen;
     this.dataLen = packWords(enc.buf, this.data, at, 0, enc.len);
-    if (this.fpsLen + 2 > this.fps.length) {
-      const next = new Int32Array(2 * this.fps.length);
-      next.set(this.fps);
-      this.fps = next;
-    }
+    this.fps = withRoom(this.fps, this.fpsLen, 2, newInt32);
     this.fps[this.fpsLen++] = enc.hi | 0;
     this.fps[this.fpsLen++] = enc.lo | 0;
     this.put(1);

@@ -24,7 +24,7 @@ import type { Model } from '../model.js';
 import { LoadedCodeError, UsageError } from '../errors.js';
 import { MARK_SLOTS, loadedCalls } from './loaded-calls.js';
 import type { BatchFinding, BatchRequest, BatchResult, ModelSource } from './parallel-protocol.js';
-import { BatchExpander } from './batch.js';
+import { BatchExpander, newInt32, withRoom } from './batch.js';
 import { SearchRun } from './search-run.js';
 import { VisitedSet } from './visited.js';
 
@@ -161,13 +161,6 @@ function nextReply(p: Pool, w: number): BatchResult {
 /** A batch lost or misread: a bug of the search, never a verdict. */
 function lost(what: string): Error {
   return new Error(`parallel search lost states: ${what}`);
-}
-
-/** An array of twice the length with the same first elements. */
-function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(2 * a.length);
-  b.set(a);
-  return b;
 }
 
 export function exploreParallel<S, A>(
@@ -328,7 +321,7 @@ export function exploreParallel<S, A>(
             if (cov) cov.count(key, fresh);
             if (fresh) {
               if (count === 0) runFrom = dataAt;
-              if (count === lens.length) lens = grown(lens);
+              lens = withRoom(lens, count, 1, newInt32);
               lens[count++] = bytes;
             } else if (count > 0) {
               next.pushPacked(data, runFrom, lens, count);

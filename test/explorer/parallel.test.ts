@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../explorer/search/bfs.js';
 import { batchEnd, exploreParallel, workersForLoad } from '../../explorer/search/parallel.js';
+import { newInt32, withRoom } from '../../explorer/search/batch.js';
 import { modelFactoryUrl } from '../../explorer/cli/model-factory.js';
 import { Encoder } from '../../explorer/search/fingerprint.js';
 import { ObjtableModel } from '../../bench/objtable.js';
@@ -163,5 +164,18 @@ describe('batches of a level (guided: large while much is left, small at the end
     for (let i = 1; i < tail.length; i++) expect(tail[i]!).toBeLessThanOrEqual(tail[i - 1]!);
     expect(tail.at(-2)).toBe(64);
     expect(sizes.length).toBeLessThan(100_000 / 2048 + 40);
+  });
+});
+
+describe("a reply's growing buffers (withRoom)", () => {
+  it('keeps the array while n more fit, else copies what is used to one at least twice the size that holds them', () => {
+    const a = Int32Array.of(1, 2, 3, 4);
+    expect(withRoom(a, 2, 2, newInt32)).toBe(a);
+    const b = withRoom(a, 3, 2, newInt32);
+    expect(b.length).toBe(16);
+    expect(Array.from(b.subarray(0, 4))).toEqual([1, 2, 3, 0]);
+    const c = withRoom(b, 16, 100, newInt32);
+    expect(c.length).toBe(128);
+    expect(Array.from(c.subarray(0, 3))).toEqual([1, 2, 3]);
   });
 });
