@@ -8,16 +8,14 @@
  * the sequential search would.
  */
 import { Checker } from './checker.js';
-import { Encoder } from './fingerprint.js';
+import type { Encoder } from './fingerprint.js';
 import type { Invariant } from '../invariant.js';
 import type { Model } from '../model.js';
 import type { BatchFinding, BatchRequest, BatchResult } from './parallel-protocol.js';
-import { probe, warm } from './visited.js';
+import { probe } from './visited.js';
+import { CHUNK, Chunk } from './chunk.js';
 import { MAX_WORD_BYTES, PackedReader, packWords } from './frontier.js';
 import { CoverageCounter } from './coverage.js';
-
-/** Source states expanded together (as in bfs.ts). */
-const CHUNK = 32;
 
 /** Fingerprints already sent in one batch: slots are valid only when stamped with the batch's number. */
 const LOCAL_BITS = 15;
@@ -58,13 +56,8 @@ export class BatchExpander<S, A> {
   private readonly localStamp = new Uint32Array(1 << LOCAL_BITS);
   private stamp = 0;
   private localUsed = 0;
-  /** The chunk's source states and their actions; its successors in order, and an encoder holding each one's encoding and fingerprint. */
-  private readonly srcs: S[] = [];
-  private readonly actsOf: (readonly A[])[] = [];
-  private readonly succ: S[] = [];
-  private readonly encs: Encoder[] = [];
-  /** What the table reads of `warm` read (kept, so that the compiler does not drop them as unused). */
-  private warmth = 0;
+  /** Source states are expanded a chunk at a time, as in the sequential search (chunk.ts). */
+  private readonly chunk: Chunk<S, A>;
   /** Interns coverage keys (only its key table is used here). */
   private readonly cov: CoverageCounter<S, A>;
 
@@ -75,6 +68,7 @@ export class BatchExpander<S, A> {
     this.checker = new Checker(model, invariants);
     this.decode = model.decode!.bind(model);
     this.cov = new CoverageCounter(model);
+    this.chunk = new Chunk(model);
   }
 
   /** Siblings often share successors: true if (hi, lo) was already sent in this batch. */
@@ -137,38 +131,27 @@ export class BatchExpander<S, A> {
     this.stamp++;
     this.localUsed = 0;
     const { bytes, ends, table } = req;
-    const { srcs, actsOf, succ, encs } = this;
-    // In chunks of CHUNK states, as the sequential search (bfs.ts): the
-    // successors first, then a read of the table for each, whose cache
-    // misses overlap (warm), then the rest in order.
+    const { chunk } = this;
     for (let c0 = req.from; c0 < req.to; c0 += CHUNK) {
       const c1 = Math.min(req.to, c0 + CHUNK);
-      let m = 0;
+      chunk.clear();
       for (let i = c0; i < c1; i++) {
         const s = this.decode(this.reader.words(bytes, ends, i));
         const acts = model.actions(s);
-        srcs[i - c0] = s;
-        actsOf[i - c0] = acts;
-        for (let k = 0; k < acts.length; k++) {
-          const n = model.nextState(s, acts[k]!);
-          succ[m] = n;
-          const e = (encs[m++] ??= new Encoder());
-          e.reset();
-          model.encode(n, e);
-          e.hash();
-        }
+        chunk.begin(i - c0, s, acts);
+        chunk.expand(i - c0, 0, acts.length);
       }
-      for (let j = 0; j < m; j++) this.warmth ^= warm(table, encs[j]!.hi, encs[j]!.lo);
-      m = 0;
+      chunk.warm(table);
+      let m = 0;
       for (let i = c0; i < c1; i++) {
-        const s = srcs[i - c0]!;
-        const acts = actsOf[i - c0]!;
+        const s = chunk.states[i - c0]!;
+        const acts = chunk.actions[i - c0]!;
         this.put(acts.length);
         for (const f of checker.visit(s, acts.length)) findings.push({ ...f, src: i, k: -1 });
         for (let k = 0; k < acts.length; k++) {
           const a = acts[k]!;
-          const n = succ[m]!;
-          const e = encs[m++]!;
+          const n = chunk.succ[m]!;
+          const e = chunk.encs[m++]!;
           const hits = checker.observe(s, a, n);
           if (hits) for (const w of hits) witnesses.push(w, i, k);
           if (checker.stepInvs.length > 0) for (const f of checker.checkStepAll(s, a, n)) findings.push({ ...f, src: i, k });

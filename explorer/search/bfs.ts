@@ -13,16 +13,13 @@ import type { Model } from '../model.js';
 import { SearchRun } from './search-run.js';
 import { VisitedSet } from './visited.js';
 import { newFrontier } from './frontier.js';
-import { Encoder } from './fingerprint.js';
+import { CHUNK, Chunk } from './chunk.js';
 
 export type { TraceStep } from '../traces/trace.js';
 export type { WitnessResult } from './checker.js';
 
 export type { ExploreOptions, ExploreResult, Progress, Violation } from './search-types.js';
 import type { ExploreOptions, ExploreResult } from './search-types.js';
-
-/** Frontier states expanded together (see `chunk` below). */
-const CHUNK = 32;
 
 /** States expanded between two polls of the bounds (time, memory, Ctrl-C). */
 const POLL = 256;
@@ -41,27 +38,16 @@ export function explore<S, A>(
   const cov = opts.coverage;
 
   /**
-   * A chunk of frontier states is expanded in two passes. The first takes
-   * their actions and successors, encodes and fingerprints each successor,
-   * then warms the table for all of them (VisitedSet.warm): those reads do
-   * not wait on each other, so their cache misses overlap instead of each
-   * insert waiting for memory in turn. The second does everything in the
-   * order of a state-by-state search: state invariants, witnesses, step
-   * invariants, inserts, bounds. Only the model's pure functions (actions,
-   * nextState, encode) run ahead of it; when one of them throws (loaded
+   * Frontier states are expanded a chunk at a time (chunk.ts): their
+   * successors first, then the table read for all of them, then the rest in
+   * the order of a state-by-state search. Only the model's pure functions
+   * (actions, nextState, encode) run ahead; when one of them throws (loaded
    * code), the second pass stops where a state-by-state search would have
    * thrown, and throws. With partial-order reduction a state's ample set
    * depends on the inserts before it, so a chunk is one state.
    */
-  const chunk = opts.por ? 1 : CHUNK;
-  const srcs: S[] = [];
-  const actsOf: (readonly A[])[] = [];
-  /** Per state of the chunk, the first action expanded and how many. */
-  const firstOf = new Int32Array(chunk);
-  const countOf = new Int32Array(chunk);
-  /** The chunk's successors in order, and an encoder holding each one's encoding and fingerprint. */
-  const succ: S[] = [];
-  const encs: Encoder[] = [];
+  const size = opts.por ? 1 : CHUNK;
+  const chunk = new Chunk(model);
 
   const indep = opts.por && model.independent ? model.independent.bind(model) : undefined;
   /**
@@ -84,9 +70,9 @@ export function explore<S, A>(
     search: while (run.frontier.length > 0 && !run.atDepthBound()) {
       const frontier = run.frontier;
       const next = run.beginLevel();
-      for (let c0 = 0; c0 < frontier.length; c0 += chunk) {
-        const c1 = Math.min(frontier.length, c0 + chunk);
-        let m = 0;
+      for (let c0 = 0; c0 < frontier.length; c0 += size) {
+        const c1 = Math.min(frontier.length, c0 + size);
+        chunk.clear();
         /** The states [c0, end) go through the second pass. */
         let end = c0;
         /** What the model (loaded code) threw in the first pass, if it threw. */
@@ -95,42 +81,29 @@ export function explore<S, A>(
           for (let i = c0; i < c1; i++) {
             const s = frontier.get(i);
             const acts = model.actions(s);
-            srcs[i - c0] = s;
-            actsOf[i - c0] = acts;
-            firstOf[i - c0] = 0;
-            countOf[i - c0] = 0;
+            chunk.begin(i - c0, s, acts);
             // From here a throw leaves state i expanded as far as it got
             // (its state invariants, the successors before the one that
             // threw), as a state-by-state search would have.
             end = i + 1;
             const only = indep ? ampleAction(s, acts) : -1;
-            firstOf[i - c0] = only < 0 ? 0 : only;
-            for (let k = firstOf[i - c0]!; k < (only < 0 ? acts.length : only + 1); k++) {
-              const n = model.nextState(s, acts[k]!);
-              succ[m] = n;
-              const e = (encs[m] ??= new Encoder());
-              e.reset();
-              model.encode(n, e);
-              e.hash();
-              m++;
-              countOf[i - c0]++;
-            }
+            chunk.expand(i - c0, only < 0 ? 0 : only, only < 0 ? acts.length : only + 1);
           }
         } catch (error) {
           failure = { error };
         }
-        for (let j = 0; j < m; j++) visited.warm(encs[j]!.hi, encs[j]!.lo);
-        m = 0;
+        chunk.warm(visited.view());
+        let m = 0;
         for (let i = c0; i < end; i++) {
-          const s = srcs[i - c0]!;
-          const acts = actsOf[i - c0]!;
+          const s = chunk.states[i - c0]!;
+          const acts = chunk.actions[i - c0]!;
           const id = run.levelStart + i;
           if (run.recordAll(checker.visit(s, acts.length), id)) break search;
-          const first = firstOf[i - c0]!;
-          for (let k = first; k < first + countOf[i - c0]!; k++) {
+          const first = chunk.first[i - c0]!;
+          for (let k = first; k < first + chunk.count[i - c0]!; k++) {
             const a = acts[k]!;
-            const n = succ[m]!;
-            const e = encs[m++]!;
+            const n = chunk.succ[m]!;
+            const e = chunk.encs[m++]!;
             run.transitions++;
             checker.observe(s, a, n);
             if (checker.stepInvs.length > 0) {

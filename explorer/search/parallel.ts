@@ -26,7 +26,7 @@ import { MARK_SLOTS, loadedCalls } from './loaded-calls.js';
 import type { BatchFinding, BatchRequest, BatchResult, ModelSource } from './parallel-protocol.js';
 import { BatchExpander, newInt32, withRoom } from './batch.js';
 import { SearchRun } from './search-run.js';
-import { VisitedSet } from './visited.js';
+import { VisitedSet, keep, warm } from './visited.js';
 
 /**
  * How much of a core the rest of the machine may use for the core still to
@@ -268,14 +268,19 @@ export function exploreParallel<S, A>(
         const len = res.length ?? 0;
         // The new states' fingerprints follow the stream. Before the inserts
         // of each group of WARM new states, the table is read for the next
-        // group, in a loop of its own (VisitedSet.warm): the reads' cache
+        // group, in a loop of its own (visited.ts: warm): the reads' cache
         // misses overlap, and each insert finds its slot in the cache. (A
         // read just before each insert overlaps little; reading all of a
         // batch's first, more pages than the TLB holds.)
         const warmFrom = (c: number) => {
-          for (let w = c; w + 1 < Math.min(out.length, c + 2 * WARM); w += 2) visited.warm(out[w]! >>> 0, out[w + 1]! >>> 0);
+          const t = visited.view();
+          let x = 0;
+          for (let w = c; w + 1 < Math.min(out.length, c + 2 * WARM); w += 2) x ^= warm(t, out[w]! >>> 0, out[w + 1]! >>> 0);
+          keep(x);
         };
         warmFrom(len);
+        /** The first word of the group of fingerprints whose inserts come next: reaching it, the group after it is warmed. */
+        let group = len;
         /** The word of `out` with the next new state's fingerprint. */
         let fp = len;
         const keyIds = cov ? res.keys!.map((k) => cov.intern(k)) : [];
@@ -314,7 +319,7 @@ export function exploreParallel<S, A>(
               if (cov) cov.count(key, false);
               continue;
             }
-            if ((fp - len) % (2 * WARM) === 0) warmFrom(fp + 2 * WARM);
+            if (fp === group) warmFrom((group += 2 * WARM));
             const fresh = visited.insert(out[fp]! >>> 0, out[fp + 1]! >>> 0, id, k) >= 0;
             fp += 2;
             const bytes = out[pos++]!;

@@ -43,9 +43,24 @@ function home(hi: number, lo: number, mask: number): number {
   return (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
 }
 
-/** The first word of the slot where a probe for (hi, lo) in `t` starts: reading it loads the slot's cache line (VisitedSet.warm). */
+/**
+ * The first word of the slot where a probe for (hi, lo) in `t` starts:
+ * reading it loads the slot's cache line for the probe or insert to come.
+ * Reads of several fingerprints in a row do not wait on each other, so their
+ * cache misses overlap, where the probes would wait for each in turn: the
+ * table is far larger than the caches. (JavaScript has no prefetch.) The
+ * caller passes what it read, xor-ed together, to `keep`.
+ */
 export function warm(t: TableView, hi: number, lo: number): number {
   return t.slots[2 * home(hi, lo, t.mask)]!;
+}
+
+/** What warm read, kept where the compiler cannot drop the reads as unused. */
+let warmth = 0;
+
+/** Keeps `x` (what warm read): see warm. */
+export function keep(x: number): void {
+  warmth ^= x;
 }
 
 export class VisitedSet {
@@ -73,9 +88,12 @@ export class VisitedSet {
     this.mask = cap - 1;
   }
 
-  /** The table as it is now, for read-only probes from workers (between inserts). */
+  /** The view of the table as it is, made again only when the table changes shape (it doubles, or takes the zero fingerprint). */
+  private current: TableView | undefined;
+
+  /** The table as it is now, for read-only probes from workers (between inserts) and for warm. */
   view(): TableView {
-    return { slots: this.slots, mask: this.mask, hasZero: this.hasZero };
+    return (this.current ??= { slots: this.slots, mask: this.mask, hasZero: this.hasZero });
   }
 
   /** Bytes held by the table and the per-state arrays. */
@@ -106,6 +124,7 @@ export class VisitedSet {
     if (hi === EMPTY && lo === EMPTY) {
       if (this.hasZero) return -1;
       this.hasZero = true;
+      this.current = undefined;
       return this.link(parent, via);
     }
     let i = home(hi, lo, this.mask);
@@ -145,20 +164,6 @@ export class VisitedSet {
     return this.vias[id >>> CHUNK_BITS]![id & CHUNK_MASK]!;
   }
 
-  /** What `warm` read (kept, so that the compiler does not drop the reads as unused). */
-  private warmth = 0;
-
-  /**
-   * Reads the slot where a probe for (hi, lo) starts, so that its cache line
-   * is loaded when (hi, lo) is inserted. Reads of several fingerprints in a
-   * row do not wait on each other, so their cache misses overlap, where the
-   * inserts would wait for each in turn: the table is far larger than the
-   * caches. (JavaScript has no prefetch.)
-   */
-  warm(hi: number, lo: number): void {
-    this.warmth ^= this.slots[2 * home(hi, lo, this.mask)]!;
-  }
-
   /** Whether the fingerprint (hi, lo) is present. */
   has(hi: number, lo: number): boolean {
     return probe(this.view(), hi, lo);
@@ -178,6 +183,7 @@ export class VisitedSet {
    */
   private rehash(): void {
     const old = this.mask + 1;
+    this.current = undefined;
     this.buf.ensure(4 * old, true);
     this.slots = this.buf.view;
     this.splitInPlace(old);
